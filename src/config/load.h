@@ -1,0 +1,28 @@
+// The only entry point into service files; the only code that includes toml11.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "config/diagnostic.h"
+#include "config/service_spec.h"
+
+namespace daemonctl::config {
+
+/// Parses and validates a service file's text. `path` names it in messages;
+/// relative paths in the file are resolved against `base_dir` (absolute).
+/// Returns the spec, or every problem found (at least one), sorted by position.
+std::variant<ServiceSpec, std::vector<Diagnostic>> parse_service(std::string_view text,
+                                                                 const std::string& path,
+                                                                 const std::string& base_dir);
+
+/// Reads (bounded to 1 MiB) and parses the file at `path`. A file that cannot
+/// be read is an Error (status config for ENOENT, privilege for EACCES); an
+/// invalid file is an Error with status config whose message holds every
+/// diagnostic, one per line.
+Result<ServiceSpec> load_service(const std::string& path);
+
+}  // namespace daemonctl::config

@@ -1,0 +1,42 @@
+// A service as its file describes it, validated, with every path absolute.
+// Plain data: nothing here knows TOML.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace daemonctl::config {
+
+using Duration = std::chrono::nanoseconds;
+
+struct StartSpec {
+  Duration grace{0};  ///< after a successful exec, how long the daemon must survive
+};
+
+struct StopSpec {
+  int signal = 15;                                  ///< SIGTERM
+  Duration interval = std::chrono::milliseconds(100);  ///< re-send period; 0: send once
+  Duration timeout = std::chrono::seconds(10);      ///< then SIGKILL; always > 0
+  bool group = false;                               ///< signal the process group, not only the pid
+};
+
+struct ServiceSpec {
+  std::string file;       ///< absolute path of the service file
+  std::string name;       ///< [A-Za-z0-9._@-]+
+  std::vector<std::string> command;  ///< argv, never empty; command[0] as written
+  std::string pidfile;    ///< absolute; empty: <state dir>/<name>.pid
+  std::string directory = "/";
+  mode_t umask = 022;
+  std::string stdin_path = "/dev/null";
+  std::string stdout_path = "/dev/null";
+  std::string stderr_path = "/dev/null";
+  std::map<std::string, std::string> environment;
+  bool clear_environment = false;
+  StartSpec start;
+  StopSpec stop;
+};
+
+}  // namespace daemonctl::config
