@@ -1,0 +1,91 @@
+#include "posix/files.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace daemonctl::posix {
+
+Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode) {
+  UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC, mode));
+  if (!fd) return sys_error("cannot open '" + path + "'");
+  return fd;
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t limit) {
+  auto fd = open_file(path, O_RDONLY | O_NOCTTY);
+  if (!fd) return std::move(fd).error();
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd->get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_error("cannot read '" + path + "'");
+    if (n == 0) return text;
+    if (text.size() + static_cast<std::size_t>(n) > limit) {
+      return Error{ExitStatus::failure,
+                   "'" + path + "': file too large (over " + std::to_string(limit) + " bytes)", EFBIG};
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+static Status write_all(int fd, const std::string& content, const std::string& path) {
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_error("cannot write '" + path + "'");
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
+  std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());  // an orphan of a writer that died
+  auto fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, mode);
+  if (!fd) return std::move(fd).error();
+  Status st = write_all(fd->get(), content, tmp);
+  if (st && ::fchmod(fd->get(), mode) < 0) st = sys_error("cannot chmod '" + tmp + "'");
+  if (st && ::rename(tmp.c_str(), path.c_str()) < 0) {
+    st = sys_error("cannot rename '" + tmp + "' to '" + path + "'");
+  }
+  if (!st) ::unlink(tmp.c_str());
+  return st;
+}
+
+Status remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) < 0 && errno != ENOENT) return sys_error("cannot remove '" + path + "'");
+  return {};
+}
+
+std::string dirname(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  auto end = path.find_last_not_of('/', slash);
+  if (end == std::string::npos) return "/";
+  return path.substr(0, end + 1);
+}
+
+Status make_dirs(const std::string& path, mode_t mode) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return {};
+    return Error{ExitStatus::failure, "'" + path + "' is not a directory", ENOTDIR};
+  }
+  if (errno != ENOENT) return sys_error("cannot stat '" + path + "'");
+  std::string parent = dirname(path);
+  if (parent != path) {
+    if (Status p = make_dirs(parent, 0755); !p) return p;
+  }
+  if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST) {
+    return sys_error("cannot create directory '" + path + "'");
+  }
+  return {};
+}
+
+}  // namespace daemonctl::posix

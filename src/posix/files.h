@@ -1,0 +1,36 @@
+// Small-file I/O with the guarantees daemonctl's state files need: bounded
+// reads, writes that readers see whole or not at all.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <sys/types.h>
+
+#include "common/result.h"
+#include "posix/unique_fd.h"
+
+namespace daemonctl::posix {
+
+/// Reads the whole file, at most `limit` bytes; a longer file is an Error
+/// ("'path': file too large (over N bytes)") with err == EFBIG.
+Result<std::string> read_file(const std::string& path, std::size_t limit);
+
+/// Replaces `path` atomically with `content`, mode `mode` whatever the umask:
+/// written to "<path>.tmp" (O_EXCL, O_NOFOLLOW), then renamed over `path`.
+/// A failure leaves neither a temporary file nor a partial `path`.
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
+
+/// Removes `path`; a missing file is success.
+Status remove_file(const std::string& path);
+
+/// Creates `path` and its missing parents; the last one with `mode`, parents 0755.
+/// An existing directory is success.
+Status make_dirs(const std::string& path, mode_t mode);
+
+/// open(2) with O_CLOEXEC added; the Error names the path.
+Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode = 0);
+
+/// The folder part of a path: "/a/b" -> "/a", "b" -> ".", "/a" -> "/".
+std::string dirname(const std::string& path);
+
+}  // namespace daemonctl::posix

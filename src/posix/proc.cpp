@@ -1,0 +1,102 @@
+#include "posix/proc.h"
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstdlib>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
+
+#include "posix/files.h"
+
+namespace daemonctl::posix {
+namespace {
+
+std::string proc_path(pid_t pid, const char* leaf) {
+  return "/proc/" + std::to_string(pid) + "/" + leaf;
+}
+
+template <class T>
+bool to_number(std::string_view s, T& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+}  // namespace
+
+Result<ProcStat> parse_stat(const std::string& text) {
+  // "pid (comm) state ppid pgrp session tty_nr ..." - comm is whatever the
+  // process chose, so the fields start after the *last* ')'.
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return Error{ExitStatus::failure, "malformed /proc stat line"};
+  std::vector<std::string_view> fields;  // fields[0] is field 3 (state)
+  std::string_view rest(text);
+  rest.remove_prefix(close + 1);
+  while (!rest.empty()) {
+    auto start = rest.find_first_not_of(" \n");
+    if (start == std::string_view::npos) break;
+    rest.remove_prefix(start);
+    auto end = rest.find_first_of(" \n");
+    fields.push_back(rest.substr(0, end));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end);
+  }
+  ProcStat st;
+  if (fields.size() < 20 || fields[0].size() != 1 || !to_number(fields[1], st.ppid) ||
+      !to_number(fields[2], st.pgrp) || !to_number(fields[3], st.session) ||
+      !to_number(fields[4], st.tty_nr) || !to_number(fields[19], st.starttime)) {
+    return Error{ExitStatus::failure, "malformed /proc stat line"};
+  }
+  st.state = fields[0][0];
+  return st;
+}
+
+Result<ProcStat> read_stat(pid_t pid) {
+  auto text = read_file(proc_path(pid, "stat"), 4096);
+  if (!text) {
+    Error e = std::move(text).error();
+    if (e.err == ENOENT) e.err = ESRCH;
+    return e;
+  }
+  return parse_stat(*text);
+}
+
+std::string boot_id() {
+  auto text = read_file("/proc/sys/kernel/random/boot_id", 128);
+  if (!text) return "";
+  std::string id = *text;
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+  return id;
+}
+
+Result<std::string> exe_path(pid_t pid) {
+  std::string path = proc_path(pid, "exe");
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+  if (n < 0) return sys_error("readlink '" + path + "'");
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+pid_t pid_max() {
+  auto text = read_file("/proc/sys/kernel/pid_max", 64);
+  pid_t value = 0;
+  if (text) {
+    std::string_view s(*text);
+    while (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+    if (to_number(s, value) && value > 0) return value;
+  }
+  return 4194304;
+}
+
+double uptime_seconds() {
+  auto text = read_file("/proc/uptime", 128);
+  return text ? std::strtod(text->c_str(), nullptr) : 0.0;
+}
+
+long clock_ticks_per_second() {
+  static const long ticks = ::sysconf(_SC_CLK_TCK);
+  return ticks;
+}
+
+}  // namespace daemonctl::posix
