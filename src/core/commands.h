@@ -1,0 +1,35 @@
+// The four actions on one service. Each returns what to tell the user on
+// stdout and the exit status, or an Error for stderr.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "config/service_spec.h"
+#include "core/pidfile.h"
+
+namespace daemonctl::core {
+
+struct Context {
+  std::string state_dir;  ///< prepared: exists, ours, not a symlink
+};
+
+struct Outcome {
+  ExitStatus status = ExitStatus::success;
+  std::string text;  ///< "started (pid 42)"; one or more lines, each to be prefixed with the service name
+};
+
+StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec);
+
+Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec);
+Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec);
+/// stop, then start; a failed stop does not start. Says both what was
+/// stopped (if anything) and what was started.
+Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec);
+/// LSB status: 0 running, 1 dead but pidfile exists, 3 not running, 4 unknown.
+Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec);
+
+/// "45s", "3m12s", "2h5m", "4d3h".
+std::string format_uptime(double seconds);
+
+}  // namespace daemonctl::core

@@ -1,0 +1,100 @@
+#include "core/inspect.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "posix/files.h"
+#include "posix/proc.h"
+
+namespace daemonctl::core {
+namespace {
+
+constexpr std::size_t kPidfileLimit = 4096;
+constexpr std::size_t kRecordLimit = 4096;
+
+Inspection dead(pid_t pid, std::string why) {
+  Inspection i;
+  i.state = State::dead;
+  i.pid = pid;
+  i.reason = std::move(why);
+  return i;
+}
+
+std::string canonical(const std::string& path) {
+  char buf[PATH_MAX];
+  return ::realpath(path.c_str(), buf) ? std::string(buf) : std::string();
+}
+
+// Is the live process `pid` (with `stat`) the one daemonctl started? Empty
+// string if so, else the reason it is not.
+std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& paths,
+                     const std::string& executable, pid_t& pgid) {
+  auto text = posix::read_file(paths.record, kRecordLimit);
+  std::optional<Record> record = text ? parse_record(*text) : std::nullopt;
+  if (record) {
+    if (record->pid != pid) return "the record names pid " + std::to_string(record->pid);
+    if (record->boot_id != posix::boot_id()) return "pidfile written before this boot";
+    if (record->starttime != stat.starttime) return "pid reused by another process (start time differs)";
+    pgid = record->pgid;
+    return {};
+  }
+  // No record: written by something else. Trust it only for our program.
+  auto exe = posix::exe_path(pid);
+  std::string want = executable.empty() ? std::string() : canonical(executable);
+  if (!exe) return "no record, and its program cannot be read";
+  if (want.empty() || *exe != want) return "pid belongs to another program (" + *exe + ")";
+  pgid = stat.pgrp;
+  return {};
+}
+
+}  // namespace
+
+Inspection inspect(const StatePaths& paths, const std::string& executable) {
+  Inspection none;
+  auto text = posix::read_file(paths.pidfile, kPidfileLimit);
+  if (!text) {
+    if (text.error().err == ENOENT) return none;
+    none.state = text.error().err == EFBIG ? State::invalid : State::unknown;
+    none.reason = text.error().message;
+    return none;
+  }
+  auto pid = parse_pidfile(*text, posix::pid_max());
+  if (!pid) {
+    none.state = State::invalid;
+    none.reason = pid.error().message;
+    return none;
+  }
+  // Open the handle first and prove identity after: if the proof holds, the
+  // handle is on the proven process, whatever happens to the pid later.
+  auto proc = posix::Pidfd::open(*pid);
+  if (!proc) {
+    if (proc.error().err == ESRCH) return dead(*pid, "no such process");
+    none.state = State::unknown;
+    none.reason = proc.error().message;
+    return none;
+  }
+  auto stat = posix::read_stat(*pid);
+  if (!stat) return dead(*pid, "no such process");
+  if (stat->state == 'Z' || stat->state == 'X') return dead(*pid, "the process has exited (zombie)");
+  pid_t pgid = 0;
+  if (std::string why = disprove(*pid, *stat, paths, executable, pgid); !why.empty()) {
+    return dead(*pid, why);
+  }
+  if (proc->wait_exit(std::chrono::nanoseconds(0))) return dead(*pid, "the process has exited");
+  Inspection running;
+  running.state = State::running;
+  running.pid = *pid;
+  running.proc = std::move(*proc);
+  running.starttime = stat->starttime;
+  running.pgid = pgid;
+  return running;
+}
+
+Status remove_state(const StatePaths& paths) {
+  Status pidfile = posix::remove_file(paths.pidfile);
+  Status record = posix::remove_file(paths.record);
+  return pidfile ? record : pidfile;
+}
+
+}  // namespace daemonctl::core

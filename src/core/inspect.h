@@ -1,0 +1,39 @@
+// "Is the service running?" answered by proof, not by trusting a number.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+#include "core/pidfile.h"
+#include "posix/pidfd.h"
+
+namespace daemonctl::core {
+
+enum class State {
+  stopped,  ///< no pidfile
+  running,  ///< the pidfile names a live process proven to be the service
+  dead,     ///< the pidfile names a pid that is gone, a zombie, or another process
+  invalid,  ///< the pidfile holds no valid pid
+  unknown,  ///< the pidfile cannot be read
+};
+
+struct Inspection {
+  State state = State::stopped;
+  pid_t pid = 0;                     ///< the pid the pidfile names (running, dead)
+  std::optional<posix::Pidfd> proc;  ///< running only: a handle on the proven process
+  std::uint64_t starttime = 0;       ///< running only
+  pid_t pgid = 0;                    ///< running only: the recorded process group (or the current one)
+  std::string reason;                ///< dead, invalid, unknown: why, for messages
+};
+
+/// Looks at the pidfile and record in `paths`. `executable` is the service's
+/// resolved program (may be empty): a pidfile without a record is trusted
+/// only when /proc/PID/exe is that program.
+Inspection inspect(const StatePaths& paths, const std::string& executable);
+
+/// Removes the pidfile and the record (missing ones are fine).
+Status remove_state(const StatePaths& paths);
+
+}  // namespace daemonctl::core

@@ -1,0 +1,96 @@
+#include "core/launch.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string_view>
+
+#include "posix/files.h"
+
+namespace daemonctl::core {
+
+std::vector<std::string> daemon_environment(const config::ServiceSpec& spec, char** inherited) {
+  std::vector<std::string> env;
+  auto set = [&env](const std::string& name, const std::string& value) {
+    for (auto& entry : env) {
+      if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
+          entry[name.size()] == '=') {
+        entry = name + "=" + value;
+        return;
+      }
+    }
+    env.push_back(name + "=" + value);
+  };
+  if (!spec.clear_environment) {
+    for (char** e = inherited; e && *e; ++e) env.emplace_back(*e);
+  }
+  for (const auto& [name, value] : spec.environment) set(name, value);
+  if (spec.clear_environment && !spec.environment.count("PATH")) set("PATH", kDefaultPath);
+  return env;
+}
+
+std::string path_of(const std::vector<std::string>& env) {
+  for (const auto& entry : env) {
+    if (entry.rfind("PATH=", 0) == 0) return entry.substr(5);
+  }
+  return kDefaultPath;
+}
+
+static Status check_executable(const std::string& file) {
+  struct stat st;
+  auto fail = [&](int err) {
+    Error e = sys_error("cannot execute '" + file + "'", err);
+    e.status = ExitStatus::not_installed;
+    return e;
+  };
+  if (::stat(file.c_str(), &st) < 0) return fail(errno);
+  if (S_ISDIR(st.st_mode)) return fail(EISDIR);
+  if (!S_ISREG(st.st_mode)) return fail(EACCES);
+  if (::access(file.c_str(), X_OK) < 0) return fail(errno);
+  return {};
+}
+
+Result<std::string> resolve_executable(const std::string& program, const std::string& path) {
+  if (program.find('/') != std::string::npos) {
+    if (Status ok = check_executable(program); !ok) return std::move(ok).error();
+    return program;
+  }
+  std::string_view rest(path);
+  while (true) {
+    auto colon = rest.find(':');
+    std::string_view dir = rest.substr(0, colon);
+    if (!dir.empty()) {
+      std::string candidate = std::string(dir) + "/" + program;
+      if (check_executable(candidate)) return candidate;
+    }
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return Error{ExitStatus::not_installed, "cannot find '" + program + "' in PATH (" + path + ")", ENOENT};
+}
+
+Result<Stdio> open_stdio(const config::ServiceSpec& spec) {
+  constexpr int kAppend = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY;
+  const mode_t mode = 0666 & ~spec.umask;
+  // The creation mode follows the service's umask, not daemonctl's.
+  mode_t saved = ::umask(0);
+  Stdio io;
+  Status st;
+  auto in = posix::open_file(spec.stdin_path, O_RDONLY | O_NOCTTY);
+  auto out = posix::open_file(spec.stdout_path, kAppend, mode);
+  if (!in) st = std::move(in).error();
+  else if (!out) st = std::move(out).error();
+  if (st && spec.stderr_path != spec.stdout_path) {
+    auto err = posix::open_file(spec.stderr_path, kAppend, mode);
+    if (err) io.err = std::move(*err);
+    else st = std::move(err).error();
+  }
+  ::umask(saved);
+  if (!st) return std::move(st).error();
+  io.in = std::move(*in);
+  io.out = std::move(*out);
+  return io;
+}
+
+}  // namespace daemonctl::core

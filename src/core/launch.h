@@ -1,0 +1,38 @@
+// Everything decided before the fork: which program, which environment,
+// which files become the daemon's stdin, stdout and stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "config/service_spec.h"
+#include "posix/unique_fd.h"
+
+namespace daemonctl::core {
+
+/// PATH used when the daemon's environment has none.
+inline constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
+
+/// The daemon's whole environment: daemonctl's own (unless clear_environment),
+/// with `environment` added over it; PATH=kDefaultPath if cleared and unset.
+std::vector<std::string> daemon_environment(const config::ServiceSpec& spec, char** inherited);
+
+/// The program to exec: command[0] if it holds a '/', else the first
+/// executable regular file of that name on `path` (a PATH-style list).
+/// Errors have status not_installed and say what was searched.
+Result<std::string> resolve_executable(const std::string& program, const std::string& path);
+
+/// The PATH value in an environment built by daemon_environment.
+std::string path_of(const std::vector<std::string>& env);
+
+/// The daemon's stdio, opened by daemonctl so that errors are reported
+/// before anything is started. Log files are appended to and created with
+/// mode 0666 less the service's umask; one file named twice is opened once.
+struct Stdio {
+  posix::UniqueFd in, out, err;  ///< err is empty when it shares out
+  int err_fd() const { return err ? err.get() : out.get(); }
+};
+Result<Stdio> open_stdio(const config::ServiceSpec& spec);
+
+}  // namespace daemonctl::core

@@ -1,0 +1,38 @@
+// The two state files of a running service: the pidfile ("PID\n", for
+// everyone) and the identity record (for daemonctl: which process it is).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+#include "common/result.h"
+
+namespace daemonctl::core {
+
+/// Parses pidfile contents: optional blanks, decimal digits, optional blanks
+/// and newline, nothing else; 1 < pid < pid_max. The Error says why not.
+Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max);
+
+/// Proof of identity, taken when the daemon was started.
+struct Record {
+  pid_t pid = 0;
+  std::uint64_t starttime = 0;  ///< /proc/PID/stat field 22
+  std::string boot_id;          ///< /proc/sys/kernel/random/boot_id
+  pid_t pgid = 0;               ///< its process group at start
+};
+
+/// "pid 123\nstarttime 456\nboot_id ...\npgid 122\n"
+std::string format_record(const Record& r);
+/// nullopt unless every field is present and well-formed.
+std::optional<Record> parse_record(std::string_view text);
+
+/// Where a service's state files are.
+struct StatePaths {
+  std::string pidfile;
+  std::string record;
+};
+
+}  // namespace daemonctl::core

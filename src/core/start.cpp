@@ -1,0 +1,92 @@
+#include <unistd.h>
+
+#include <csignal>
+
+#include <spdlog/spdlog.h>
+
+#include "config/duration.h"
+#include "config/signal_name.h"
+#include "core/commands.h"
+#include "core/inspect.h"
+#include "core/launch.h"
+#include "posix/files.h"
+#include "posix/proc.h"
+#include "posix/spawn.h"
+
+extern char** environ;
+
+namespace daemonctl::core {
+namespace {
+
+std::string describe(const posix::ExitInfo& how) {
+  if (how.killed) return "was killed by " + config::signal_name(how.code);
+  return "exited with status " + std::to_string(how.code);
+}
+
+// Writes the record, then the pidfile: the pidfile is the commit point.
+Status record_identity(const StatePaths& paths, const posix::Pidfd& proc) {
+  auto stat = posix::read_stat(proc.pid());
+  if (!stat) return Error{ExitStatus::failure, "the daemon (pid " + std::to_string(proc.pid()) + ") vanished at start"};
+  Record record{proc.pid(), stat->starttime, posix::boot_id(), stat->pgrp};
+  if (Status st = posix::write_file_atomic(paths.record, format_record(record), 0644); !st) return st;
+  if (Status st = posix::write_file_atomic(paths.pidfile, std::to_string(proc.pid()) + "\n", 0644); !st) {
+    (void)posix::remove_file(paths.record);
+    return st;
+  }
+  return {};
+}
+
+// A start that failed after the fork leaves nothing behind.
+void undo(const StatePaths& paths, const posix::Pidfd& proc) {
+  if (!proc.wait_exit(std::chrono::nanoseconds(0))) (void)proc.send_signal(SIGKILL);
+  (void)proc.reap();
+  (void)remove_state(paths);
+}
+
+}  // namespace
+
+Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
+  StatePaths paths = state_paths(ctx, spec);
+  std::vector<std::string> env = daemon_environment(spec, environ);
+  auto executable = resolve_executable(spec.command.front(), path_of(env));
+
+  Inspection now = inspect(paths, executable ? *executable : std::string());
+  switch (now.state) {
+    case State::running:
+      return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")"};
+    case State::unknown:
+      return Error{ExitStatus::failure, "cannot tell whether it runs: " + now.reason};
+    case State::dead:
+    case State::invalid:
+      spdlog::warn("{}: removing stale pidfile '{}' ({})", spec.name, paths.pidfile, now.reason);
+      if (Status st = remove_state(paths); !st) return std::move(st).error();
+      break;
+    case State::stopped:
+      break;
+  }
+  if (!executable) return std::move(executable).error();
+  if (Status st = posix::make_dirs(posix::dirname(paths.pidfile), 0755); !st) return std::move(st).error();
+  auto stdio = open_stdio(spec);
+  if (!stdio) return std::move(stdio).error();
+
+  posix::SpawnRequest rq{*executable, spec.command, std::move(env), spec.directory, spec.umask,
+                         stdio->in.get(), stdio->out.get(), stdio->err_fd()};
+  auto proc = posix::spawn_daemon(rq);
+  if (!proc) return std::move(proc).error();
+  spdlog::debug("{}: exec'd '{}' as pid {}", spec.name, *executable, proc->pid());
+
+  if (Status st = record_identity(paths, *proc); !st) {
+    undo(paths, *proc);
+    return std::move(st).error();
+  }
+  if (spec.start.grace.count() > 0 && proc->wait_exit(spec.start.grace)) {
+    auto how = proc->reap();
+    (void)remove_state(paths);
+    std::string what = how ? describe(*how) : "exited";
+    return Error{ExitStatus::failure, "pid " + std::to_string(proc->pid()) + " " + what + " within the start grace of " +
+                                          config::format_duration(spec.start.grace)};
+  }
+  return Outcome{ExitStatus::success, "started (pid " + std::to_string(proc->pid()) + ")"};
+}
+
+}  // namespace daemonctl::core

@@ -1,0 +1,40 @@
+#include "core/state_dir.h"
+
+#include <cstdlib>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "posix/files.h"
+
+namespace daemonctl::core {
+
+std::string choose_state_dir(const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return *flag;
+  if (const char* env = std::getenv("DAEMONCTL_STATE_DIR"); env && *env) return env;
+  uid_t uid = ::geteuid();
+  if (uid == 0) return "/run/daemonctl";
+  if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return std::string(xdg) + "/daemonctl";
+  return "/tmp/daemonctl-" + std::to_string(uid);
+}
+
+Status prepare_state_dir(const std::string& dir) {
+  uid_t uid = ::geteuid();
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) < 0) {
+    if (errno != ENOENT) return sys_error("state directory '" + dir + "'");
+    if (Status made = posix::make_dirs(dir, uid == 0 ? 0755 : 0700); !made) return made;
+    if (::lstat(dir.c_str(), &st) < 0) return sys_error("state directory '" + dir + "'");
+  }
+  auto refuse = [&](const std::string& why) {
+    return Error{ExitStatus::failure, "state directory '" + dir + "' " + why};
+  };
+  if (S_ISLNK(st.st_mode)) return refuse("is a symbolic link; refusing to use it");
+  if (!S_ISDIR(st.st_mode)) return refuse("is not a directory");
+  if (st.st_uid != uid) {
+    return refuse("is owned by uid " + std::to_string(st.st_uid) + ", not by uid " + std::to_string(uid) +
+                  "; refusing to use it");
+  }
+  return {};
+}
+
+}  // namespace daemonctl::core

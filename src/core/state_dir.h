@@ -1,0 +1,20 @@
+// Where pidfiles and identity records live.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace daemonctl::core {
+
+/// The state dir to use: `flag` if given, else $DAEMONCTL_STATE_DIR, else
+/// /run/daemonctl for root, else $XDG_RUNTIME_DIR/daemonctl, else
+/// /tmp/daemonctl-<uid>.
+std::string choose_state_dir(const std::optional<std::string>& flag);
+
+/// Creates `dir` if missing (0700, or 0755 for root) and refuses one that is
+/// a symlink, not a directory, or owned by another user.
+Status prepare_state_dir(const std::string& dir);
+
+}  // namespace daemonctl::core

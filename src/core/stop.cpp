@@ -1,0 +1,39 @@
+#include <spdlog/spdlog.h>
+
+#include "config/duration.h"
+#include "core/commands.h"
+#include "core/inspect.h"
+#include "core/launch.h"
+#include "core/terminate.h"
+
+extern char** environ;
+
+namespace daemonctl::core {
+
+Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec) {
+  StatePaths paths = state_paths(ctx, spec);
+  auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
+  Inspection now = inspect(paths, executable ? *executable : std::string());
+  switch (now.state) {
+    case State::stopped:
+      (void)remove_state(paths);  // an orphaned record, if any
+      return Outcome{ExitStatus::success, "not running"};
+    case State::unknown:
+      return Error{ExitStatus::failure, "cannot tell whether it runs: " + now.reason};
+    case State::dead:
+    case State::invalid:
+      spdlog::warn("{}: removing stale pidfile '{}' ({})", spec.name, paths.pidfile, now.reason);
+      if (Status st = remove_state(paths); !st) return std::move(st).error();
+      return Outcome{ExitStatus::success, "not running"};
+    case State::running:
+      break;
+  }
+  auto done = terminate(*now.proc, now.pgid, spec.stop);
+  if (!done) return std::move(done).error();
+  if (Status st = remove_state(paths); !st) return std::move(st).error();
+  std::string text = "stopped (pid " + std::to_string(now.pid);
+  if (done->killed) text += ", killed with SIGKILL after " + config::format_duration(spec.stop.timeout);
+  return Outcome{ExitStatus::success, text + ")"};
+}
+
+}  // namespace daemonctl::core
