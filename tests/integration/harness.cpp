@@ -1,0 +1,246 @@
+#include "harness.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace harness {
+
+bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (cond()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(2ms);  // a polling period, not a synchronisation
+  }
+}
+
+namespace {
+
+[[noreturn]] void exec_daemonctl(const std::vector<std::string>& args, const RunOptions& opt, int out,
+                                 int err) {
+  ::dup2(out, 1);
+  ::dup2(err, 2);
+  ::close(0);
+  ::open("/dev/null", O_RDONLY);
+  for (int sig : opt.ignore_signals) ::signal(sig, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : opt.block_signals) sigaddset(&set, sig);
+  ::sigprocmask(SIG_SETMASK, &set, nullptr);
+  if (opt.leak_fd >= 0) ::fcntl(opt.leak_fd, F_SETFD, 0);
+  for (const auto& e : opt.env_extra) ::putenv(const_cast<char*>(e.c_str()));
+  if (opt.uid != 0) {
+    if (::setgid(opt.uid) < 0 || ::setuid(opt.uid) < 0) ::_exit(126);
+  }
+  std::vector<char*> argv;
+  std::string bin = DAEMONCTL_BIN;
+  argv.push_back(bin.data());
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(bin.c_str(), argv.data());
+  ::_exit(127);
+}
+
+}  // namespace
+
+Run daemonctl(const std::vector<std::string>& args, const RunOptions& opt) {
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0) throw std::runtime_error("pipe");
+  Run run;
+  run.pid = ::fork();
+  if (run.pid == 0) exec_daemonctl(args, opt, out[1], err[1]);
+  ::close(out[1]);
+  ::close(err[1]);
+  // Read both pipes to EOF. A daemon never holds them: it gets fresh stdio.
+  auto deadline = std::chrono::steady_clock::now() + opt.timeout;
+  struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  std::string* sinks[2] = {&run.out, &run.err};
+  int open_count = 2;
+  while (open_count > 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ::kill(run.pid, SIGKILL);
+      break;
+    }
+    if (::poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      char buf[4096];
+      ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<size_t>(n));
+      } else {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_count;
+      }
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) ::close(f.fd);
+  }
+  int status = 0;
+  while (::waitpid(run.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run;
+}
+
+Sandbox::Sandbox() {
+  char tmpl[] = "/tmp/daemonctl-test-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
+  dir_ = tmpl;
+}
+
+namespace {
+
+// Field 22 of /proc/PID/stat: with the pid, it names one process for good.
+std::string starttime_of(pid_t pid) {
+  std::string text = slurp("/proc/" + std::to_string(pid) + "/stat");
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return "";
+  std::istringstream in(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && in >> field; ++i) {
+  }
+  return field;
+}
+
+}  // namespace
+
+void Sandbox::track(pid_t pid) {
+  if (pid > 1) tracked_.emplace_back(pid, starttime_of(pid));
+}
+
+Sandbox::~Sandbox() {
+  // Whatever a test started and left running, if it is still that process.
+  for (const auto& [pid, start] : tracked_) {
+    if (!start.empty() && alive(pid) && starttime_of(pid) == start) ::kill(pid, SIGKILL);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string Sandbox::write(const std::string& leaf, const std::string& text) const {
+  std::string p = path(leaf);
+  std::filesystem::create_directories(std::filesystem::path(p).parent_path());
+  std::ofstream(p, std::ios::trunc) << text;
+  return p;
+}
+
+std::string Sandbox::service(const std::string& name, const std::string& body) const {
+  return write(name + ".toml", body);
+}
+
+Run Sandbox::run(const std::vector<std::string>& args, RunOptions opt) {
+  std::vector<std::string> full{"--state-dir", state_dir()};
+  full.insert(full.end(), args.begin(), args.end());
+  Run r = daemonctl(full, opt);
+  if (pid_t pid = pid_in(r.out); pid > 0) track(pid);
+  return r;
+}
+
+pid_t Sandbox::pidfile_pid(const std::string& name) const {
+  std::string text = slurp(state_dir() + "/" + name + ".pid");
+  return text.empty() ? 0 : static_cast<pid_t>(std::atoi(text.c_str()));
+}
+
+pid_t pid_in(const std::string& text) {
+  auto at = text.rfind("(pid ");
+  return at == std::string::npos ? 0 : static_cast<pid_t>(std::atoi(text.c_str() + at + 5));
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+Stat stat_of(pid_t pid) {
+  Stat st;
+  std::string text = slurp("/proc/" + std::to_string(pid) + "/stat");
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return st;
+  std::istringstream in(text.substr(close + 2));
+  in >> st.state >> st.ppid >> st.pgrp >> st.session >> st.tty_nr;
+  return st;
+}
+
+std::string status_field(pid_t pid, const std::string& field) {
+  std::istringstream in(slurp("/proc/" + std::to_string(pid) + "/status"));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field + ":", 0) == 0) {
+      auto v = line.substr(field.size() + 1);
+      auto b = v.find_first_not_of(" \t");
+      return b == std::string::npos ? "" : v.substr(b);
+    }
+  }
+  return "";
+}
+
+std::map<int, std::string> fds_of(pid_t pid) {
+  std::map<int, std::string> out;
+  std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    out[std::atoi(entry.path().filename().c_str())] = std::filesystem::read_symlink(entry.path(), ec).string();
+  }
+  return out;
+}
+
+std::map<std::string, std::string> environ_of(pid_t pid) {
+  std::map<std::string, std::string> out;
+  std::string text = slurp("/proc/" + std::to_string(pid) + "/environ");
+  std::istringstream in(text);
+  for (std::string entry; std::getline(in, entry, '\0');) {
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) out[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return out;
+}
+
+std::string cwd_of(pid_t pid) {
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec).string();
+}
+
+bool alive(pid_t pid) {
+  char state = stat_of(pid).state;
+  return state != '?' && state != 'Z' && state != 'X';
+}
+
+pid_t spawn_child(const std::vector<std::string>& argv) {
+  std::vector<char*> v;
+  for (const auto& a : argv) v.push_back(const_cast<char*>(a.c_str()));
+  v.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::execv(v[0], v.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+}  // namespace harness

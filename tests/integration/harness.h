@@ -1,0 +1,102 @@
+// What the integration tests share: run the real binary, make throwaway
+// service folders, read a process's facts from /proc, wait on conditions.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace harness {
+
+using namespace std::chrono_literals;
+
+/// Polls `cond` until it holds or `timeout` passes; true if it held.
+bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 5000ms);
+
+struct Run {
+  int code = -1;  ///< exit code; 128+N if killed by signal N
+  std::string out, err;
+  pid_t pid = 0;  ///< daemonctl's pid
+};
+
+/// How to start the daemonctl process, beyond its arguments.
+struct RunOptions {
+  std::vector<std::string> env_extra;  ///< "NAME=value" added to our environment
+  std::set<int> ignore_signals;        ///< set to SIG_IGN in daemonctl
+  std::set<int> block_signals;         ///< blocked in daemonctl
+  int leak_fd = -1;                    ///< an fd left open (not close-on-exec) in daemonctl
+  uid_t uid = 0;                       ///< run as this user if not 0
+  std::chrono::milliseconds timeout = 20000ms;  ///< then daemonctl is killed: code 128+9
+};
+
+/// Runs the built daemonctl binary with `args` and collects its output.
+Run daemonctl(const std::vector<std::string>& args, const RunOptions& opt = {});
+
+/// A temporary folder, removed with everything in it at the end of the test;
+/// any process started through it that still runs is killed first.
+class Sandbox {
+ public:
+  Sandbox();
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& leaf) const { return dir_ + "/" + leaf; }
+  std::string state_dir() const { return path("state"); }
+
+  /// Writes `leaf` under the sandbox, creating folders; returns its path.
+  std::string write(const std::string& leaf, const std::string& text) const;
+
+  /// Writes service file `<name>.toml` with `body` and returns its path.
+  std::string service(const std::string& name, const std::string& body) const;
+
+  /// daemonctl with --state-dir <sandbox>/state and `args` (command, file...).
+  Run run(const std::vector<std::string>& args, RunOptions opt = {});
+
+  /// Remembers the process `pid` (by pid and start time) to be SIGKILLed
+  /// at the end if it still runs.
+  void track(pid_t pid);
+
+  /// The pid in the state dir's pidfile of `name`, 0 if none.
+  pid_t pidfile_pid(const std::string& name) const;
+
+ private:
+  std::string dir_;
+  std::vector<std::pair<pid_t, std::string>> tracked_;
+};
+
+/// The pid in "name: started (pid N)" style output, 0 if none.
+pid_t pid_in(const std::string& text);
+
+/// Reads a whole file ("" if it cannot be read).
+std::string slurp(const std::string& path);
+bool exists(const std::string& path);
+
+// /proc views of a process.
+struct Stat {
+  char state = '?';
+  pid_t ppid = 0, pgrp = 0, session = 0;
+  int tty_nr = -1;
+};
+Stat stat_of(pid_t pid);
+/// A field of /proc/PID/status ("Umask", "SigBlk", ...), trimmed.
+std::string status_field(pid_t pid, const std::string& field);
+/// fd number -> link target, from /proc/PID/fd.
+std::map<int, std::string> fds_of(pid_t pid);
+/// /proc/PID/environ as NAME -> value.
+std::map<std::string, std::string> environ_of(pid_t pid);
+std::string cwd_of(pid_t pid);
+/// True if the process exists and is not a zombie.
+bool alive(pid_t pid);
+
+/// Forks and execs argv as our own child (not a daemon); returns its pid.
+pid_t spawn_child(const std::vector<std::string>& argv);
+
+}  // namespace harness
