@@ -14,7 +14,9 @@ namespace daemonctl::config {
 
 /// Parses and validates a service file's text. `path` names it in messages;
 /// relative paths in the file are resolved against `base_dir` (absolute).
-/// Returns the spec, or every problem found (at least one), sorted by position.
+/// ServiceSpec.file is base_dir joined with the file name of `path`.
+/// Returns the spec, or every problem found (at least one), sorted by
+/// position; problems with the file as a whole (line 0) come first.
 std::variant<ServiceSpec, std::vector<Diagnostic>> parse_service(std::string_view text,
                                                                  const std::string& path,
                                                                  const std::string& base_dir);

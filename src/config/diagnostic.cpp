@@ -1,0 +1,12 @@
+#include "config/diagnostic.h"
+
+namespace daemonctl::config {
+
+std::string Diagnostic::to_string() const {
+  if (line == 0) return file + ": " + message;
+  std::string where = file + ":" + std::to_string(line);
+  if (column != 0) where += ":" + std::to_string(column);
+  return where + ": " + message;
+}
+
+}  // namespace daemonctl::config

@@ -1,0 +1,478 @@
+// Service files: TOML in, a validated ServiceSpec or every problem out.
+// toml11 throws; nothing thrown here leaves this file.
+#include "config/load.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <tuple>
+#include <toml.hpp>
+
+#include "config/duration.h"
+#include "config/paths.h"
+#include "config/signal_name.h"
+#include "config/suggest.h"
+#include "config/text_file.h"
+#include "config/words.h"
+
+namespace daemonctl::config {
+namespace {
+
+using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
+
+// ---------------------------------------------------------------- wording
+
+std::string hex_escape(unsigned char c) {
+  const char* digits = "0123456789abcdef";
+  return {'\\', 'x', digits[c >> 4], digits[c & 0xf]};
+}
+
+/// 'text' with control characters escaped, so a message stays on one line.
+std::string quote(std::string_view text) {
+  std::string out = "'";
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c == 0) out += "\\0";
+    else if (c < 0x20 || c == 0x7f) out += hex_escape(c);
+    else out += static_cast<char>(c);
+  }
+  return out + "'";
+}
+
+/// A TOML float as written in messages: shortest form ("1.5", "-2", "inf").
+std::string number_text(double value) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
+/// The first line of a toml11 message without its "[error] toml::func: " decoration.
+std::string toml_message(std::string_view what) {
+  what = what.substr(0, what.find('\n'));
+  if (what.starts_with("[error] ")) what.remove_prefix(8);
+  // toml11 names the function that failed ("toml::parse_table: ",
+  // sometimes "parse_ml_basic_string: "); users cannot act on that.
+  std::size_t colon = what.find(": ");
+  if (colon != std::string_view::npos) {
+    std::string_view head = what.substr(0, colon);
+    bool identifier = std::all_of(head.begin(), head.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+    });
+    if (identifier && (head.find('_') != head.npos || head.find("::") != head.npos)) what.remove_prefix(colon + 2);
+  }
+  while (what.ends_with('.') || what.ends_with(' ')) what.remove_suffix(1);
+  return what.empty() ? std::string("invalid TOML") : std::string(what);
+}
+
+/// The column toml11 underlines on line `line` of its message, 0 if none.
+/// Its exceptions often locate only the line (column 1); the picture is exact:
+///  2 | command =
+///    |           ^--- expected value, but got nothing
+unsigned underlined_column(std::string_view what, unsigned line) {
+  const std::string numbered = std::to_string(line) + " | ";
+  bool source_seen = false;
+  while (!what.empty()) {
+    std::string_view text = what.substr(0, what.find('\n'));
+    what.remove_prefix(std::min(what.size(), text.size() + 1));
+    std::size_t indent = text.find_first_not_of(' ');
+    if (indent == std::string_view::npos) continue;
+    text.remove_prefix(indent);
+    if (!source_seen) {
+      source_seen = text.starts_with(numbered);
+      continue;
+    }
+    if (!text.starts_with("| ")) return 0;
+    text.remove_prefix(2);
+    std::size_t mark = text.find_first_not_of(' ');
+    if (mark == std::string_view::npos || (text[mark] != '^' && text[mark] != '~')) return 0;
+    return static_cast<unsigned>(mark + 1);
+  }
+  return 0;
+}
+
+Diagnostic toml_diagnostic(const std::string& path, const toml::exception& e) {
+  unsigned line = e.location().line();
+  unsigned column = underlined_column(e.what(), line);
+  return {path, line, column != 0 ? column : e.location().column(), toml_message(e.what())};
+}
+
+// ---------------------------------------------------------------- diagnostics
+
+/// Where the checks of one file put what they find.
+class Context {
+ public:
+  Context(const std::string& file, const std::string& base_dir) : file_(file), base_dir_(base_dir) {}
+
+  /// A problem with `at`, located where it is written.
+  void error(const Value& at, std::string message) {
+    auto loc = at.location();
+    diagnostics_.push_back({file_, loc.line(), loc.column(), std::move(message)});
+  }
+  /// A problem with the file as a whole.
+  void file_error(std::string message) { diagnostics_.push_back({file_, 0, 0, std::move(message)}); }
+
+  const std::string& file() const { return file_; }
+  const std::string& base_dir() const { return base_dir_; }
+  bool failed() const { return !diagnostics_.empty(); }
+
+  std::vector<Diagnostic> sorted_diagnostics() && {
+    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    return std::move(diagnostics_);
+  }
+
+ private:
+  const std::string& file_;
+  const std::string& base_dir_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+// ---------------------------------------------------------------- values
+
+std::optional<std::string> read_string(Context& c, const Value& v, const std::string& key) {
+  if (!v.is_string()) {
+    c.error(v, quote(key) + " must be a string");
+    return std::nullopt;
+  }
+  const std::string& s = v.as_string().str;
+  if (s.find('\0') != std::string::npos) {
+    c.error(v, quote(key) + " must not contain a NUL character");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<bool> read_bool(Context& c, const Value& v, const std::string& key) {
+  if (v.is_boolean()) return v.as_boolean();
+  c.error(v, quote(key) + " must be a boolean");
+  return std::nullopt;
+}
+
+/// A non-empty path, made absolute against the file's folder.
+std::optional<std::string> read_path(Context& c, const Value& v, const std::string& key) {
+  auto s = read_string(c, v, key);
+  if (!s) return std::nullopt;
+  if (s->empty()) {
+    c.error(v, quote(key) + " must not be empty");
+    return std::nullopt;
+  }
+  return resolve_path(c.base_dir(), *s);
+}
+
+std::optional<Duration> read_duration(Context& c, const Value& v, const std::string& key) {
+  std::variant<Duration, std::string> d;
+  std::string shown;
+  if (v.is_string()) {
+    shown = quote(v.as_string().str);
+    d = parse_duration_checked(v.as_string().str);
+  } else if (v.is_integer()) {
+    shown = std::to_string(v.as_integer());
+    d = duration_from_seconds_checked(static_cast<double>(v.as_integer()));
+  } else if (v.is_floating()) {
+    shown = number_text(v.as_floating());
+    d = duration_from_seconds_checked(v.as_floating());
+  } else {
+    c.error(v, quote(key) + " must be a duration: a number of seconds or a string like \"1.5s\" or \"250ms\"");
+    return std::nullopt;
+  }
+  if (auto* why = std::get_if<std::string>(&d)) {
+    c.error(v, "invalid duration " + shown + ": " + *why);
+    return std::nullopt;
+  }
+  return std::get<Duration>(d);
+}
+
+std::optional<int> read_signal(Context& c, const Value& v, const std::string& key) {
+  std::string text;
+  if (v.is_integer()) text = std::to_string(v.as_integer());
+  else if (v.is_string()) text = v.as_string().str;
+  else {
+    c.error(v, quote(key) + " must be a signal name or number");
+    return std::nullopt;
+  }
+  auto sig = parse_signal(text);
+  if (!sig) c.error(v, "unknown signal " + (v.is_integer() ? text : quote(text)));
+  return sig;
+}
+
+/// "022", "0022", "22", "0o022" -> 022; nullopt unless octal and at most 0777.
+std::optional<mode_t> parse_octal_umask(std::string_view text) {
+  if (text.starts_with("0o")) text.remove_prefix(2);
+  if (text.empty()) return std::nullopt;
+  mode_t mask = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '7') return std::nullopt;
+    mask = mask * 8 + static_cast<mode_t>(ch - '0');
+    if (mask > 0777) return std::nullopt;
+  }
+  return mask;
+}
+
+std::optional<mode_t> read_umask(Context& c, const Value& v, const std::string& key) {
+  if (v.is_integer()) {
+    auto n = v.as_integer();
+    if (n >= 0 && n <= 0777) return static_cast<mode_t>(n);
+    c.error(v, "invalid umask " + std::to_string(n) + ": must be between 0 and 0o777 (511)");
+  } else if (v.is_string()) {
+    if (auto mask = parse_octal_umask(v.as_string().str)) return mask;
+    c.error(v, "invalid umask " + quote(v.as_string().str) + ": use octal digits, at most 0777");
+  } else {
+    c.error(v, quote(key) + " must be an integer or a string of octal digits");
+  }
+  return std::nullopt;
+}
+
+constexpr const char* kCommandType = "'command' must be an array of strings or a string";
+
+std::optional<std::vector<std::string>> command_words(Context& c, const Value& v) {
+  if (v.is_string()) {
+    if (v.as_string().str.find('\0') != std::string::npos) {
+      c.error(v, "'command' must not contain a NUL character");
+      return std::nullopt;
+    }
+    auto words = split_words(v.as_string().str);
+    if (auto* why = std::get_if<std::string>(&words)) {
+      c.error(v, "invalid command: " + *why);
+      return std::nullopt;
+    }
+    return std::get<std::vector<std::string>>(std::move(words));
+  }
+  if (!v.is_array()) {
+    c.error(v, kCommandType);
+    return std::nullopt;
+  }
+  std::vector<std::string> argv;
+  bool ok = true;
+  for (const Value& item : v.as_array()) {
+    if (!item.is_string()) {
+      c.error(item, kCommandType);
+      ok = false;
+    } else if (auto word = read_string(c, item, "command")) {
+      argv.push_back(*word);
+    } else {
+      ok = false;
+    }
+  }
+  return ok ? std::optional(std::move(argv)) : std::nullopt;
+}
+
+std::optional<std::vector<std::string>> read_command(Context& c, const Value& v) {
+  auto argv = command_words(c, v);
+  if (!argv) return std::nullopt;
+  if (argv->empty()) {
+    c.error(v, "'command' must not be empty");
+    return std::nullopt;
+  }
+  std::string& program = argv->front();
+  if (program.empty()) {
+    c.error(v.is_array() ? v.as_array().front() : v, "'command[0]' must not be empty");
+    return std::nullopt;
+  }
+  // A bare name is looked up in PATH at start; only a path is relative to the file.
+  if (program.find('/') != std::string::npos) program = resolve_path(c.base_dir(), program);
+  return argv;
+}
+
+bool valid_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '@' || ch == '-';
+  });
+}
+
+constexpr const char* kNameRule = "use only letters, digits and . _ @ -";
+
+std::optional<std::string> read_name(Context& c, const Value& v, const std::string& key) {
+  auto name = read_string(c, v, key);
+  if (name && !valid_name(*name)) {
+    c.error(v, "invalid name " + quote(*name) + ": " + kNameRule);
+    return std::nullopt;
+  }
+  return name;
+}
+
+std::optional<std::map<std::string, std::string>> read_environment(Context& c, const Value& v, const std::string& key) {
+  if (!v.is_table()) {
+    c.error(v, quote(key) + " must be a table of strings");
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> env;
+  for (const auto& [name, value] : v.as_table()) {
+    if (name.empty() || name.find_first_of(std::string_view("=\0", 2)) != std::string::npos) {
+      c.error(value, "invalid environment variable name " + quote(name) + ": must be non-empty, without '=' or NUL");
+    } else if (auto s = read_string(c, value, key + "." + name)) {
+      env[name] = *s;
+    }
+  }
+  return env;
+}
+
+// ---------------------------------------------------------------- tables
+
+/// One key a table may hold, and how to read it into a Spec.
+template <class Spec>
+struct Field {
+  std::string_view key;
+  void (*read)(Context&, const Value&, const std::string& qualified_key, Spec&);
+};
+
+/// A Field::read that stores what `Reader` returns, if anything, in `Member`.
+template <auto Member, auto Reader, class Spec>
+void store(Context& c, const Value& v, const std::string& k, Spec& s) {
+  if (auto value = Reader(c, v, k)) s.*Member = std::move(*value);
+}
+
+const Field<StartSpec> kStartFields[] = {
+    {"grace", store<&StartSpec::grace, read_duration>},
+};
+
+const Field<StopSpec> kStopFields[] = {
+    {"signal", store<&StopSpec::signal, read_signal>},
+    {"interval", store<&StopSpec::interval, read_duration>},
+    {"timeout",
+     [](Context& c, const Value& v, const std::string& k, StopSpec& s) {
+       auto d = read_duration(c, v, k);
+       if (d && *d <= Duration::zero()) c.error(v, quote(k) + " must be greater than 0");
+       else if (d) s.timeout = *d;
+     }},
+    {"group", store<&StopSpec::group, read_bool>},
+};
+
+void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
+void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
+
+const Field<ServiceSpec> kServiceFields[] = {
+    {"name", store<&ServiceSpec::name, read_name>},
+    {"command",
+     [](Context& c, const Value& v, const std::string&, ServiceSpec& s) {
+       if (auto argv = read_command(c, v)) s.command = std::move(*argv);
+     }},
+    {"pidfile", store<&ServiceSpec::pidfile, read_path>},
+    {"directory", store<&ServiceSpec::directory, read_path>},
+    {"umask", store<&ServiceSpec::umask, read_umask>},
+    {"stdin", store<&ServiceSpec::stdin_path, read_path>},
+    {"stdout", store<&ServiceSpec::stdout_path, read_path>},
+    {"stderr", store<&ServiceSpec::stderr_path, read_path>},
+    {"environment", store<&ServiceSpec::environment, read_environment>},
+    {"clear_environment", store<&ServiceSpec::clear_environment, read_bool>},
+    {"start", read_start},
+    {"stop", read_stop},
+};
+
+/// Every key a service file may hold, nested ones as "stop.signal".
+std::vector<std::string> all_keys() {
+  std::vector<std::string> keys;
+  for (const auto& f : kServiceFields) keys.emplace_back(f.key);
+  for (const auto& f : kStartFields) keys.push_back("start." + std::string(f.key));
+  for (const auto& f : kStopFields) keys.push_back("stop." + std::string(f.key));
+  return keys;
+}
+
+std::string qualify(std::string_view table, std::string_view key) {
+  return table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
+}
+
+/// The known key that the unknown `key` (in `table`, "" for the top level)
+/// is probably a typo of: first in the same table, else in another one, since
+/// a key written below the wrong [header] is a common slip.
+std::optional<std::string> suggest_key(std::string_view table, std::string_view key) {
+  for (bool same_table : {true, false}) {
+    std::vector<std::string> bare, qualified;
+    for (const auto& q : all_keys()) {
+      std::size_t dot = q.find('.');
+      std::string_view q_table = dot == q.npos ? std::string_view() : std::string_view(q).substr(0, dot);
+      if ((q_table == table) != same_table) continue;
+      bare.push_back(dot == q.npos ? q : q.substr(dot + 1));
+      qualified.push_back(q);
+    }
+    if (auto match = closest(key, bare)) {
+      return qualified[std::find(bare.begin(), bare.end(), *match) - bare.begin()];
+    }
+  }
+  return std::nullopt;
+}
+
+template <class Spec, std::size_t N>
+void read_table(Context& c, const Value& table, std::string_view prefix, const Field<Spec> (&fields)[N], Spec& spec) {
+  for (const auto& [key, value] : table.as_table()) {
+    auto field = std::find_if(std::begin(fields), std::end(fields), [&](const auto& f) { return f.key == key; });
+    if (field != std::end(fields)) {
+      field->read(c, value, qualify(prefix, key), spec);
+      continue;
+    }
+    std::string message = "unknown key " + quote(qualify(prefix, key));
+    if (auto suggestion = suggest_key(prefix, key)) message += ", did you mean " + quote(*suggestion) + "?";
+    c.error(value, message);
+  }
+}
+
+void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
+  read_table(c, v, k, kStartFields, s.start);
+}
+
+void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
+  read_table(c, v, k, kStopFields, s.stop);
+}
+
+/// The checks that need the whole file: required keys and defaults.
+void complete(Context& c, const Value& root, ServiceSpec& spec) {
+  const auto& table = root.as_table();
+  if (!table.count("command")) c.file_error("missing required key 'command'");
+  if (table.count("name")) return;
+  std::string_view stem = file_name(c.file());
+  if (stem.ends_with(".toml")) stem.remove_suffix(5);
+  if (valid_name(stem)) spec.name = stem;
+  else c.file_error("invalid name " + quote(stem) + " (from the file name): " + kNameRule);
+}
+
+std::variant<ServiceSpec, std::vector<Diagnostic>> check(const Value& root, const std::string& path,
+                                                         const std::string& base_dir) {
+  Context c(path, base_dir);
+  ServiceSpec spec;
+  spec.file = normalize_path(base_dir + "/" + std::string(file_name(path)));
+  read_table(c, root, "", kServiceFields, spec);
+  complete(c, root, spec);
+  if (c.failed()) return std::move(c).sorted_diagnostics();
+  return spec;
+}
+
+}  // namespace
+
+std::variant<ServiceSpec, std::vector<Diagnostic>> parse_service(std::string_view text, const std::string& path,
+                                                                 const std::string& base_dir) {
+  try {
+    std::istringstream in{std::string(text)};
+    auto root = toml::parse<toml::discard_comments, std::map, std::vector>(in, path);
+    return check(root, path, base_dir);
+  } catch (const toml::exception& e) {
+    return std::vector{toml_diagnostic(path, e)};
+  } catch (const std::exception& e) {
+    return std::vector{Diagnostic{path, 0, 0, toml_message(e.what())}};
+  } catch (...) {
+    return std::vector{Diagnostic{path, 0, 0, "cannot parse the file"}};
+  }
+}
+
+Result<ServiceSpec> load_service(const std::string& path) {
+  auto text = read_text_file(path);
+  if (!text) return std::move(text).error();
+  auto file = absolute_path(path);
+  if (!file) return std::move(file).error();
+  auto parsed = parse_service(*text, path, parent_dir(*file));
+  if (auto* spec = std::get_if<ServiceSpec>(&parsed)) return std::move(*spec);
+
+  std::string message;
+  for (const auto& d : std::get<std::vector<Diagnostic>>(parsed)) {
+    if (!message.empty()) message += '\n';
+    message += d.to_string();
+  }
+  return Error{ExitStatus::config, message};
+}
+
+}  // namespace daemonctl::config

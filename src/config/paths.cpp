@@ -1,0 +1,44 @@
+#include "config/paths.h"
+
+#include <filesystem>
+#include <system_error>
+
+namespace daemonctl::config {
+
+std::string normalize_path(std::string_view path) {
+  std::string out;
+  while (!path.empty()) {
+    std::size_t slash = path.find('/');
+    std::string_view part = path.substr(0, slash);
+    path.remove_prefix(slash == path.npos ? path.size() : slash + 1);
+    if (part.empty() || part == ".") continue;
+    out += '/';
+    out += part;
+  }
+  return out.empty() ? "/" : out;
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& path) {
+  if (path.starts_with('/')) return path;
+  return normalize_path(base_dir + "/" + path);
+}
+
+Result<std::string> absolute_path(const std::string& path) {
+  if (path.starts_with('/')) return normalize_path(path);
+  std::error_code ec;
+  auto cwd = std::filesystem::current_path(ec);
+  if (ec) return sys_error("getcwd", ec.value());
+  return normalize_path(cwd.string() + "/" + path);
+}
+
+std::string parent_dir(const std::string& absolute_path) {
+  std::size_t slash = absolute_path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : absolute_path.substr(0, slash);
+}
+
+std::string_view file_name(std::string_view path) {
+  std::size_t slash = path.rfind('/');
+  return slash == path.npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace daemonctl::config

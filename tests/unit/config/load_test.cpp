@@ -1,0 +1,378 @@
+// parse_service on texts: every key, every default, every message.
+#include "config/load.h"
+
+#include <catch2/catch.hpp>
+
+using namespace daemonctl::config;
+using namespace std::chrono_literals;
+using Strings = std::vector<std::string>;
+
+namespace {
+
+const std::string kPath = "svc/web.toml";  // as a user would type it
+const std::string kBase = "/srv/svc";
+
+ServiceSpec parse(std::string_view text, const std::string& path = kPath) {
+  auto r = parse_service(text, path, kBase);
+  if (auto* diagnostics = std::get_if<std::vector<Diagnostic>>(&r)) {
+    for (const auto& d : *diagnostics) UNSCOPED_INFO(d.to_string());
+    FAIL("unexpected diagnostics");
+  }
+  return std::get<ServiceSpec>(r);
+}
+
+Strings errors(std::string_view text, const std::string& path = kPath) {
+  auto r = parse_service(text, path, kBase);
+  REQUIRE(std::holds_alternative<std::vector<Diagnostic>>(r));
+  Strings out;
+  for (const auto& d : std::get<std::vector<Diagnostic>>(r)) out.push_back(d.to_string());
+  return out;
+}
+
+/// The one diagnostic for `text`, as "line:col: message".
+std::string error(std::string_view text) {
+  Strings all = errors(text);
+  REQUIRE(all.size() == 1);
+  REQUIRE(all[0].starts_with(kPath + ":"));
+  return all[0].substr(kPath.size() + 1);
+}
+
+const std::string kCommand = "command = [\"/bin/true\"]\n";
+
+}  // namespace
+
+// ---------------------------------------------------------------- defaults and values
+
+TEST_CASE("parse_service: defaults", "[config]") {
+  ServiceSpec s = parse(kCommand);
+  CHECK(s.file == "/srv/svc/web.toml");
+  CHECK(s.name == "web");
+  CHECK(s.command == Strings{"/bin/true"});
+  CHECK(s.pidfile.empty());
+  CHECK(s.directory == "/");
+  CHECK(s.umask == 022);
+  CHECK(s.stdin_path == "/dev/null");
+  CHECK(s.stdout_path == "/dev/null");
+  CHECK(s.stderr_path == "/dev/null");
+  CHECK(s.environment.empty());
+  CHECK_FALSE(s.clear_environment);
+  CHECK(s.start.grace == 0s);
+  CHECK(s.stop.signal == 15);
+  CHECK(s.stop.interval == 100ms);
+  CHECK(s.stop.timeout == 10s);
+  CHECK_FALSE(s.stop.group);
+}
+
+TEST_CASE("parse_service: every key set", "[config]") {
+  ServiceSpec s = parse(R"(
+name = "ticker"
+command = ["/bin/sh", "-c", "while :; do date; sleep 1; done"]
+pidfile = "/run/x/ticker.pid"
+directory = "/var/lib/ticker"
+umask = 0o027
+stdin = "/dev/zero"
+stdout = "/var/log/ticker.out"
+stderr = "/var/log/ticker.err"
+environment = { PORT = "8080", LANG = "C" }
+clear_environment = true
+[start]
+grace = "1.5s"
+[stop]
+signal = "INT"
+interval = "0s"
+timeout = "3m"
+group = true
+)");
+  CHECK(s.name == "ticker");
+  CHECK(s.command == Strings{"/bin/sh", "-c", "while :; do date; sleep 1; done"});
+  CHECK(s.pidfile == "/run/x/ticker.pid");
+  CHECK(s.directory == "/var/lib/ticker");
+  CHECK(s.umask == 027);
+  CHECK(s.stdin_path == "/dev/zero");
+  CHECK(s.stdout_path == "/var/log/ticker.out");
+  CHECK(s.stderr_path == "/var/log/ticker.err");
+  CHECK(s.environment == std::map<std::string, std::string>{{"PORT", "8080"}, {"LANG", "C"}});
+  CHECK(s.clear_environment);
+  CHECK(s.start.grace == 1500ms);
+  CHECK(s.stop.signal == 2);
+  CHECK(s.stop.interval == 0s);
+  CHECK(s.stop.timeout == 3min);
+  CHECK(s.stop.group);
+}
+
+TEST_CASE("parse_service: nested keys may be dotted or inline", "[config]") {
+  ServiceSpec s = parse(kCommand + "stop.signal = \"HUP\"\nstart = { grace = 2 }\n");
+  CHECK(s.stop.signal == 1);
+  CHECK(s.start.grace == 2s);
+}
+
+TEST_CASE("parse_service: the name defaults to the file name without .toml", "[config]") {
+  CHECK(parse(kCommand, "/etc/daemonctl/web@1.toml").name == "web@1");
+  CHECK(parse(kCommand, "x.service").name == "x.service");
+  CHECK(parse(kCommand, "a.b-c_d").name == "a.b-c_d");
+}
+
+TEST_CASE("parse_service: the file is the path's name in base_dir", "[config]") {
+  auto r = parse_service(kCommand, "conf/web.toml", "/a/./b/");
+  REQUIRE(std::holds_alternative<ServiceSpec>(r));
+  CHECK(std::get<ServiceSpec>(r).file == "/a/b/web.toml");
+}
+
+TEST_CASE("parse_service: relative paths are relative to the file's folder", "[config]") {
+  ServiceSpec s = parse(kCommand + R"(
+pidfile = "run/web.pid"
+directory = "."
+stdin = "./in/./fifo"
+stdout = "logs//web.log"
+stderr = "../shared/err.log"
+)");
+  CHECK(s.pidfile == "/srv/svc/run/web.pid");
+  CHECK(s.directory == "/srv/svc");
+  CHECK(s.stdin_path == "/srv/svc/in/fifo");
+  CHECK(s.stdout_path == "/srv/svc/logs/web.log");
+  CHECK(s.stderr_path == "/srv/svc/../shared/err.log");
+}
+
+TEST_CASE("parse_service: absolute paths stay as written", "[config]") {
+  ServiceSpec s = parse(kCommand + "pidfile = \"/run//web.pid\"\n");
+  CHECK(s.pidfile == "/run//web.pid");
+}
+
+TEST_CASE("parse_service: command[0] is relative to the folder only if it has a slash", "[config]") {
+  CHECK(parse("command = [\"./bin/server\", \"./arg\"]").command == Strings{"/srv/svc/bin/server", "./arg"});
+  CHECK(parse("command = [\"bin/server\"]").command == Strings{"/srv/svc/bin/server"});
+  CHECK(parse("command = [\"sleep\", \"1\"]").command == Strings{"sleep", "1"});
+  CHECK(parse("command = [\"/bin/sleep\"]").command == Strings{"/bin/sleep"});
+  CHECK(parse("command = \"./run.sh 'a b'\"").command == Strings{"/srv/svc/run.sh", "a b"});
+}
+
+TEST_CASE("parse_service: a command string is split like a shell would", "[config]") {
+  CHECK(parse(R"(command = "sleep 10")").command == Strings{"sleep", "10"});
+  CHECK(parse(R"(command = '/bin/sh -c "echo \$HOME; date"')").command ==
+        Strings{"/bin/sh", "-c", "echo $HOME; date"});
+}
+
+TEST_CASE("parse_service: umask as an integer or a string of octal digits", "[config]") {
+  CHECK(parse(kCommand + "umask = 0o077").umask == 077);
+  CHECK(parse(kCommand + "umask = 0").umask == 0);
+  CHECK(parse(kCommand + "umask = 511").umask == 0777);
+  CHECK(parse(kCommand + "umask = \"0022\"").umask == 022);
+  CHECK(parse(kCommand + "umask = \"027\"").umask == 027);
+  CHECK(parse(kCommand + "umask = \"7\"").umask == 07);
+  CHECK(parse(kCommand + "umask = \"0o777\"").umask == 0777);
+}
+
+TEST_CASE("parse_service: stop.signal as a name, a number or digits", "[config]") {
+  CHECK(parse(kCommand + "stop.signal = \"SIGKILL\"").stop.signal == 9);
+  CHECK(parse(kCommand + "stop.signal = \"usr1\"").stop.signal == 10);
+  CHECK(parse(kCommand + "stop.signal = 3").stop.signal == 3);
+  CHECK(parse(kCommand + "stop.signal = \"15\"").stop.signal == 15);
+}
+
+TEST_CASE("parse_service: durations as strings or seconds", "[config]") {
+  CHECK(parse(kCommand + "stop.timeout = 2").stop.timeout == 2s);
+  CHECK(parse(kCommand + "stop.timeout = 0.25").stop.timeout == 250ms);
+  CHECK(parse(kCommand + "stop.interval = 0").stop.interval == 0s);
+  CHECK(parse(kCommand + "stop.interval = \"250ms\"").stop.interval == 250ms);
+  CHECK(parse(kCommand + "start.grace = \"1m30s\"").start.grace == 90s);
+}
+
+TEST_CASE("parse_service: environment values may be empty", "[config]") {
+  CHECK(parse(kCommand + "environment = { EMPTY = \"\" }").environment.at("EMPTY").empty());
+  CHECK(parse(kCommand + "[environment]\nA = \"1\"\n").environment.at("A") == "1");
+}
+
+// ---------------------------------------------------------------- unknown keys
+
+TEST_CASE("parse_service: unknown keys, with a suggestion when close", "[config]") {
+  CHECK(error(kCommand + "xyz = 1") == "2:7: unknown key 'xyz'");
+  CHECK(error(kCommand + "pidfle = \"/x\"") == "2:10: unknown key 'pidfle', did you mean 'pidfile'?");
+  CHECK(error(kCommand + "[stop]\nsigal = \"HUP\"") == "3:9: unknown key 'stop.sigal', did you mean 'stop.signal'?");
+  CHECK(error(kCommand + "[start]\ngrce = 1") == "3:8: unknown key 'start.grce', did you mean 'start.grace'?");
+  CHECK(error(kCommand + "[start]\nx = 1") == "3:5: unknown key 'start.x'");
+}
+
+TEST_CASE("parse_service: an unknown key does not hide a missing one", "[config]") {
+  CHECK(errors("comand = [\"x\"]") == Strings{"svc/web.toml: missing required key 'command'",
+                                              "svc/web.toml:1:10: unknown key 'comand', did you mean 'command'?"});
+}
+
+TEST_CASE("parse_service: an unknown table is one unknown key", "[config]") {
+  CHECK(error(kCommand + "[stopp]\nsignal = \"HUP\"\ntimeout = 1") ==
+        "2:1: unknown key 'stopp', did you mean 'stop'?");
+  CHECK(error(kCommand + "[stop.extra]\na = 1") == "2:1: unknown key 'stop.extra'");
+}
+
+TEST_CASE("parse_service: a key in the wrong table points to the right one", "[config]") {
+  CHECK(error(kCommand + "timeout = \"1s\"") == "2:11: unknown key 'timeout', did you mean 'stop.timeout'?");
+  CHECK(error(kCommand + "[stop]\npidfile = \"/x\"") == "3:11: unknown key 'stop.pidfile', did you mean 'pidfile'?");
+  CHECK(error(kCommand + "[start]\ntimeout = 1") == "3:11: unknown key 'start.timeout', did you mean 'stop.timeout'?");
+}
+
+// ---------------------------------------------------------------- wrong types and values
+
+TEST_CASE("parse_service: name", "[config]") {
+  CHECK(error(kCommand + "name = 1") == "2:8: 'name' must be a string");
+  CHECK(error(kCommand + "name = \"a b\"") == "2:8: invalid name 'a b': use only letters, digits and . _ @ -");
+  CHECK(error(kCommand + "name = \"\"") == "2:8: invalid name '': use only letters, digits and . _ @ -");
+  CHECK(error(kCommand + "name = \"a/b\"") == "2:8: invalid name 'a/b': use only letters, digits and . _ @ -");
+  CHECK(error(kCommand + "name = \"a\\nb\"") == "2:8: invalid name 'a\\nb': use only letters, digits and . _ @ -");
+}
+
+TEST_CASE("parse_service: an invalid file name is reported at the file", "[config]") {
+  CHECK(errors(kCommand, "dir/my web.toml") ==
+        Strings{"dir/my web.toml: invalid name 'my web' (from the file name): use only letters, digits and . _ @ -"});
+  CHECK(parse(kCommand + "name = \"web\"", "dir/my web.toml").name == "web");
+}
+
+TEST_CASE("parse_service: command", "[config]") {
+  const std::string type = "'command' must be an array of strings or a string";
+  CHECK(errors("") == Strings{"svc/web.toml: missing required key 'command'"});
+  CHECK(error("command = 1") == "1:11: " + type);
+  CHECK(error("command = {}") == "1:11: " + type);
+  CHECK(error("command = [\"/bin/x\", 1]") == "1:22: " + type);
+  CHECK(error("command = []") == "1:11: 'command' must not be empty");
+  CHECK(error("command = \"\"") == "1:11: 'command' must not be empty");
+  CHECK(error("command = \" \\t \"") == "1:11: 'command' must not be empty");
+  CHECK(error("command = [\"\", \"x\"]") == "1:12: 'command[0]' must not be empty");
+  CHECK(error("command = '\"\" x'") == "1:11: 'command[0]' must not be empty");
+  CHECK(error("command = [\"a\\u0000b\"]") == "1:12: 'command' must not contain a NUL character");
+  CHECK(error("command = \"a\\u0000b\"") == "1:11: 'command' must not contain a NUL character");
+}
+
+TEST_CASE("parse_service: a command string that does not split", "[config]") {
+  CHECK(error("command = \"sh -c 'x\"") == "1:11: invalid command: unterminated single quote");
+  CHECK(error("command = 'say \"hi'") == "1:11: invalid command: unterminated double quote");
+  CHECK(error("command = 'a \\'") == "1:11: invalid command: trailing backslash");
+}
+
+TEST_CASE("parse_service: paths", "[config]") {
+  for (std::string key : {"pidfile", "directory", "stdin", "stdout", "stderr"}) {
+    INFO(key);
+    std::string at = "2:" + std::to_string(key.size() + 4) + ": '" + key + "'";
+    CHECK(error(kCommand + key + " = 1") == at + " must be a string");
+    CHECK(error(kCommand + key + " = [\"/x\"]") == at + " must be a string");
+    CHECK(error(kCommand + key + " = \"\"") == at + " must not be empty");
+    CHECK(error(kCommand + key + " = \"/x\\u0000\"") == at + " must not contain a NUL character");
+  }
+}
+
+TEST_CASE("parse_service: umask", "[config]") {
+  CHECK(error(kCommand + "umask = true") == "2:9: 'umask' must be an integer or a string of octal digits");
+  CHECK(error(kCommand + "umask = 0.5") == "2:9: 'umask' must be an integer or a string of octal digits");
+  CHECK(error(kCommand + "umask = 0o1000") == "2:9: invalid umask 512: must be between 0 and 0o777 (511)");
+  CHECK(error(kCommand + "umask = -1") == "2:9: invalid umask -1: must be between 0 and 0o777 (511)");
+  for (std::string bad : {"0999", "01000", "", "0o", "0x12", "22 ", "-1", "1000000000000000000000"}) {
+    INFO(bad);
+    CHECK(error(kCommand + "umask = \"" + bad + "\"") ==
+          "2:9: invalid umask '" + bad + "': use octal digits, at most 0777");
+  }
+}
+
+TEST_CASE("parse_service: umask = 022 is a TOML error, not decimal 22", "[config]") {
+  CHECK(error("umask = 022\n" + kCommand) == "1:9: bad integer: leading zero");
+}
+
+TEST_CASE("parse_service: environment", "[config]") {
+  CHECK(error(kCommand + "environment = \"A=1\"") == "2:15: 'environment' must be a table of strings");
+  CHECK(error(kCommand + "environment = { PORT = 8080 }") == "2:24: 'environment.PORT' must be a string");
+  CHECK(error(kCommand + "environment = { \"A=B\" = \"x\" }") ==
+        "2:25: invalid environment variable name 'A=B': must be non-empty, without '=' or NUL");
+  CHECK(error(kCommand + "environment = { \"\" = \"x\" }") ==
+        "2:22: invalid environment variable name '': must be non-empty, without '=' or NUL");
+  CHECK(error(kCommand + "environment = { \"A\\u0000\" = \"x\" }") ==
+        "2:29: invalid environment variable name 'A\\0': must be non-empty, without '=' or NUL");
+  CHECK(error(kCommand + "environment = { A = \"x\\u0000\" }") ==
+        "2:21: 'environment.A' must not contain a NUL character");
+}
+
+TEST_CASE("parse_service: booleans", "[config]") {
+  CHECK(error(kCommand + "clear_environment = \"yes\"") == "2:21: 'clear_environment' must be a boolean");
+  CHECK(error(kCommand + "[stop]\ngroup = 1") == "3:9: 'stop.group' must be a boolean");
+}
+
+TEST_CASE("parse_service: start and stop must be tables", "[config]") {
+  CHECK(error(kCommand + "start = 1") == "2:9: 'start' must be a table");
+  CHECK(error(kCommand + "stop = \"TERM\"") == "2:8: 'stop' must be a table");
+  CHECK(error(kCommand + "[[stop]]\nsignal = 1") == "2:1: 'stop' must be a table");
+}
+
+TEST_CASE("parse_service: durations of the wrong type", "[config]") {
+  const std::string type = "must be a duration: a number of seconds or a string like \"1.5s\" or \"250ms\"";
+  CHECK(error(kCommand + "[stop]\ntimeout = true") == "3:11: 'stop.timeout' " + type);
+  CHECK(error(kCommand + "[stop]\ninterval = [1]") == "3:12: 'stop.interval' " + type);
+  CHECK(error(kCommand + "[start]\ngrace = {}") == "3:9: 'start.grace' " + type);
+}
+
+TEST_CASE("parse_service: invalid durations", "[config]") {
+  const std::string form = "use a number and a unit (ms, s, m, h) like \"1.5s\" or \"250ms\"";
+  CHECK(error(kCommand + "stop.timeout = \"5x\"") == "2:16: invalid duration '5x': " + form);
+  CHECK(error(kCommand + "stop.timeout = \"5\"") == "2:16: invalid duration '5': " + form);
+  CHECK(error(kCommand + "stop.timeout = \"\"") == "2:16: invalid duration '': " + form);
+  CHECK(error(kCommand + "stop.timeout = \"-1s\"") == "2:16: invalid duration '-1s': must not be negative");
+  CHECK(error(kCommand + "stop.timeout = -1") == "2:16: invalid duration -1: must not be negative");
+  CHECK(error(kCommand + "stop.interval = -0.5") == "2:17: invalid duration -0.5: must not be negative");
+  CHECK(error(kCommand + "start.grace = inf") == "2:15: invalid duration inf: must be finite");
+  CHECK(error(kCommand + "start.grace = nan") == "2:15: invalid duration nan: must be finite");
+  CHECK(error(kCommand + "start.grace = \"8761h\"") == "2:15: invalid duration '8761h': too large, at most 8760h");
+  CHECK(error(kCommand + "start.grace = 31536001") == "2:15: invalid duration 31536001: too large, at most 8760h");
+}
+
+TEST_CASE("parse_service: stop.timeout must be positive", "[config]") {
+  CHECK(error(kCommand + "stop.timeout = \"0s\"") == "2:16: 'stop.timeout' must be greater than 0");
+  CHECK(error(kCommand + "stop.timeout = 0") == "2:16: 'stop.timeout' must be greater than 0");
+  CHECK(error(kCommand + "stop.timeout = 0.0") == "2:16: 'stop.timeout' must be greater than 0");
+}
+
+TEST_CASE("parse_service: stop.signal", "[config]") {
+  CHECK(error(kCommand + "stop.signal = true") == "2:15: 'stop.signal' must be a signal name or number");
+  CHECK(error(kCommand + "stop.signal = 1.5") == "2:15: 'stop.signal' must be a signal name or number");
+  CHECK(error(kCommand + "stop.signal = \"TERN\"") == "2:15: unknown signal 'TERN'");
+  CHECK(error(kCommand + "stop.signal = \"\"") == "2:15: unknown signal ''");
+  CHECK(error(kCommand + "stop.signal = \"0\"") == "2:15: unknown signal '0'");
+  CHECK(error(kCommand + "stop.signal = 0") == "2:15: unknown signal 0");
+  CHECK(error(kCommand + "stop.signal = -15") == "2:15: unknown signal -15");
+  CHECK(error(kCommand + "stop.signal = 1000") == "2:15: unknown signal 1000");
+}
+
+// ---------------------------------------------------------------- all problems, in order
+
+TEST_CASE("parse_service: every problem is reported, sorted by position", "[config]") {
+  // Keys are visited in alphabetical order; the report follows the file.
+  CHECK(errors(R"(umask = true
+command = 1
+name = "a b"
+[stop]
+timeout = 0
+signal = "TERN"
+)") == Strings{
+             "svc/web.toml:1:9: 'umask' must be an integer or a string of octal digits",
+             "svc/web.toml:2:11: 'command' must be an array of strings or a string",
+             "svc/web.toml:3:8: invalid name 'a b': use only letters, digits and . _ @ -",
+             "svc/web.toml:5:11: 'stop.timeout' must be greater than 0",
+             "svc/web.toml:6:10: unknown signal 'TERN'",
+         });
+}
+
+TEST_CASE("parse_service: several problems on one line, by column", "[config]") {
+  CHECK(errors(kCommand + "environment = { B = 1, A = 2 }") ==
+        Strings{"svc/web.toml:2:21: 'environment.B' must be a string",
+                "svc/web.toml:2:28: 'environment.A' must be a string"});
+}
+
+// ---------------------------------------------------------------- TOML syntax
+
+TEST_CASE("parse_service: a TOML syntax error is one diagnostic", "[config]") {
+  CHECK(error("name = \"x\"\ncommand = \n") == "2:11: missing value after key-value separator '='");
+  CHECK(error("command = [\"a\"]\n[stop\n") == "2:1: an invalid key appeared");
+  CHECK(error("x = \"abc\n") == "1:5: the next token is not a valid string");
+}
+
+TEST_CASE("parse_service: a duplicate key is a TOML error", "[config]") {
+  CHECK(error("command = [\"a\"]\ncommand = [\"b\"]\n") == "2:11: value (\"command\") already exists");
+  CHECK(error(kCommand + "[stop]\n[stop]\n") == "3:1: table (\"stop\") already exists");
+}
+
+TEST_CASE("parse_service: invalid UTF-8 is a TOML error", "[config]") {
+  CHECK(error(kCommand + "name = \"\xff\"\n") == "2:9: invalid utf8 sequence found");
+}
