@@ -24,7 +24,7 @@ struct Report {
 };
 
 // Only async-signal-safe calls between fork and exec.
-void report_and_exit(int fd, Step step, int err) {
+[[noreturn]] void report_and_exit(int fd, Step step, int err) {
   Report r{step, err};
   [[maybe_unused]] ssize_t n = ::write(fd, &r, sizeof r);
   ::_exit(127);
