@@ -72,12 +72,12 @@ TEST_CASE("--quiet prints nothing on success; the exit code tells") {
 TEST_CASE("the state dir comes from --state-dir, else $DAEMONCTL_STATE_DIR") {
   Sandbox box;
   std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n");
-  Run r = daemonctl({"start", file}, RunOptions{{"DAEMONCTL_STATE_DIR=" + box.path("from-env")}});
+  Run r = daemonctl({"start", file}, with_env({"DAEMONCTL_STATE_DIR=" + box.path("from-env")}));
   REQUIRE(r.code == 0);
   box.track(pid_in(r.out));
   CHECK(slurp(box.path("from-env/svc.pid")) == std::to_string(pid_in(r.out)) + "\n");
   Run flag = daemonctl({"--state-dir", box.path("from-env"), "stop", file},
-                       RunOptions{{"DAEMONCTL_STATE_DIR=" + box.path("elsewhere")}});
+                       with_env({"DAEMONCTL_STATE_DIR=" + box.path("elsewhere")}));
   CHECK(flag.code == 0);
   CHECK(flag.out == "svc: stopped (pid " + std::to_string(pid_in(r.out)) + ")\n");
 }

@@ -35,6 +35,13 @@ struct RunOptions {
   std::chrono::milliseconds timeout = 20000ms;  ///< then daemonctl is killed: code 128+9
 };
 
+/// RunOptions that only add environment variables ("NAME=value").
+inline RunOptions with_env(std::vector<std::string> vars) {
+  RunOptions opt;
+  opt.env_extra = std::move(vars);
+  return opt;
+}
+
 /// Runs the built daemonctl binary with `args` and collects its output.
 Run daemonctl(const std::vector<std::string>& args, const RunOptions& opt = {});
 

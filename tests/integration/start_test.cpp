@@ -186,7 +186,7 @@ TEST_CASE("start of a missing program exits 5 naming it, leaving no pidfile") {
 TEST_CASE("start of a program not in PATH exits 5") {
   Sandbox box;
   Run r = box.run({"start", box.service("svc", "command = \"no-such-program-here\"\n")},
-                  RunOptions{{"PATH=/usr/bin:/bin"}});
+                  with_env({"PATH=/usr/bin:/bin"}));
   CHECK(r.code == 5);
   CHECK(r.err == "daemonctl: error: svc: cannot find 'no-such-program-here' in PATH (/usr/bin:/bin)\n");
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -233,4 +234,23 @@ TEST_CASE("restart does not start when the stop fails") {
   CHECK(r.code == 1);
   CHECK(r.out.empty());
   CHECK(r.err.find("daemonctl: error: svc: cannot tell whether it runs: cannot read '") == 0);
+}
+
+TEST_CASE("stop exits 4 when not allowed to signal the daemon, and keeps the pidfile") {
+  Sandbox box;
+  REQUIRE(::chmod(box.dir().c_str(), 0755) == 0);
+  std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n");
+  pid_t pid = start_ok(box, file);  // as root
+  // The same state, in a state dir of an unprivileged user.
+  box.write("user/svc.pid", slurp(box.state_dir() + "/svc.pid"));
+  box.write("user/svc.record", slurp(box.state_dir() + "/svc.record"));
+  REQUIRE(::chown(box.path("user").c_str(), 65534, 65534) == 0);
+  RunOptions nobody;
+  nobody.uid = 65534;
+  Run r = daemonctl({"--state-dir", box.path("user"), "stop", file}, nobody);
+  CHECK(r.code == 4);
+  CHECK(r.err == "daemonctl: error: svc: not allowed to signal pid " + std::to_string(pid) +
+                     ": Operation not permitted\n");
+  CHECK(alive(pid));
+  CHECK(exists(box.path("user/svc.pid")));
 }
