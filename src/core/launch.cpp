@@ -60,7 +60,9 @@ Result<std::string> resolve_executable(const std::string& program, const std::st
   while (true) {
     auto colon = rest.find(':');
     std::string_view dir = rest.substr(0, colon);
-    if (!dir.empty()) {
+    // Relative entries are skipped: the daemon runs in its own directory,
+    // so they would name another file there than here.
+    if (!dir.empty() && dir.front() == '/') {
       std::string candidate = std::string(dir) + "/" + program;
       if (check_executable(candidate)) return candidate;
     }

@@ -19,7 +19,8 @@ inline constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 std::vector<std::string> daemon_environment(const config::ServiceSpec& spec, char** inherited);
 
 /// The program to exec: command[0] if it holds a '/', else the first
-/// executable regular file of that name on `path` (a PATH-style list).
+/// executable regular file of that name in the absolute folders of `path`
+/// (a PATH-style list; relative and empty entries are skipped).
 /// Errors have status not_installed and say what was searched.
 Result<std::string> resolve_executable(const std::string& program, const std::string& path);
 

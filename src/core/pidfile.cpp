@@ -31,7 +31,10 @@ Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max) {
   if (s.empty()) return invalid("it is empty");
   if (s.find_first_of(kBlanks) != std::string_view::npos) return invalid("it holds more than a pid");
   long long pid = 0;
-  if (!parse_number(s, pid)) return invalid("'" + std::string(s.substr(0, 20)) + "' is not a pid");
+  if (!parse_number(s, pid)) {
+    std::string shown = s.size() > 20 ? std::string(s.substr(0, 20)) + "..." : std::string(s);
+    return invalid("'" + shown + "' is not a pid");
+  }
   if (pid <= 1 || pid >= pid_max) return invalid("pid " + std::to_string(pid) + " is out of range");
   return static_cast<pid_t>(pid);
 }

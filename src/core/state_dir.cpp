@@ -30,6 +30,9 @@ Status prepare_state_dir(const std::string& dir) {
   };
   if (S_ISLNK(st.st_mode)) return refuse("is a symbolic link; refusing to use it");
   if (!S_ISDIR(st.st_mode)) return refuse("is not a directory");
+  // Anyone who can write here could plant a pidfile and record naming any
+  // process, and have daemonctl signal it.
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return refuse("is writable by others; refusing to use it");
   if (st.st_uid != uid) {
     return refuse("is owned by uid " + std::to_string(st.st_uid) + ", not by uid " + std::to_string(uid) +
                   "; refusing to use it");

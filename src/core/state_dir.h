@@ -14,7 +14,8 @@ namespace daemonctl::core {
 std::string choose_state_dir(const std::optional<std::string>& flag);
 
 /// Creates `dir` if missing (0700, or 0755 for root) and refuses one that is
-/// a symlink, not a directory, or owned by another user.
+/// a symlink, not a directory, owned by another user, or writable by its
+/// group or others.
 Status prepare_state_dir(const std::string& dir);
 
 }  // namespace daemonctl::core

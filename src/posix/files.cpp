@@ -64,7 +64,9 @@ Status remove_file(const std::string& path) {
 }
 
 std::string dirname(const std::string& path) {
-  auto slash = path.find_last_of('/');
+  auto last = path.find_last_not_of('/');
+  if (last == std::string::npos) return path.empty() ? "." : "/";
+  auto slash = path.find_last_of('/', last);
   if (slash == std::string::npos) return ".";
   auto end = path.find_last_not_of('/', slash);
   if (end == std::string::npos) return "/";
@@ -82,9 +84,12 @@ Status make_dirs(const std::string& path, mode_t mode) {
   if (parent != path) {
     if (Status p = make_dirs(parent, 0755); !p) return p;
   }
-  if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST) {
+  if (::mkdir(path.c_str(), mode) < 0) {
+    if (errno == EEXIST) return {};  // made meanwhile by someone else
     return sys_error("cannot create directory '" + path + "'");
   }
+  // mkdir applied our umask; the mode promised is the mode given.
+  if (::chmod(path.c_str(), mode) < 0) return sys_error("cannot chmod '" + path + "'");
   return {};
 }
 

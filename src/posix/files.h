@@ -23,14 +23,14 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
 /// Removes `path`; a missing file is success.
 Status remove_file(const std::string& path);
 
-/// Creates `path` and its missing parents; the last one with `mode`, parents 0755.
-/// An existing directory is success.
+/// Creates `path` and its missing parents; the last one with `mode`, parents
+/// 0755, whatever the umask. An existing directory is success, left as it is.
 Status make_dirs(const std::string& path, mode_t mode);
 
 /// open(2) with O_CLOEXEC added; the Error names the path.
 Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode = 0);
 
-/// The folder part of a path: "/a/b" -> "/a", "b" -> ".", "/a" -> "/".
+/// The folder part of a path: "/a/b" -> "/a", "/a/b/" -> "/a", "b" -> ".", "/a" -> "/".
 std::string dirname(const std::string& path);
 
 }  // namespace daemonctl::posix
