@@ -234,12 +234,20 @@ pid_t spawn_child(const std::vector<std::string>& argv) {
   std::vector<char*> v;
   for (const auto& a : argv) v.push_back(const_cast<char*>(a.c_str()));
   v.push_back(nullptr);
+  // Returns once the child has exec'd: EOF on a close-on-exec pipe.
+  int sync[2];
+  if (::pipe2(sync, O_CLOEXEC) < 0) throw std::runtime_error("pipe");
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);
     ::execv(v[0], v.data());
     ::_exit(127);
   }
+  ::close(sync[1]);
+  char byte;
+  while (::read(sync[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  ::close(sync[0]);
   return pid;
 }
 

@@ -103,7 +103,8 @@ std::string cwd_of(pid_t pid);
 /// True if the process exists and is not a zombie.
 bool alive(pid_t pid);
 
-/// Forks and execs argv as our own child (not a daemon); returns its pid.
+/// Forks and execs argv as our own child (not a daemon); returns its pid
+/// once the exec has happened.
 pid_t spawn_child(const std::vector<std::string>& argv);
 
 }  // namespace harness

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <sstream>
 
 #include "harness.h"
 
@@ -141,10 +142,15 @@ TEST_CASE("stop never signals a process whose pid was reused (start time differs
   REQUIRE(wait_until([&] { return !alive(pid); }));
   pid_t stranger = spawn_child({"/bin/sleep", "1000"});
   box.track(stranger);
-  // Pretend the pid was recycled: the pidfile and record still name the old
-  // start time, but the pid now belongs to the stranger.
-  auto at = record.find("pid " + std::to_string(pid));
-  record.replace(at, 4 + std::to_string(pid).size(), "pid " + std::to_string(stranger));
+  // Pretend the pid was recycled: pidfile and record name the stranger's pid
+  // with the start time of the process that had it before - one tick earlier
+  // (both may really have started within one 10 ms tick in this test).
+  std::string start = slurp("/proc/" + std::to_string(stranger) + "/stat");
+  std::istringstream fields(start.substr(start.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 22; ++i) fields >> field;
+  record = "pid " + std::to_string(stranger) + "\nstarttime " + std::to_string(std::stoull(field) - 1) +
+           record.substr(record.find("\nboot_id"));
   box.write("state/svc.record", record);
   box.write("state/svc.pid", std::to_string(stranger) + "\n");
   Run r = box.run({"stop", file});
