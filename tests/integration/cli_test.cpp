@@ -8,7 +8,7 @@
 
 using namespace harness;
 
-TEST_CASE("--help on every level exits 0 and lists the commands") {
+TEST_CASE("help on every level exits 0 and lists the commands") {
   Run top = daemonctl({"--help"});
   CHECK(top.code == 0);
   for (const char* cmd : {"start", "stop", "restart", "status", "--state-dir", "--quiet", "--verbose"}) {
@@ -21,7 +21,7 @@ TEST_CASE("--help on every level exits 0 and lists the commands") {
   }
 }
 
-TEST_CASE("--version prints the version and exits 0") {
+TEST_CASE("the version flag prints the version and exits 0") {
   Run r = daemonctl({"--version"});
   CHECK(r.code == 0);
   CHECK(r.out.rfind("daemonctl ", 0) == 0);
@@ -54,7 +54,7 @@ TEST_CASE("a missing service file exits 6 naming it") {
   CHECK(r.err.find("No such file or directory") != std::string::npos);
 }
 
-TEST_CASE("--quiet prints nothing on success; the exit code tells") {
+TEST_CASE("quiet prints nothing on success and the exit code tells") {
   Sandbox box;
   std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n");
   Run start = box.run({"-q", "start", file});

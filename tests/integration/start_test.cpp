@@ -39,7 +39,7 @@ TEST_CASE("start detaches the daemon: not daemonctl's child, own session, not it
   CHECK(st.tty_nr == 0);             // no controlling terminal
 }
 
-TEST_CASE("start writes the pidfile PID\\n with mode 0644 and an identity record") {
+TEST_CASE("start writes the pidfile, one pid and a newline with mode 0644, and an identity record") {
   Sandbox box;
   pid_t pid = started(box.run({"start", box.service("svc", kSleeper)}), "svc");
   std::string pidfile = box.state_dir() + "/svc.pid";

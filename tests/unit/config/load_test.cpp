@@ -138,7 +138,7 @@ TEST_CASE("parse_service: absolute paths stay as written", "[config]") {
   CHECK(s.pidfile == "/run//web.pid");
 }
 
-TEST_CASE("parse_service: command[0] is relative to the folder only if it has a slash", "[config]") {
+TEST_CASE("parse_service: the program is relative to the folder only if it has a slash", "[config]") {
   CHECK(parse("command = [\"./bin/server\", \"./arg\"]").command == Strings{"/srv/svc/bin/server", "./arg"});
   CHECK(parse("command = [\"bin/server\"]").command == Strings{"/srv/svc/bin/server"});
   CHECK(parse("command = [\"sleep\", \"1\"]").command == Strings{"sleep", "1"});
