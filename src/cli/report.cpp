@@ -3,8 +3,7 @@
 #include <cstdio>
 #include <string_view>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
+#include "common/log.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -22,12 +21,9 @@ void for_each_line(std::string_view text, F&& f) {
 }  // namespace
 
 void setup_logging(Verbosity v) {
-  auto logger = spdlog::stderr_color_st("daemonctl");
-  logger->set_pattern("daemonctl: %^%l%$: %v");
-  logger->set_level(v == Verbosity::verbose ? spdlog::level::debug
-                    : v == Verbosity::quiet ? spdlog::level::err
-                                            : spdlog::level::info);
-  spdlog::set_default_logger(std::move(logger));
+  log::setup(v == Verbosity::verbose ? log::Level::debug
+             : v == Verbosity::quiet ? log::Level::error
+                                     : log::Level::info);
 }
 
 void print_result(const std::string& name, const std::string& text, Verbosity v) {
@@ -40,8 +36,8 @@ void print_result(const std::string& name, const std::string& text, Verbosity v)
 
 void print_error(const std::string& name, const Error& e) {
   for_each_line(e.message, [&](std::string_view line) {
-    if (name.empty()) spdlog::error("{}", line);
-    else spdlog::error("{}: {}", name, line);
+    if (name.empty()) log::error(line);
+    else log::error(name + ": " + std::string(line));
   });
 }
 

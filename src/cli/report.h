@@ -1,4 +1,4 @@
-// Output at the edge: results to stdout, diagnostics to stderr via spdlog.
+// Output at the edge: results to stdout, diagnostics to stderr.
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "common/log.h"
 #include "posix/files.h"
 #include "posix/proc.h"
 
@@ -95,6 +96,11 @@ Status remove_state(const StatePaths& paths) {
   Status pidfile = posix::remove_file(paths.pidfile);
   Status record = posix::remove_file(paths.record);
   return pidfile ? record : pidfile;
+}
+
+Status remove_stale(const std::string& name, const StatePaths& paths, const Inspection& stale) {
+  log::warn(name + ": removing stale pidfile '" + paths.pidfile + "' (" + stale.reason + ")");
+  return remove_state(paths);
 }
 
 }  // namespace daemonctl::core

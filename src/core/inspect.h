@@ -36,4 +36,8 @@ Inspection inspect(const StatePaths& paths, const std::string& executable);
 /// Removes the pidfile and the record (missing ones are fine).
 Status remove_state(const StatePaths& paths);
 
+/// Removes the state of a dead or invalid inspection, with a warning that
+/// names service `name`, the pidfile and why it was stale.
+Status remove_stale(const std::string& name, const StatePaths& paths, const Inspection& stale);
+
 }  // namespace daemonctl::core

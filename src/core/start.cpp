@@ -2,8 +2,7 @@
 
 #include <csignal>
 
-#include <spdlog/spdlog.h>
-
+#include "common/log.h"
 #include "config/duration.h"
 #include "config/signal_name.h"
 #include "core/commands.h"
@@ -58,8 +57,7 @@ Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
       return Error{ExitStatus::failure, "cannot tell whether it runs: " + now.reason};
     case State::dead:
     case State::invalid:
-      spdlog::warn("{}: removing stale pidfile '{}' ({})", spec.name, paths.pidfile, now.reason);
-      if (Status st = remove_state(paths); !st) return std::move(st).error();
+      if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
       break;
     case State::stopped:
       break;
@@ -73,7 +71,7 @@ Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
                          stdio->in.get(), stdio->out.get(), stdio->err_fd()};
   auto proc = posix::spawn_daemon(rq);
   if (!proc) return std::move(proc).error();
-  spdlog::debug("{}: exec'd '{}' as pid {}", spec.name, *executable, proc->pid());
+  log::debug(spec.name + ": exec'd '" + *executable + "' as pid " + std::to_string(proc->pid()));
 
   if (Status st = record_identity(paths, *proc); !st) {
     undo(paths, *proc);

@@ -1,5 +1,3 @@
-#include <spdlog/spdlog.h>
-
 #include "config/duration.h"
 #include "core/commands.h"
 #include "core/inspect.h"
@@ -22,8 +20,7 @@ Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec) {
       return Error{ExitStatus::failure, "cannot tell whether it runs: " + now.reason};
     case State::dead:
     case State::invalid:
-      spdlog::warn("{}: removing stale pidfile '{}' ({})", spec.name, paths.pidfile, now.reason);
-      if (Status st = remove_state(paths); !st) return std::move(st).error();
+      if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
       return Outcome{ExitStatus::success, "not running"};
     case State::running:
       break;

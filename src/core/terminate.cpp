@@ -3,8 +3,8 @@
 #include <csignal>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
 
+#include "common/log.h"
 #include "config/signal_name.h"
 #include "posix/proc.h"
 
@@ -24,11 +24,11 @@ bool group_is_ours(const posix::Pidfd& proc, pid_t pgid) {
 
 Status send(const posix::Pidfd& proc, pid_t pgid, bool group, int sig) {
   if (group && group_is_ours(proc, pgid)) {
-    spdlog::debug("sending {} to process group {}", config::signal_name(sig), pgid);
+    log::debug("sending " + config::signal_name(sig) + " to process group " + std::to_string(pgid));
     if (::killpg(pgid, sig) == 0 || errno == ESRCH) return {};
     return sys_error("not allowed to signal process group " + std::to_string(pgid));
   }
-  spdlog::debug("sending {} to pid {}", config::signal_name(sig), proc.pid());
+  log::debug("sending " + config::signal_name(sig) + " to pid " + std::to_string(proc.pid()));
   Status st = proc.send_signal(sig);
   if (st || st.error().err == ESRCH) return {};  // ESRCH: it has exited meanwhile
   Error e = std::move(st).error();
