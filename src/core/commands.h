@@ -21,13 +21,21 @@ struct Outcome {
 
 StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec);
 
+// start, stop and restart hold the service's lock (state dir/<name>.lock)
+// while they work: commands on one service run one at a time, commands on
+// different services never wait on each other.
 Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec);
 Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec);
-/// stop, then start; a failed stop does not start. Says both what was
-/// stopped (if anything) and what was started.
+/// stop, then start, under one lock; a failed stop does not start. Says both
+/// what was stopped (if anything) and what was started.
 Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec);
 /// LSB status: 0 running, 1 dead but pidfile exists, 3 not running, 4 unknown.
+/// Takes no lock: it only reads, and state files are replaced atomically.
 Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec);
+
+/// start and stop for a caller that holds the lock.
+Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec);
+Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec);
 
 /// "45s", "3m12s", "2h5m", "4d3h".
 std::string format_uptime(double seconds);

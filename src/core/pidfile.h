@@ -33,6 +33,7 @@ std::optional<Record> parse_record(std::string_view text);
 struct StatePaths {
   std::string pidfile;
   std::string record;
+  std::string lock;  ///< serialises the commands that change the service
 };
 
 }  // namespace daemonctl::core

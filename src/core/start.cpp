@@ -1,7 +1,5 @@
 #include <unistd.h>
 
-#include <csignal>
-
 #include "common/log.h"
 #include "config/duration.h"
 #include "config/signal_name.h"
@@ -35,16 +33,9 @@ Status record_identity(const StatePaths& paths, const posix::Pidfd& proc) {
   return {};
 }
 
-// A start that failed after the fork leaves nothing behind.
-void undo(const StatePaths& paths, const posix::Pidfd& proc) {
-  if (!proc.wait_exit(std::chrono::nanoseconds(0))) (void)proc.send_signal(SIGKILL);
-  (void)proc.reap();
-  (void)remove_state(paths);
-}
-
 }  // namespace
 
-Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
+Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
   std::vector<std::string> env = daemon_environment(spec, environ);
   auto executable = resolve_executable(spec.command.front(), path_of(env));
@@ -69,22 +60,30 @@ Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
 
   posix::SpawnRequest rq{*executable, spec.command, std::move(env), spec.directory, spec.umask,
                          stdio->in.get(), stdio->out.get(), stdio->err_fd()};
-  auto proc = posix::spawn_daemon(rq);
-  if (!proc) return std::move(proc).error();
-  log::debug(spec.name + ": exec'd '" + *executable + "' as pid " + std::to_string(proc->pid()));
-
-  if (Status st = record_identity(paths, *proc); !st) {
-    undo(paths, *proc);
+  auto prepared = posix::prepare_daemon(rq);
+  if (!prepared) return std::move(prepared).error();
+  const posix::Pidfd& proc = prepared->proc();
+  // Recorded before it runs anything: no daemon ever runs without its
+  // pidfile, even if daemonctl is killed right here.
+  if (Status st = record_identity(paths, proc); !st) {
+    prepared->abandon();
+    (void)remove_state(paths);
     return std::move(st).error();
   }
-  if (spec.start.grace.count() > 0 && proc->wait_exit(spec.start.grace)) {
-    auto how = proc->reap();
+  if (Status st = prepared->exec(); !st) {
+    (void)remove_state(paths);
+    return std::move(st).error();
+  }
+  log::debug(spec.name + ": exec'd '" + *executable + "' as pid " + std::to_string(proc.pid()));
+
+  if (spec.start.grace.count() > 0 && proc.wait_exit(spec.start.grace)) {
+    auto how = proc.reap();
     (void)remove_state(paths);
     std::string what = how ? describe(*how) : "exited";
-    return Error{ExitStatus::failure, "pid " + std::to_string(proc->pid()) + " " + what + " within the start grace of " +
+    return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " + what + " within the start grace of " +
                                           config::format_duration(spec.start.grace)};
   }
-  return Outcome{ExitStatus::success, "started (pid " + std::to_string(proc->pid()) + ")"};
+  return Outcome{ExitStatus::success, "started (pid " + std::to_string(proc.pid()) + ")"};
 }
 
 }  // namespace daemonctl::core

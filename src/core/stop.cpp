@@ -8,7 +8,7 @@ extern char** environ;
 
 namespace daemonctl::core {
 
-Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec) {
+Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
   auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
   Inspection now = inspect(paths, executable ? *executable : std::string());

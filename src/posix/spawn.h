@@ -1,8 +1,10 @@
-// The APUE double fork, with a handshake: fork; the child calls setsid() and
-// forks again, then exits; the grandchild sets up its process state and
-// execs. The caller learns through a close-on-exec pipe whether the exec
-// happened (EOF) or why it did not (an errno), and gets a pidfd on the
-// daemon that was opened while its pid could not yet be recycled.
+// The APUE double fork, with a handshake both ways: fork; the child calls
+// setsid() and forks again, then exits; the grandchild sets up its process
+// state, reports that it is ready, and waits for a go before it execs. So the
+// caller can record the daemon (pidfile, identity) before it runs anything,
+// and a caller that dies before the go leaves nothing running: the
+// grandchild sees EOF instead and exits. The caller then learns through a
+// close-on-exec pipe whether the exec happened (EOF) or why not (an errno).
 #pragma once
 
 #include <string>
@@ -25,10 +27,31 @@ struct SpawnRequest {
   int stderr_fd = -1;
 };
 
-/// Starts the daemon. On success the daemon has exec'd; while this process
-/// lives it is the daemon's subreaper, so Pidfd::reap works on it. Errors:
-/// exec failures have status not_installed ("cannot execute 'x': reason");
-/// the rest name the step that failed.
-Result<Pidfd> spawn_daemon(const SpawnRequest& request);
+/// A daemon forked and set up, held just before its exec.
+class PreparedDaemon {
+ public:
+  PreparedDaemon(Pidfd proc, UniqueFd report, UniqueFd go, std::string executable)
+      : proc_(std::move(proc)), report_(std::move(report)), go_(std::move(go)), executable_(std::move(executable)) {}
+
+  /// The handle on the daemon; its pid and /proc facts are final already.
+  const Pidfd& proc() const { return proc_; }
+
+  /// Lets it exec; returns once it has, or why it could not (status
+  /// not_installed: "cannot execute 'x': reason"; the daemon is reaped).
+  Status exec();
+
+  /// Lets it go without exec: it exits at once, and is reaped.
+  void abandon();
+
+ private:
+  Pidfd proc_;
+  UniqueFd report_, go_;
+  std::string executable_;
+};
+
+/// Forks the daemon and sets it up, up to the exec. While this process lives
+/// it is the daemon's subreaper, so Pidfd::reap works on it. Errors name the
+/// step that failed; nothing is left running.
+Result<PreparedDaemon> prepare_daemon(const SpawnRequest& request);
 
 }  // namespace daemonctl::posix

@@ -1,0 +1,25 @@
+#include "posix/lock.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "posix/files.h"
+
+namespace daemonctl::posix {
+
+Result<UniqueFd> lock_file(const std::string& path) {
+  auto fd = open_file(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
+  if (!fd) {
+    if (fd.error().err == ELOOP) return Error{ExitStatus::failure, "lock file '" + path + "' is a symbolic link; refusing to use it", ELOOP};
+    return std::move(fd).error();
+  }
+  if (::fchmod(fd->get(), 0600) < 0) return sys_error("cannot chmod '" + path + "'");
+  while (::flock(fd->get(), LOCK_EX) < 0) {
+    if (errno != EINTR) return sys_error("cannot lock '" + path + "'");
+  }
+  return fd;
+}
+
+}  // namespace daemonctl::posix

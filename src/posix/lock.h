@@ -1,0 +1,16 @@
+// An exclusive lock that the kernel releases when its holder dies.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "posix/unique_fd.h"
+
+namespace daemonctl::posix {
+
+/// Opens (creating, mode 0600, never through a symlink) the lock file at
+/// `path` and waits for an exclusive flock on it. The lock lasts as long as
+/// the returned fd; it is close-on-exec, so no exec'd program inherits it.
+Result<UniqueFd> lock_file(const std::string& path);
+
+}  // namespace daemonctl::posix
