@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "posix/files.h"
@@ -31,7 +33,7 @@ std::string canonical(const std::string& path) {
 // string if so, else the reason it is not.
 std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& paths,
                      const std::string& executable, pid_t& pgid) {
-  auto text = posix::read_file(paths.record, kRecordLimit);
+  auto text = posix::read_file(paths.record, kRecordLimit, O_NOFOLLOW);
   std::optional<Record> record = text ? parse_record(*text) : std::nullopt;
   if (record) {
     if (record->pid != pid) return "the record names pid " + std::to_string(record->pid);
@@ -53,9 +55,14 @@ std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& p
 
 Inspection inspect(const StatePaths& paths, const std::string& executable) {
   Inspection none;
-  auto text = posix::read_file(paths.pidfile, kPidfileLimit);
+  auto text = posix::read_file(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
   if (!text) {
     if (text.error().err == ENOENT) return none;
+    if (text.error().err == ELOOP) {
+      none.state = State::unknown;
+      none.reason = "pidfile '" + paths.pidfile + "' is a symbolic link; refusing to use it";
+      return none;
+    }
     none.state = text.error().err == EFBIG ? State::invalid : State::unknown;
     none.reason = text.error().message;
     return none;
@@ -75,6 +82,7 @@ Inspection inspect(const StatePaths& paths, const std::string& executable) {
     none.reason = proc.error().message;
     return none;
   }
+  if (*pid == ::getpid()) return dead(*pid, "pid is daemonctl itself");
   auto stat = posix::read_stat(*pid);
   if (!stat) return dead(*pid, "no such process");
   if (stat->state == 'Z' || stat->state == 'X') return dead(*pid, "the process has exited (zombie)");
@@ -96,6 +104,10 @@ Status remove_state(const StatePaths& paths) {
   Status pidfile = posix::remove_file(paths.pidfile);
   Status record = posix::remove_file(paths.record);
   return pidfile ? record : pidfile;
+}
+
+Error unknown_state(const Inspection& unknown) {
+  return Error{ExitStatus::failure, "cannot tell whether it runs: " + unknown.reason};
 }
 
 Status remove_stale(const std::string& name, const StatePaths& paths, const Inspection& stale) {

@@ -33,6 +33,9 @@ struct Inspection {
 /// only when /proc/PID/exe is that program.
 Inspection inspect(const StatePaths& paths, const std::string& executable);
 
+/// The Error for acting on an unknown state: "cannot tell whether it runs: why".
+Error unknown_state(const Inspection& unknown);
+
 /// Removes the pidfile and the record (missing ones are fine).
 Status remove_state(const StatePaths& paths);
 

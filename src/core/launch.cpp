@@ -72,6 +72,39 @@ Result<std::string> resolve_executable(const std::string& program, const std::st
   return Error{ExitStatus::not_installed, "cannot find '" + program + "' in PATH (" + path + ")", ENOENT};
 }
 
+// A missing file or folder is the service file's fault: status config.
+static Error config_error(Error e) {
+  if (e.err == ENOENT || e.err == ENOTDIR || e.err == EISDIR || e.err == ELOOP) e.status = ExitStatus::config;
+  return e;
+}
+
+Status check_directory(const std::string& directory) {
+  struct stat st;
+  std::string what = "working directory '" + directory + "'";
+  if (::stat(directory.c_str(), &st) < 0) return config_error(sys_error(what));
+  if (!S_ISDIR(st.st_mode)) return config_error(sys_error(what, ENOTDIR));
+  if (::access(directory.c_str(), X_OK) < 0) return sys_error(what);
+  return {};
+}
+
+// O_NOFOLLOW where someone else could have planted a symlink.
+static int nofollow_in_shared_folder(const std::string& path) {
+  struct stat st;
+  std::string folder = posix::dirname(path);
+  bool shared = ::stat(folder.c_str(), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH));
+  return shared ? O_NOFOLLOW : 0;
+}
+
+static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flags, mode_t mode) {
+  auto fd = posix::open_file(path, flags | nofollow_in_shared_folder(path), mode);
+  if (!fd) {
+    Error e = std::move(fd).error();
+    if (e.err == ELOOP) e.message = "cannot open '" + path + "': a symbolic link in a folder others can write to";
+    return config_error(std::move(e));
+  }
+  return fd;
+}
+
 Result<Stdio> open_stdio(const config::ServiceSpec& spec) {
   constexpr int kAppend = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY;
   const mode_t mode = 0666 & ~spec.umask;
@@ -79,12 +112,12 @@ Result<Stdio> open_stdio(const config::ServiceSpec& spec) {
   mode_t saved = ::umask(0);
   Stdio io;
   Status st;
-  auto in = posix::open_file(spec.stdin_path, O_RDONLY | O_NOCTTY);
-  auto out = posix::open_file(spec.stdout_path, kAppend, mode);
+  auto in = open_stdio_file(spec.stdin_path, O_RDONLY | O_NOCTTY, 0);
+  auto out = open_stdio_file(spec.stdout_path, kAppend, mode);
   if (!in) st = std::move(in).error();
   else if (!out) st = std::move(out).error();
   if (st && spec.stderr_path != spec.stdout_path) {
-    auto err = posix::open_file(spec.stderr_path, kAppend, mode);
+    auto err = open_stdio_file(spec.stderr_path, kAppend, mode);
     if (err) io.err = std::move(*err);
     else st = std::move(err).error();
   }

@@ -27,9 +27,16 @@ Result<std::string> resolve_executable(const std::string& program, const std::st
 /// The PATH value in an environment built by daemon_environment.
 std::string path_of(const std::vector<std::string>& env);
 
+/// Checks, before anything is forked, that the working directory exists and
+/// can be entered. Errors: status config (missing, not a directory) or
+/// privilege (no permission), naming the path.
+Status check_directory(const std::string& directory);
+
 /// The daemon's stdio, opened by daemonctl so that errors are reported
-/// before anything is started. Log files are appended to and created with
-/// mode 0666 less the service's umask; one file named twice is opened once.
+/// before anything is started (status config for a missing file or folder,
+/// privilege for EACCES). Log files are appended to and created with mode
+/// 0666 less the service's umask; one file named twice is opened once. In a
+/// folder that others may write to, a symlink is never followed.
 struct Stdio {
   posix::UniqueFd in, out, err;  ///< err is empty when it shares out
   int err_fd() const { return err ? err.get() : out.get(); }

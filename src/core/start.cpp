@@ -45,7 +45,7 @@ Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec
     case State::running:
       return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")"};
     case State::unknown:
-      return Error{ExitStatus::failure, "cannot tell whether it runs: " + now.reason};
+      return unknown_state(now);
     case State::dead:
     case State::invalid:
       if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
@@ -54,6 +54,7 @@ Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec
       break;
   }
   if (!executable) return std::move(executable).error();
+  if (Status st = check_directory(spec.directory); !st) return std::move(st).error();
   if (Status st = posix::make_dirs(posix::dirname(paths.pidfile), 0755); !st) return std::move(st).error();
   auto stdio = open_stdio(spec);
   if (!stdio) return std::move(stdio).error();

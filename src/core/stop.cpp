@@ -17,7 +17,7 @@ Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec)
       (void)remove_state(paths);  // an orphaned record, if any
       return Outcome{ExitStatus::success, "not running"};
     case State::unknown:
-      return Error{ExitStatus::failure, "cannot tell whether it runs: " + now.reason};
+      return unknown_state(now);
     case State::dead:
     case State::invalid:
       if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();

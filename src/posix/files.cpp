@@ -13,8 +13,8 @@ Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode) {
   return fd;
 }
 
-Result<std::string> read_file(const std::string& path, std::size_t limit) {
-  auto fd = open_file(path, O_RDONLY | O_NOCTTY);
+Result<std::string> read_file(const std::string& path, std::size_t limit, int flags) {
+  auto fd = open_file(path, O_RDONLY | O_NOCTTY | flags);
   if (!fd) return std::move(fd).error();
   std::string text;
   char buf[4096];
@@ -61,6 +61,16 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
 Status remove_file(const std::string& path) {
   if (::unlink(path.c_str()) < 0 && errno != ENOENT) return sys_error("cannot remove '" + path + "'");
   return {};
+}
+
+void ensure_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+      // open returns the lowest free fd: this very one. Not close-on-exec.
+      int got = ::open("/dev/null", O_RDWR | O_NOCTTY);
+      if (got > 2) ::close(got);  // cannot happen, but never leak it
+    }
+  }
 }
 
 std::string dirname(const std::string& path) {

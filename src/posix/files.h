@@ -12,8 +12,9 @@
 namespace daemonctl::posix {
 
 /// Reads the whole file, at most `limit` bytes; a longer file is an Error
-/// ("'path': file too large (over N bytes)") with err == EFBIG.
-Result<std::string> read_file(const std::string& path, std::size_t limit);
+/// ("'path': file too large (over N bytes)") with err == EFBIG. `flags` are
+/// added to O_RDONLY (O_NOFOLLOW: a symlink is ELOOP).
+Result<std::string> read_file(const std::string& path, std::size_t limit, int flags = 0);
 
 /// Replaces `path` atomically with `content`, mode `mode` whatever the umask:
 /// written to "<path>.tmp" (O_EXCL, O_NOFOLLOW), then renamed over `path`.
@@ -29,6 +30,10 @@ Status make_dirs(const std::string& path, mode_t mode);
 
 /// open(2) with O_CLOEXEC added; the Error names the path.
 Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode = 0);
+
+/// Opens /dev/null on whichever of fds 0, 1, 2 is closed, so that no file
+/// this process opens later can land there (and be taken for stdio).
+void ensure_standard_fds();
 
 /// The folder part of a path: "/a/b" -> "/a", "/a/b/" -> "/a", "b" -> ".", "/a" -> "/".
 std::string dirname(const std::string& path);

@@ -202,18 +202,18 @@ TEST_CASE("start of a program that exec refuses exits 5 with the OS reason, noth
   CHECK_FALSE(exists(box.state_dir() + "/svc.record"));
 }
 
-TEST_CASE("start into a missing directory fails with the path and reason, nothing left") {
+TEST_CASE("start into a missing directory exits 6 with the path and reason before forking") {
   Sandbox box;
   Run r = box.run({"start", box.service("svc", std::string(kSleeper) + "directory = \"/nonexistent-dir\"\n")});
-  CHECK(r.code == 1);
-  CHECK(r.err == "daemonctl: error: svc: cannot change directory to '/nonexistent-dir': No such file or directory\n");
+  CHECK(r.code == 6);
+  CHECK(r.err == "daemonctl: error: svc: working directory '/nonexistent-dir': No such file or directory\n");
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
 }
 
-TEST_CASE("start with an unopenable log file fails before anything runs") {
+TEST_CASE("start with a log file in a missing folder exits 6 before anything runs") {
   Sandbox box;
   Run r = box.run({"start", box.service("svc", std::string(kSleeper) + "stdout = \"missing/dir/out.log\"\n")});
-  CHECK(r.code == 1);
+  CHECK(r.code == 6);
   CHECK(r.err == "daemonctl: error: svc: cannot open '" + box.path("missing/dir/out.log") +
                      "': No such file or directory\n");
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
