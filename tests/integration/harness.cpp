@@ -37,6 +37,11 @@ namespace {
   ::dup2(err, 2);
   ::close(0);
   ::open("/dev/null", O_RDONLY);
+  if (opt.close_stdio) {
+    ::close(0);
+    ::close(1);
+    ::close(2);
+  }
   for (int sig : opt.ignore_signals) ::signal(sig, SIG_IGN);
   sigset_t set;
   sigemptyset(&set);
@@ -101,6 +106,91 @@ Run daemonctl(const std::vector<std::string>& args, const RunOptions& opt) {
   return run;
 }
 
+std::vector<Run> daemonctl_together(const std::vector<std::vector<std::string>>& commands,
+                                    std::chrono::milliseconds timeout) {
+  // Outputs go to files; every child waits for EOF on the gun pipe, so they
+  // all start their real work at once.
+  char tmpl[] = "/tmp/daemonctl-together-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
+  std::string dir = tmpl;
+  int gun[2];
+  if (::pipe2(gun, O_CLOEXEC) < 0) throw std::runtime_error("pipe");
+  std::vector<Run> runs(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    std::string out = dir + "/" + std::to_string(i) + ".out", err = dir + "/" + std::to_string(i) + ".err";
+    int ofd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int efd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    runs[i].pid = ::fork();
+    if (runs[i].pid == 0) {
+      ::close(gun[1]);
+      char byte;
+      while (::read(gun[0], &byte, 1) < 0 && errno == EINTR) {
+      }
+      exec_daemonctl(commands[i], RunOptions{}, ofd, efd);
+    }
+    ::close(ofd);
+    ::close(efd);
+  }
+  ::close(gun[0]);
+  ::close(gun[1]);  // fire
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    int status = 0;
+    for (;;) {
+      pid_t got = ::waitpid(runs[i].pid, &status, WNOHANG);
+      if (got == runs[i].pid) break;
+      if (std::chrono::steady_clock::now() > deadline) ::kill(runs[i].pid, SIGKILL);
+      std::this_thread::sleep_for(1ms);  // polling period
+    }
+    runs[i].code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    runs[i].out = slurp(dir + "/" + std::to_string(i) + ".out");
+    runs[i].err = slurp(dir + "/" + std::to_string(i) + ".err");
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return runs;
+}
+
+void Background::kill_now() {
+  if (pid <= 0) return;
+  ::kill(pid, SIGKILL);
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  pid = 0;
+}
+
+Background daemonctl_background(const std::vector<std::string>& args) {
+  int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  Background bg;
+  bg.pid = ::fork();
+  if (bg.pid == 0) exec_daemonctl(args, RunOptions{}, devnull, devnull);
+  ::close(devnull);
+  return bg;
+}
+
+std::vector<pid_t> pids_with_env(const std::string& entry) {
+  std::vector<pid_t> found;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::atoi(name.c_str());
+    std::string env = slurp("/proc/" + name + "/environ");
+    if (env.find(std::string(1, '\0') + entry + std::string(1, '\0')) == std::string::npos &&
+        env.rfind(entry + std::string(1, '\0'), 0) != 0) {
+      continue;
+    }
+    if (alive(pid)) found.push_back(pid);
+  }
+  return found;
+}
+
+std::vector<std::string> Sandbox::args(const std::vector<std::string>& args) const {
+  std::vector<std::string> full{"--state-dir", state_dir()};
+  full.insert(full.end(), args.begin(), args.end());
+  return full;
+}
+
 Sandbox::Sandbox() {
   char tmpl[] = "/tmp/daemonctl-test-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
@@ -132,6 +222,7 @@ Sandbox::~Sandbox() {
   for (const auto& [pid, start] : tracked_) {
     if (!start.empty() && alive(pid) && starttime_of(pid) == start) ::kill(pid, SIGKILL);
   }
+  for (pid_t pid : pids_with_env(mark())) ::kill(pid, SIGKILL);  // marked: ours for sure
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }
@@ -148,9 +239,7 @@ std::string Sandbox::service(const std::string& name, const std::string& body) c
 }
 
 Run Sandbox::run(const std::vector<std::string>& args, RunOptions opt) {
-  std::vector<std::string> full{"--state-dir", state_dir()};
-  full.insert(full.end(), args.begin(), args.end());
-  Run r = daemonctl(full, opt);
+  Run r = daemonctl(this->args(args), opt);
   if (pid_t pid = pid_in(r.out); pid > 0) track(pid);
   return r;
 }

@@ -32,6 +32,7 @@ struct RunOptions {
   std::set<int> block_signals;         ///< blocked in daemonctl
   int leak_fd = -1;                    ///< an fd left open (not close-on-exec) in daemonctl
   uid_t uid = 0;                       ///< run as this user if not 0
+  bool close_stdio = false;            ///< start daemonctl with fds 0, 1, 2 closed
   std::chrono::milliseconds timeout = 20000ms;  ///< then daemonctl is killed: code 128+9
 };
 
@@ -44,6 +45,22 @@ inline RunOptions with_env(std::vector<std::string> vars) {
 
 /// Runs the built daemonctl binary with `args` and collects its output.
 Run daemonctl(const std::vector<std::string>& args, const RunOptions& opt = {});
+
+/// Runs several daemonctl processes at once: all are forked first, then
+/// released together. Returns their results in order.
+std::vector<Run> daemonctl_together(const std::vector<std::vector<std::string>>& commands,
+                                    std::chrono::milliseconds timeout = 30000ms);
+
+/// A background daemonctl, to be killed at some point of its work.
+struct Background {
+  pid_t pid = 0;
+  /// SIGKILLs it (if still running) and reaps it.
+  void kill_now();
+};
+Background daemonctl_background(const std::vector<std::string>& args);
+
+/// Live processes (not zombies) whose environment holds `entry` ("NAME=value").
+std::vector<pid_t> pids_with_env(const std::string& entry);
 
 /// A temporary folder, removed with everything in it at the end of the test;
 /// any process started through it that still runs is killed first.
@@ -63,6 +80,15 @@ class Sandbox {
 
   /// Writes service file `<name>.toml` with `body` and returns its path.
   std::string service(const std::string& name, const std::string& body) const;
+
+  /// "DAEMONCTL_TEST_MARK=<folder>": put it in a service's environment to find
+  /// its processes with pids_with_env(mark()).
+  std::string mark() const { return "DAEMONCTL_TEST_MARK=" + dir_; }
+  /// `environment = { DAEMONCTL_TEST_MARK = ... }` for a service file.
+  std::string mark_line() const { return "environment = { DAEMONCTL_TEST_MARK = \"" + dir_ + "\" }\n"; }
+
+  /// --state-dir <sandbox>/state followed by `args`.
+  std::vector<std::string> args(const std::vector<std::string>& args) const;
 
   /// daemonctl with --state-dir <sandbox>/state and `args` (command, file...).
   Run run(const std::vector<std::string>& args, RunOptions opt = {});
