@@ -1,6 +1,7 @@
 #include "core/commands.h"
 #include "core/inspect.h"
 #include "core/launch.h"
+#include "posix/lock.h"
 #include "posix/proc.h"
 
 extern char** environ;
@@ -18,6 +19,8 @@ std::string format_uptime(double seconds) {
 
 Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
+  auto lock = posix::lock_file(paths.lock, posix::LockMode::shared);
+  if (!lock) return std::move(lock).error();
   auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
   Inspection now = inspect(paths, executable ? *executable : std::string());
   std::string pid = std::to_string(now.pid);

@@ -8,9 +8,12 @@
 
 namespace daemonctl::posix {
 
+enum class LockMode { shared, exclusive };
+
 /// Opens (creating, mode 0600, never through a symlink) the lock file at
-/// `path` and waits for an exclusive flock on it. The lock lasts as long as
-/// the returned fd; it is close-on-exec, so no exec'd program inherits it.
-Result<UniqueFd> lock_file(const std::string& path);
+/// `path` and waits for a flock on it: shared (readers) or exclusive. The
+/// lock lasts as long as the returned fd; it is close-on-exec, so no exec'd
+/// program inherits it.
+Result<UniqueFd> lock_file(const std::string& path, LockMode mode = LockMode::exclusive);
 
 }  // namespace daemonctl::posix
