@@ -65,6 +65,7 @@ Inspection inspect(const StatePaths& paths, const std::string& executable) {
     }
     none.state = text.error().err == EFBIG ? State::invalid : State::unknown;
     none.reason = text.error().message;
+    none.status = text.error().status;
     return none;
   }
   auto pid = parse_pidfile(*text, posix::pid_max());
@@ -80,6 +81,7 @@ Inspection inspect(const StatePaths& paths, const std::string& executable) {
     if (proc.error().err == ESRCH) return dead(*pid, "no such process");
     none.state = State::unknown;
     none.reason = proc.error().message;
+    none.status = proc.error().status;
     return none;
   }
   if (*pid == ::getpid()) return dead(*pid, "pid is daemonctl itself");
@@ -107,7 +109,7 @@ Status remove_state(const StatePaths& paths) {
 }
 
 Error unknown_state(const Inspection& unknown) {
-  return Error{ExitStatus::failure, "cannot tell whether it runs: " + unknown.reason};
+  return Error{unknown.status, "cannot tell whether it runs: " + unknown.reason};
 }
 
 Status remove_stale(const std::string& name, const StatePaths& paths, const Inspection& stale) {

@@ -26,6 +26,7 @@ struct Inspection {
   std::uint64_t starttime = 0;       ///< running only
   pid_t pgid = 0;                    ///< running only: the recorded process group (or the current one)
   std::string reason;                ///< dead, invalid, unknown: why, for messages
+  ExitStatus status = ExitStatus::failure;  ///< unknown: the status of the error behind it
 };
 
 /// Looks at the pidfile and record in `paths`. `executable` is the service's

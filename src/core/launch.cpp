@@ -96,12 +96,16 @@ static int nofollow_in_shared_folder(const std::string& path) {
 }
 
 static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flags, mode_t mode) {
-  auto fd = posix::open_file(path, flags | nofollow_in_shared_folder(path), mode);
+  // O_NONBLOCK: opening a FIFO that has no reader fails (ENXIO) instead of
+  // hanging; the flag is cleared once the file is open.
+  auto fd = posix::open_file(path, flags | O_NONBLOCK | nofollow_in_shared_folder(path), mode);
   if (!fd) {
     Error e = std::move(fd).error();
     if (e.err == ELOOP) e.message = "cannot open '" + path + "': a symbolic link in a folder others can write to";
+    if (e.err == ENXIO) e.message = "cannot open '" + path + "': a FIFO with no reader";
     return config_error(std::move(e));
   }
+  ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) & ~O_NONBLOCK);
   return fd;
 }
 

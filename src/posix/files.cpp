@@ -14,8 +14,13 @@ Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode) {
 }
 
 Result<std::string> read_file(const std::string& path, std::size_t limit, int flags) {
-  auto fd = open_file(path, O_RDONLY | O_NOCTTY | flags);
+  // O_NONBLOCK: a FIFO planted here must not hang us; only files are read.
+  auto fd = open_file(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | flags);
   if (!fd) return std::move(fd).error();
+  struct stat st;
+  if (::fstat(fd->get(), &st) < 0) return sys_error("cannot stat '" + path + "'");
+  if (S_ISDIR(st.st_mode)) return sys_error("cannot read '" + path + "'", EISDIR);
+  if (!S_ISREG(st.st_mode)) return Error{ExitStatus::failure, "'" + path + "' is not a regular file", EINVAL};
   std::string text;
   char buf[4096];
   for (;;) {

@@ -13,7 +13,8 @@ namespace daemonctl::posix {
 
 /// Reads the whole file, at most `limit` bytes; a longer file is an Error
 /// ("'path': file too large (over N bytes)") with err == EFBIG. `flags` are
-/// added to O_RDONLY (O_NOFOLLOW: a symlink is ELOOP).
+/// added to O_RDONLY (O_NOFOLLOW: a symlink is ELOOP). Only regular files
+/// are read: anything else (a FIFO, a device) is an error, never a hang.
 Result<std::string> read_file(const std::string& path, std::size_t limit, int flags = 0);
 
 /// Replaces `path` atomically with `content`, mode `mode` whatever the umask:

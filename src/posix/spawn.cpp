@@ -16,11 +16,11 @@ namespace daemonctl::posix {
 namespace {
 
 // What the forked processes tell the parent through the report pipe.
-enum class Step : int { forked, ready, setsid, fork, chdir, stdio, exec };
+enum class Step : int { ready, setsid, fork, chdir, fd0, fd1, fd2, exec };
 
 struct Report {
   Step step;
-  int value;  // the daemon's pid for Step::forked, 0 for ready, else an errno
+  int value;  // the daemon's own pid for Step::ready, else an errno
 };
 
 // Only async-signal-safe calls between fork and exec.
@@ -51,11 +51,10 @@ void reset_signals() {
 
 // Marks every descriptor from 3 up close-on-exec, so that the report pipe
 // stays usable until the exec itself closes everything.
-bool cloexec_all_from_3() {
-  if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return true;
+void cloexec_all_from_3() {
+  if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
   long max = ::sysconf(_SC_OPEN_MAX);
   for (int fd = 3; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-  return true;
 }
 
 [[noreturn]] void exec_daemon(const SpawnRequest& rq, char* const argv[], char* const envp[],
@@ -64,14 +63,17 @@ bool cloexec_all_from_3() {
   ::umask(rq.umask);
   // The caller's fds may themselves be 0..2: move them clear of 0..2 first.
   int in = ::fcntl(rq.stdin_fd, F_DUPFD_CLOEXEC, 3);
+  if (in < 0) report_and_exit(report, Step::fd0, errno);
   int out = ::fcntl(rq.stdout_fd, F_DUPFD_CLOEXEC, 3);
+  if (out < 0) report_and_exit(report, Step::fd1, errno);
   int err = ::fcntl(rq.stderr_fd, F_DUPFD_CLOEXEC, 3);
-  if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) {
-    report_and_exit(report, Step::stdio, errno);
-  }
+  if (err < 0) report_and_exit(report, Step::fd2, errno);
+  if (::dup2(in, 0) < 0) report_and_exit(report, Step::fd0, errno);
+  if (::dup2(out, 1) < 0) report_and_exit(report, Step::fd1, errno);
+  if (::dup2(err, 2) < 0) report_and_exit(report, Step::fd2, errno);
   cloexec_all_from_3();
   reset_signals();
-  Report ready{Step::ready, 0};
+  Report ready{Step::ready, ::getpid()};
   [[maybe_unused]] ssize_t n = ::write(report, &ready, sizeof ready);
   // Exec only on the go; EOF means the caller died or gave up on us.
   char byte;
@@ -84,23 +86,11 @@ bool cloexec_all_from_3() {
 }
 
 [[noreturn]] void first_child(const SpawnRequest& rq, char* const argv[], char* const envp[],
-                              int report, int release, int go) {
+                              int report, int go) {
   if (::setsid() < 0) report_and_exit(report, Step::setsid, errno);
   pid_t pid = ::fork();
   if (pid < 0) report_and_exit(report, Step::fork, errno);
-  if (pid == 0) {
-    ::close(release);
-    exec_daemon(rq, argv, envp, report, go);
-  }
-  Report r{Step::forked, pid};
-  [[maybe_unused]] ssize_t n = ::write(report, &r, sizeof r);
-  ::close(report);
-  ::close(go);
-  // Stay alive until the parent holds a pidfd on the daemon: while we have
-  // not exited, the daemon's pid cannot be reused even if it died already.
-  char byte;
-  while (::read(release, &byte, 1) < 0 && errno == EINTR) {
-  }
+  if (pid == 0) exec_daemon(rq, argv, envp, report, go);
   ::_exit(0);
 }
 
@@ -122,10 +112,14 @@ Error step_error(const SpawnRequest& rq, Step step, int err) {
   switch (step) {
     case Step::exec: return exec_error(rq.executable, err);
     case Step::chdir: return sys_error("cannot change directory to '" + rq.directory + "'", err);
-    case Step::stdio: return sys_error("cannot set up standard input and output", err);
+    case Step::fd0: return sys_error("cannot make 'stdin' fd 0 of the daemon", err);
+    case Step::fd1: return sys_error("cannot make 'stdout' fd 1 of the daemon", err);
+    case Step::fd2: return sys_error("cannot make 'stderr' fd 2 of the daemon", err);
     case Step::setsid: return sys_error("setsid", err);
-    default: return sys_error("fork", err);
+    case Step::fork: return sys_error("fork", err);
+    case Step::ready: break;
   }
+  return Error{ExitStatus::failure, "unexpected report from the daemon"};
 }
 
 }  // namespace
@@ -135,15 +129,13 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
   std::vector<char*> argv = c_strings(rq.argv);
   std::vector<char*> envp = c_strings(rq.env);
 
-  // Orphans of ours come to us, not to PID 1, so that a daemon that dies
-  // during the start can be reaped and its exit status reported.
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  // Orphans of ours come to us, not to PID 1: the daemon can be reaped and
+  // its exit status reported, and its pid cannot be recycled before that.
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return sys_error("prctl(PR_SET_CHILD_SUBREAPER)");
 
-  int report[2], release[2], go[2];
+  int report[2], go[2];
   if (::pipe2(report, O_CLOEXEC) < 0) return sys_error("pipe");
   UniqueFd report_r(report[0]), report_w(report[1]);
-  if (::pipe2(release, O_CLOEXEC) < 0) return sys_error("pipe");
-  UniqueFd release_r(release[0]), release_w(release[1]);
   if (::pipe2(go, O_CLOEXEC) < 0) return sys_error("pipe");
   UniqueFd go_r(go[0]), go_w(go[1]);
 
@@ -152,50 +144,34 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
   if (child == 0) {
     // Only the parent may hold these ends, or EOF would never come.
     report_r.reset();
-    release_w.reset();
     go_w.reset();
-    first_child(rq, argv.data(), envp.data(), report_w.get(), release_r.get(), go_r.get());
+    first_child(rq, argv.data(), envp.data(), report_w.get(), go_r.get());
   }
   report_w.reset();
-  release_r.reset();
   go_r.reset();
-
-  // Reports come in any order: the daemon's pid from the first child, and
-  // "ready" or a failure from the daemon. The first child sends nothing
-  // after a failure of its own, and lingers until release_w is closed.
-  std::optional<Report> failure;
-  bool forked = false, ready = false;
-  Result<Pidfd> daemon = Error{ExitStatus::failure, "the forked process died before it reported"};
-  for (Report r{}; !(forked && ready) && read_report(report_r.get(), r);) {
-    if (r.step == Step::forked) {
-      forked = true;
-      daemon = Pidfd::open(r.value);
-      release_w.reset();  // now the first child may exit
-    } else if (r.step == Step::ready) {
-      ready = true;
-    } else {
-      failure = r;
-      if (r.step == Step::setsid || r.step == Step::fork) break;
-    }
-  }
-  release_w.reset();
   while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
   }
-  if (failure) {
-    if (daemon) (void)daemon->reap();  // it has _exit'ed: collect the zombie
-    return step_error(rq, failure->step, failure->value);
-  }
-  if (!daemon) return std::move(daemon).error();
-  if (!ready) {
-    (void)daemon->reap();
+
+  // One report: "ready" with the daemon's pid, or why a child failed. EOF:
+  // every child died without a word (killed from outside).
+  Report r{};
+  if (!read_report(report_r.get(), r)) {
     return Error{ExitStatus::failure, "the daemon died before it was ready"};
   }
+  if (r.step != Step::ready) return step_error(rq, r.step, r.value);
+  // It waits for the go, and we are its subreaper: its pid is still its own.
+  auto daemon = Pidfd::open(r.value);
+  if (!daemon) return std::move(daemon).error();
   return PreparedDaemon(std::move(*daemon), std::move(report_r), std::move(go_w), rq.executable);
 }
 
 Status PreparedDaemon::exec() {
   char go = 1;
-  if (::write(go_.get(), &go, 1) != 1) return sys_error("cannot release the daemon");
+  if (::write(go_.get(), &go, 1) != 1) {  // EPIPE (SIGPIPE is ignored): it died
+    int err = errno;
+    (void)proc_.reap();
+    return sys_error("the daemon (pid " + std::to_string(proc_.pid()) + ") died before its exec", err);
+  }
   go_.reset();
   Report r{};
   if (read_report(report_.get(), r)) {  // only the exec itself can fail now

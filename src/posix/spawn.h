@@ -1,6 +1,8 @@
 // The APUE double fork, with a handshake both ways: fork; the child calls
 // setsid() and forks again, then exits; the grandchild sets up its process
-// state, reports that it is ready, and waits for a go before it execs. So the
+// state, reports that it is ready (with its pid), and waits for a go before
+// it execs. daemonctl must ignore SIGPIPE (a daemon that dies before the go
+// makes the go an EPIPE). So the
 // caller can record the daemon (pidfile, identity) before it runs anything,
 // and a caller that dies before the go leaves nothing running: the
 // grandchild sees EOF instead and exits. The caller then learns through a
