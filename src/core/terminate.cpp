@@ -3,6 +3,9 @@
 #include <csignal>
 #include <unistd.h>
 
+#include <algorithm>
+#include <vector>
+
 
 #include "common/log.h"
 #include "config/signal_name.h"
@@ -26,7 +29,7 @@ Status send(const posix::Pidfd& proc, pid_t pgid, bool group, int sig) {
   if (group && group_is_ours(proc, pgid)) {
     log::debug("sending " + config::signal_name(sig) + " to process group " + std::to_string(pgid));
     if (::killpg(pgid, sig) == 0 || errno == ESRCH) return {};
-    return sys_error("not allowed to signal process group " + std::to_string(pgid));
+    return sys_error("cannot signal process group " + std::to_string(pgid));
   }
   log::debug("sending " + config::signal_name(sig) + " to pid " + std::to_string(proc.pid()));
   Status st = proc.send_signal(sig);
@@ -36,23 +39,67 @@ Status send(const posix::Pidfd& proc, pid_t pgid, bool group, int sig) {
   return e;
 }
 
+// After the daemon itself has gone, what is left of its group: every member
+// proven (same group and session, checked after its pidfd is open) and
+// signalled through that pidfd; SIGKILL from `deadline` on.
+Status drain_group(pid_t pgid, pid_t session, Clock::time_point deadline, const config::StopSpec& spec,
+                   Termination& t) {
+  const auto give_up = deadline + kKillWait;
+  for (;;) {
+    std::vector<posix::Pidfd> members;
+    for (pid_t pid : posix::group_members(pgid, session)) {
+      auto member = posix::Pidfd::open(pid);
+      auto stat = posix::read_stat(pid);
+      if (member && stat && stat->pgrp == pgid && stat->session == session) members.push_back(std::move(*member));
+    }
+    if (members.empty()) return {};
+    auto now = Clock::now();
+    if (now >= give_up) {
+      return Error{ExitStatus::failure, std::to_string(members.size()) + " process(es) of group " +
+                                            std::to_string(pgid) + " still running 5s after SIGKILL"};
+    }
+    int sig = now < deadline ? spec.signal : SIGKILL;
+    t.killed = t.killed || sig == SIGKILL;
+    for (const auto& m : members) {
+      log::debug("sending " + config::signal_name(sig) + " to pid " + std::to_string(m.pid()) + " of group " +
+                 std::to_string(pgid));
+      (void)m.send_signal(sig);
+      ++t.signals_sent;
+    }
+    auto until = now < deadline ? std::min(deadline, now + std::max(spec.interval, std::chrono::nanoseconds(
+                                                                                       std::chrono::milliseconds(10))))
+                                : give_up;
+    members.front().wait_exit(std::chrono::duration_cast<std::chrono::nanoseconds>(until - Clock::now()));
+  }
+}
+
 }  // namespace
 
 Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec) {
   Termination t;
   const auto deadline = Clock::now() + spec.timeout;
+  // The session pins the group's identity once the daemon is gone.
+  auto stat = posix::read_stat(proc.pid());
+  const pid_t session = stat ? stat->session : 0;
+  const bool drain = spec.group && group_is_ours(proc, pgid);
+  auto finish = [&]() -> Result<Termination> {
+    if (drain) {
+      if (Status st = drain_group(pgid, session, deadline, spec, t); !st) return std::move(st).error();
+    }
+    return t;
+  };
   for (;;) {
     if (Status st = send(proc, pgid, spec.group, spec.signal); !st) return std::move(st).error();
     ++t.signals_sent;
     auto left = deadline - Clock::now();
     auto wait = spec.interval.count() > 0 && spec.interval < left ? spec.interval : left;
-    if (proc.wait_exit(std::chrono::duration_cast<std::chrono::nanoseconds>(wait))) return t;
+    if (proc.wait_exit(std::chrono::duration_cast<std::chrono::nanoseconds>(wait))) return finish();
     if (Clock::now() >= deadline) break;
   }
   t.killed = true;
   if (Status st = send(proc, pgid, spec.group, SIGKILL); !st) return std::move(st).error();
   ++t.signals_sent;
-  if (proc.wait_exit(kKillWait)) return t;
+  if (proc.wait_exit(kKillWait)) return finish();
   return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " is still running 5s after SIGKILL"};
 }
 

@@ -1,6 +1,7 @@
 #include "posix/proc.h"
 
 #include <cerrno>
+#include <dirent.h>
 #include <charconv>
 #include <climits>
 #include <cstdlib>
@@ -60,6 +61,22 @@ Result<ProcStat> read_stat(pid_t pid) {
     return e;
   }
   return parse_stat(*text);
+}
+
+std::vector<pid_t> group_members(pid_t pgid, pid_t session) {
+  std::vector<pid_t> members;
+  DIR* dir = ::opendir("/proc");
+  if (!dir) return members;
+  while (struct dirent* e = ::readdir(dir)) {
+    pid_t pid = 0;
+    if (!to_number(std::string_view(e->d_name), pid) || pid <= 1) continue;
+    auto st = read_stat(pid);
+    if (st && st->pgrp == pgid && st->session == session && st->state != 'Z' && st->state != 'X') {
+      members.push_back(pid);
+    }
+  }
+  ::closedir(dir);
+  return members;
 }
 
 std::string boot_id() {

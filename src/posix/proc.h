@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include "common/result.h"
 
@@ -23,6 +24,9 @@ struct ProcStat {
 Result<ProcStat> parse_stat(const std::string& text);
 /// Reads /proc/PID/stat. An Error with err == ESRCH when there is no such process.
 Result<ProcStat> read_stat(pid_t pid);
+
+/// Live (not zombie) processes of process group `pgid` in session `session`.
+std::vector<pid_t> group_members(pid_t pgid, pid_t session);
 
 /// /proc/sys/kernel/random/boot_id without the newline ("" if unreadable).
 std::string boot_id();

@@ -260,3 +260,21 @@ TEST_CASE("stop exits 4 when not allowed to signal the daemon, and keeps the pid
   CHECK(alive(pid));
   CHECK(exists(box.path("user/svc.pid")));
 }
+
+TEST_CASE("stop with group = true outlasts the daemon until its group is empty, escalating to SIGKILL") {
+  Sandbox box;
+  // The child ignores SIGTERM and outlives the shell, which dies of it at once.
+  std::string file = box.service(
+      "svc",
+      "command = [\"/bin/sh\", \"-c\", \"(trap '' TERM; exec sleep 1000) & echo $! > child.pid; sleep 1000\"]\n"
+      "directory = \".\"\n[stop]\ngroup = true\ntimeout = \"400ms\"\n");
+  pid_t pid = start_ok(box, file);
+  REQUIRE(wait_until([&] { return slurp(box.path("child.pid")).find('\n') != std::string::npos; }));
+  pid_t child = std::stoi(slurp(box.path("child.pid")));
+  box.track(child);
+  REQUIRE(wait_until([&] { return status_field(child, "SigIgn") != "0000000000000000"; }));
+  Run r = box.run({"stop", file});
+  CHECK(r.code == 0);
+  CHECK(r.out == "svc: stopped (pid " + std::to_string(pid) + ", killed with SIGKILL after 400ms)\n");
+  CHECK_FALSE(alive(child));
+}
