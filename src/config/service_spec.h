@@ -30,6 +30,8 @@ struct ServiceSpec {
   std::string pidfile;    ///< absolute; empty: <state dir>/<name>.pid
   std::string directory = "/";
   mode_t umask = 022;
+  std::string user;   ///< who the daemon runs as: a name or a decimal uid; empty = daemonctl's own user
+  std::string group;  ///< its primary group: a name or a decimal gid; empty = the user's primary group
   std::string stdin_path = "/dev/null";
   std::string stdout_path = "/dev/null";
   std::string stderr_path = "/dev/null";

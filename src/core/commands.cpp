@@ -1,6 +1,9 @@
 #include "core/commands.h"
 
+#include "core/launch.h"
 #include "posix/lock.h"
+
+extern char** environ;
 
 namespace daemonctl::core {
 
@@ -24,10 +27,19 @@ Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec) {
 Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec) {
   auto lock = posix::lock_file(state_paths(ctx, spec).lock);
   if (!lock) return std::move(lock).error();
+  // Everything a start checks, checked before anything is stopped.
+  auto l = prepare_launch(spec, environ);
+  if (!l) return std::move(l).error();
   auto stopped = stop_locked(ctx, spec);
   if (!stopped) return stopped;
-  auto started = start_locked(ctx, spec);
-  if (started && stopped->text != "not running") started->text = stopped->text + "\n" + started->text;
+  auto started = launch(ctx, spec, std::move(*l));
+  if (stopped->pid == 0) return started;
+  if (!started) {
+    Error e = std::move(started).error();
+    e.message = stopped->text + ", then the start failed: " + e.message;
+    return e;
+  }
+  started->text = stopped->text + "\n" + started->text;
   return started;
 }
 

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <string>
+#include <sys/types.h>
 
 #include "common/result.h"
 #include "config/service_spec.h"
 #include "core/pidfile.h"
 
 namespace daemonctl::core {
+
+struct Launch;  // core/launch.h
 
 struct Context {
   std::string state_dir;  ///< prepared: exists, ours, not a symlink
@@ -17,6 +20,7 @@ struct Context {
 struct Outcome {
   ExitStatus status = ExitStatus::success;
   std::string text;  ///< "started (pid 42)"; one or more lines, each to be prefixed with the service name
+  pid_t pid = 0;     ///< the daemon started, running, or stopped; 0 if none
 };
 
 StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec);
@@ -36,6 +40,8 @@ Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec);
 /// start and stop for a caller that holds the lock.
 Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec);
 Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec);
+/// The fork and exec of a start whose checks are done (prepare_launch).
+Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l);
 
 /// "45s", "3m12s", "2h5m", "4d3h".
 std::string format_uptime(double seconds);

@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "core/launch.h"
 #include "posix/files.h"
 #include "posix/proc.h"
+
+extern char** environ;
 
 namespace daemonctl::core {
 namespace {
@@ -100,6 +103,11 @@ Inspection inspect(const StatePaths& paths, const std::string& executable) {
   running.starttime = stat->starttime;
   running.pgid = pgid;
   return running;
+}
+
+Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec) {
+  auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
+  return inspect(paths, executable ? *executable : std::string());
 }
 
 Status remove_state(const StatePaths& paths) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <sys/types.h>
 
+#include "config/service_spec.h"
 #include "core/pidfile.h"
 #include "posix/pidfd.h"
 
@@ -28,6 +29,9 @@ struct Inspection {
   std::string reason;                ///< dead, invalid, unknown: why, for messages
   ExitStatus status = ExitStatus::failure;  ///< unknown: the status of the error behind it
 };
+
+/// inspect() with the service's program resolved as a start would.
+Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec);
 
 /// Looks at the pidfile and record in `paths`. `executable` is the service's
 /// resolved program (may be empty): a pidfile without a record is trusted

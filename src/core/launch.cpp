@@ -1,6 +1,8 @@
 #include "core/launch.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,10 +97,20 @@ static int nofollow_in_shared_folder(const std::string& path) {
   return shared ? O_NOFOLLOW : 0;
 }
 
-static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flags, mode_t mode) {
+static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flags, mode_t mode,
+                                               const Credentials& owner) {
   // O_NONBLOCK: opening a FIFO that has no reader fails (ENXIO) instead of
   // hanging; the flag is cleared once the file is open.
-  auto fd = posix::open_file(path, flags | O_NONBLOCK | nofollow_in_shared_folder(path), mode);
+  flags |= O_NONBLOCK | nofollow_in_shared_folder(path);
+  bool created = false;
+  auto fd = posix::open_file(path, flags & ~O_CREAT, mode);
+  if (!fd && fd.error().err == ENOENT && (flags & O_CREAT)) {
+    fd = posix::open_file(path, flags | O_EXCL, mode);
+    created = fd.ok();
+  }
+  if (created && owner.change && ::fchown(fd->get(), owner.uid, owner.gid) < 0) {
+    return sys_error("cannot give '" + path + "' to uid " + std::to_string(owner.uid));
+  }
   if (!fd) {
     Error e = std::move(fd).error();
     if (e.err == ELOOP) e.message = "cannot open '" + path + "': a symbolic link in a folder others can write to";
@@ -109,19 +121,19 @@ static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flag
   return fd;
 }
 
-Result<Stdio> open_stdio(const config::ServiceSpec& spec) {
+Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& owner) {
   constexpr int kAppend = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY;
   const mode_t mode = 0666 & ~spec.umask;
   // The creation mode follows the service's umask, not daemonctl's.
   mode_t saved = ::umask(0);
   Stdio io;
   Status st;
-  auto in = open_stdio_file(spec.stdin_path, O_RDONLY | O_NOCTTY, 0);
-  auto out = open_stdio_file(spec.stdout_path, kAppend, mode);
+  auto in = open_stdio_file(spec.stdin_path, O_RDONLY | O_NOCTTY, 0, owner);
+  auto out = open_stdio_file(spec.stdout_path, kAppend, mode, owner);
   if (!in) st = std::move(in).error();
   else if (!out) st = std::move(out).error();
   if (st && spec.stderr_path != spec.stdout_path) {
-    auto err = open_stdio_file(spec.stderr_path, kAppend, mode);
+    auto err = open_stdio_file(spec.stderr_path, kAppend, mode, owner);
     if (err) io.err = std::move(*err);
     else st = std::move(err).error();
   }
@@ -130,6 +142,75 @@ Result<Stdio> open_stdio(const config::ServiceSpec& spec) {
   io.in = std::move(*in);
   io.out = std::move(*out);
   return io;
+}
+
+// A name, or a decimal id: the id itself (and whether it was one).
+static bool numeric_id(const std::string& s, unsigned long& id) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  id = std::stoul(s);
+  return true;
+}
+
+Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
+  Credentials c;
+  if (spec.user.empty() && spec.group.empty()) return c;
+  c.change = true;
+  c.uid = ::geteuid();
+  c.gid = ::getegid();
+  unsigned long id = 0;
+  if (!spec.user.empty()) {
+    const struct passwd* pw = numeric_id(spec.user, id) ? ::getpwuid(static_cast<uid_t>(id)) : ::getpwnam(spec.user.c_str());
+    if (!pw && !numeric_id(spec.user, id)) return Error{ExitStatus::config, "unknown user '" + spec.user + "'"};
+    c.uid = pw ? pw->pw_uid : static_cast<uid_t>(id);
+    c.gid = pw ? pw->pw_gid : static_cast<gid_t>(id);
+    if (pw) {
+      c.name = pw->pw_name;
+      c.home = pw->pw_dir;
+    }
+  }
+  if (!spec.group.empty()) {
+    const struct group* gr = numeric_id(spec.group, id) ? ::getgrgid(static_cast<gid_t>(id)) : ::getgrnam(spec.group.c_str());
+    if (!gr && !numeric_id(spec.group, id)) return Error{ExitStatus::config, "unknown group '" + spec.group + "'"};
+    c.gid = gr ? gr->gr_gid : static_cast<gid_t>(id);
+  }
+  c.groups = {c.gid};
+  if (!c.name.empty()) {
+    int n = 64;
+    std::vector<gid_t> list(static_cast<size_t>(n));
+    while (::getgrouplist(c.name.c_str(), c.gid, list.data(), &n) < 0) list.resize(static_cast<size_t>(n));
+    list.resize(static_cast<size_t>(n));
+    c.groups = list;
+  }
+  if (::geteuid() != 0 && (c.uid != ::geteuid() || c.gid != ::getegid())) {
+    std::string who = !spec.user.empty() ? "user '" + spec.user + "'" : "group '" + spec.group + "'";
+    return Error{ExitStatus::privilege, "cannot run as " + who + ": only root can, and daemonctl runs as uid " +
+                                            std::to_string(::geteuid()), EPERM};
+  }
+  return c;
+}
+
+Result<Launch> prepare_launch(const config::ServiceSpec& spec, char** inherited_env) {
+  Launch l;
+  auto creds = resolve_credentials(spec);
+  if (!creds) return std::move(creds).error();
+  l.creds = std::move(*creds);
+  config::ServiceSpec with_user = spec;
+  if (l.creds.change && !l.creds.name.empty()) {
+    // The user's own variables, unless the service file says otherwise.
+    for (const auto& [name, value] : {std::pair<std::string, std::string>{"HOME", l.creds.home},
+                                      {"USER", l.creds.name}, {"LOGNAME", l.creds.name}}) {
+      with_user.environment.emplace(name, value);
+    }
+  }
+  l.env = daemon_environment(with_user, inherited_env);
+  auto executable = resolve_executable(spec.command.front(), path_of(l.env));
+  if (!executable) return std::move(executable).error();
+  l.executable = std::move(*executable);
+  if (Status st = check_directory(spec.directory); !st) return std::move(st).error();
+  auto stdio = open_stdio(spec, l.creds);
+  if (!stdio) return std::move(stdio).error();
+  l.stdio = std::move(*stdio);
+  return l;
 }
 
 }  // namespace daemonctl::core

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 #include "common/result.h"
@@ -32,6 +33,18 @@ std::string path_of(const std::vector<std::string>& env);
 /// privilege (no permission), naming the path.
 Status check_directory(const std::string& directory);
 
+/// Who the daemon runs as, resolved from `user` and `group`.
+struct Credentials {
+  bool change = false;  ///< false: as daemonctl runs
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  ///< supplementary, as initgroups would set them
+  std::string name, home;     ///< for USER, LOGNAME, HOME ("" if the uid has no passwd entry)
+};
+/// Resolves spec.user and spec.group. Unknown names: status config, naming
+/// them. Another user or group while not root: status privilege.
+Result<Credentials> resolve_credentials(const config::ServiceSpec& spec);
+
 /// The daemon's stdio, opened by daemonctl so that errors are reported
 /// before anything is started (status config for a missing file or folder,
 /// privilege for EACCES). Log files are appended to and created with mode
@@ -41,6 +54,17 @@ struct Stdio {
   posix::UniqueFd in, out, err;  ///< err is empty when it shares out
   int err_fd() const { return err ? err.get() : out.get(); }
 };
-Result<Stdio> open_stdio(const config::ServiceSpec& spec);
+/// Log files it creates are given to `owner` (when it changes users).
+Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& owner = {});
+
+/// Everything decided and opened before the fork, checked so that a start
+/// fails before anything is stopped or forked.
+struct Launch {
+  std::string executable;
+  std::vector<std::string> env;
+  Credentials creds;
+  Stdio stdio;
+};
+Result<Launch> prepare_launch(const config::ServiceSpec& spec, char** inherited_env);
 
 }  // namespace daemonctl::core

@@ -35,32 +35,22 @@ Status record_identity(const StatePaths& paths, const posix::Pidfd& proc) {
 
 }  // namespace
 
-Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec) {
+Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l) {
   StatePaths paths = state_paths(ctx, spec);
-  std::vector<std::string> env = daemon_environment(spec, environ);
-  auto executable = resolve_executable(spec.command.front(), path_of(env));
-
-  Inspection now = inspect(paths, executable ? *executable : std::string());
-  switch (now.state) {
-    case State::running:
-      return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")"};
-    case State::unknown:
-      return unknown_state(now);
-    case State::dead:
-    case State::invalid:
-      if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
-      break;
-    case State::stopped:
-      break;
-  }
-  if (!executable) return std::move(executable).error();
-  if (Status st = check_directory(spec.directory); !st) return std::move(st).error();
   if (Status st = posix::make_dirs(posix::dirname(paths.pidfile), 0755); !st) return std::move(st).error();
-  auto stdio = open_stdio(spec);
-  if (!stdio) return std::move(stdio).error();
-
-  posix::SpawnRequest rq{*executable, spec.command, std::move(env), spec.directory, spec.umask,
-                         stdio->in.get(), stdio->out.get(), stdio->err_fd()};
+  posix::SpawnRequest rq;
+  rq.executable = l.executable;
+  rq.argv = spec.command;
+  rq.env = std::move(l.env);
+  rq.directory = spec.directory;
+  rq.umask = spec.umask;
+  rq.stdin_fd = l.stdio.in.get();
+  rq.stdout_fd = l.stdio.out.get();
+  rq.stderr_fd = l.stdio.err_fd();
+  rq.change_ids = l.creds.change;
+  rq.uid = l.creds.uid;
+  rq.gid = l.creds.gid;
+  rq.groups = l.creds.groups;
   auto prepared = posix::prepare_daemon(rq);
   if (!prepared) return std::move(prepared).error();
   const posix::Pidfd& proc = prepared->proc();
@@ -75,7 +65,7 @@ Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec
     (void)remove_state(paths);
     return std::move(st).error();
   }
-  log::debug(spec.name + ": exec'd '" + *executable + "' as pid " + std::to_string(proc.pid()));
+  log::debug(spec.name + ": exec'd '" + l.executable + "' as pid " + std::to_string(proc.pid()));
 
   if (spec.start.grace.count() > 0 && proc.wait_exit(spec.start.grace)) {
     auto how = proc.reap();
@@ -84,7 +74,27 @@ Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec
     return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " + what + " within the start grace of " +
                                           config::format_duration(spec.start.grace)};
   }
-  return Outcome{ExitStatus::success, "started (pid " + std::to_string(proc.pid()) + ")"};
+  return Outcome{ExitStatus::success, "started (pid " + std::to_string(proc.pid()) + ")", proc.pid()};
+}
+
+Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec) {
+  StatePaths paths = state_paths(ctx, spec);
+  Inspection now = inspect_service(paths, spec);
+  switch (now.state) {
+    case State::running:
+      return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
+    case State::unknown:
+      return unknown_state(now);
+    case State::dead:
+    case State::invalid:
+      if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
+      break;
+    case State::stopped:
+      break;
+  }
+  auto l = prepare_launch(spec, environ);
+  if (!l) return std::move(l).error();
+  return launch(ctx, spec, std::move(*l));
 }
 
 }  // namespace daemonctl::core

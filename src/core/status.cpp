@@ -1,10 +1,7 @@
 #include "core/commands.h"
 #include "core/inspect.h"
-#include "core/launch.h"
 #include "posix/lock.h"
 #include "posix/proc.h"
-
-extern char** environ;
 
 namespace daemonctl::core {
 
@@ -21,8 +18,7 @@ Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
   auto lock = posix::lock_file(paths.lock, posix::LockMode::shared);
   if (!lock) return std::move(lock).error();
-  auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
-  Inspection now = inspect(paths, executable ? *executable : std::string());
+  Inspection now = inspect_service(paths, spec);
   std::string pid = std::to_string(now.pid);
   switch (now.state) {
     case State::running: {

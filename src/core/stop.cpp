@@ -1,17 +1,13 @@
 #include "config/duration.h"
 #include "core/commands.h"
 #include "core/inspect.h"
-#include "core/launch.h"
 #include "core/terminate.h"
-
-extern char** environ;
 
 namespace daemonctl::core {
 
 Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
-  auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
-  Inspection now = inspect(paths, executable ? *executable : std::string());
+  Inspection now = inspect_service(paths, spec);
   switch (now.state) {
     case State::stopped:
       (void)remove_state(paths);  // an orphaned record, if any
@@ -30,7 +26,7 @@ Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec)
   if (Status st = remove_state(paths); !st) return std::move(st).error();
   std::string text = "stopped (pid " + std::to_string(now.pid);
   if (done->killed) text += ", killed with SIGKILL after " + config::format_duration(spec.stop.timeout);
-  return Outcome{ExitStatus::success, text + ")"};
+  return Outcome{ExitStatus::success, text + ")", now.pid};
 }
 
 }  // namespace daemonctl::core

@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +17,7 @@ namespace daemonctl::posix {
 namespace {
 
 // What the forked processes tell the parent through the report pipe.
-enum class Step : int { ready, setsid, fork, chdir, fd0, fd1, fd2, exec };
+enum class Step : int { ready, setsid, fork, setgroups, setgid, setuid, chdir, fd0, fd1, fd2, exec };
 
 struct Report {
   Step step;
@@ -59,6 +60,13 @@ void cloexec_all_from_3() {
 
 [[noreturn]] void exec_daemon(const SpawnRequest& rq, char* const argv[], char* const envp[],
                               int report, int go) {
+  if (rq.change_ids) {
+    // Groups first, the uid last: after setuid there is no way back.
+    if (::setgroups(rq.groups.size(), rq.groups.data()) < 0) report_and_exit(report, Step::setgroups, errno);
+    if (::setgid(rq.gid) < 0) report_and_exit(report, Step::setgid, errno);
+    if (::setuid(rq.uid) < 0) report_and_exit(report, Step::setuid, errno);
+  }
+  // As the daemon's user: the directory must be open to it.
   if (::chdir(rq.directory.c_str()) < 0) report_and_exit(report, Step::chdir, errno);
   ::umask(rq.umask);
   // The caller's fds may themselves be 0..2: move them clear of 0..2 first.
@@ -116,6 +124,9 @@ Error step_error(const SpawnRequest& rq, Step step, int err) {
     case Step::fd1: return sys_error("cannot make 'stdout' fd 1 of the daemon", err);
     case Step::fd2: return sys_error("cannot make 'stderr' fd 2 of the daemon", err);
     case Step::setsid: return sys_error("setsid", err);
+    case Step::setgroups: return sys_error("setgroups", err);
+    case Step::setgid: return sys_error("setgid " + std::to_string(rq.gid), err);
+    case Step::setuid: return sys_error("setuid " + std::to_string(rq.uid), err);
     case Step::fork: return sys_error("fork", err);
     case Step::ready: break;
   }

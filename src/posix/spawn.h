@@ -27,6 +27,10 @@ struct SpawnRequest {
   int stdin_fd = -1;   ///< become fds 0, 1, 2; not owned, may be equal
   int stdout_fd = -1;
   int stderr_fd = -1;
+  bool change_ids = false;     ///< switch to uid, gid and groups before chdir and exec
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;   ///< supplementary groups
 };
 
 /// A daemon forked and set up, held just before its exec.
