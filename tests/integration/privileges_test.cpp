@@ -100,9 +100,10 @@ TEST_CASE("restart that cannot start does not stop the running daemon") {
   Run start = box.run({"start", file});
   REQUIRE(start.code == 0);
   pid_t pid = pid_in(start.out);
-  box.write("svc.toml", sleeper(box) + "user = \"no-such-user-x\"\n");
+  box.write("svc.toml", "command = [\"/nonexistent/program\"]\n" + box.mark_line());
   Run r = box.run({"restart", file});
-  CHECK(r.code == 6);
+  CHECK(r.code == 5);
+  CHECK(r.err == "daemonctl: error: svc: cannot execute '/nonexistent/program': No such file or directory\n");
   CHECK(alive(pid));
   CHECK(box.pidfile_pid("svc") == pid);
 }
