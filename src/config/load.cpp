@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "config/paths.h"
 #include "config/signal_name.h"
 #include "config/suggest.h"
+#include "config/text_check.h"
 #include "config/text_file.h"
 #include "config/words.h"
 
@@ -30,18 +32,29 @@ std::string hex_escape(unsigned char c) {
   return {'\\', 'x', digits[c >> 4], digits[c & 0xf]};
 }
 
-/// 'text' with control characters escaped, so a message stays on one line.
-std::string quote(std::string_view text) {
-  std::string out = "'";
+/// How many characters of a value a message shows: a 1 MiB value must not
+/// make a 1 MiB message.
+constexpr std::size_t kMaxShown = 60;
+
+/// `text` with control characters escaped, so a message stays on one line,
+/// and cut after kMaxShown characters (not bytes) with "...".
+std::string escape(std::string_view text) {
+  std::string out;
+  std::size_t characters = 0;
   for (unsigned char c : text) {
+    const bool starts_character = (c & 0xc0) != 0x80;
+    if (starts_character && characters++ == kMaxShown) return out + "...";
     if (c == '\n') out += "\\n";
     else if (c == '\t') out += "\\t";
     else if (c == 0) out += "\\0";
     else if (c < 0x20 || c == 0x7f) out += hex_escape(c);
     else out += static_cast<char>(c);
   }
-  return out + "'";
+  return out;
 }
+
+/// 'text', escaped and shortened as escape() does.
+std::string quote(std::string_view text) { return "'" + escape(text) + "'"; }
 
 /// A TOML float as written in messages: shortest form ("1.5", "-2", "inf").
 std::string number_text(double value) {
@@ -50,8 +63,20 @@ std::string number_text(double value) {
   return ec == std::errc() ? std::string(buf, end) : std::string("?");
 }
 
+/// toml11's `value ("key") already exists` and the like, with the key
+/// escaped and shortened: it may be long or hold a newline.
+std::string shorten_key_in(std::string_view what) {
+  std::size_t open = what.substr(0, what.find('\n')).find("(\"");
+  std::size_t close = open == what.npos ? what.npos : what.find("\") ", open + 2);
+  if (close == what.npos) return std::string(what);
+  return std::string(what.substr(0, open + 2)) + escape(what.substr(open + 2, close - open - 2)) +
+         std::string(what.substr(close));
+}
+
 /// The first line of a toml11 message without its "[error] toml::func: " decoration.
-std::string toml_message(std::string_view what) {
+std::string toml_message(std::string_view full) {
+  const std::string shortened = shorten_key_in(full);
+  std::string_view what = shortened;
   what = what.substr(0, what.find('\n'));
   if (what.starts_with("[error] ")) what.remove_prefix(8);
   // toml11 names the function that failed ("toml::parse_table: ",
@@ -102,34 +127,52 @@ Diagnostic toml_diagnostic(const std::string& path, const toml::exception& e) {
 
 // ---------------------------------------------------------------- diagnostics
 
-/// Where the checks of one file put what they find.
+/// Where the checks of one file put what they find: the first
+/// kMaxDiagnostics problems; the rest are only counted.
 class Context {
  public:
   Context(const std::string& file, const std::string& base_dir) : file_(file), base_dir_(base_dir) {}
 
   /// A problem with `at`, located where it is written.
   void error(const Value& at, std::string message) {
+    // Locating a value counts the lines above it, so thousands of problems
+    // in a big file would take quadratic time.
+    if (full()) return void(++unshown_);
     auto loc = at.location();
     diagnostics_.push_back({file_, loc.line(), loc.column(), std::move(message)});
   }
   /// A problem with the file as a whole.
-  void file_error(std::string message) { diagnostics_.push_back({file_, 0, 0, std::move(message)}); }
+  void file_error(std::string message) {
+    if (full()) return void(++unshown_);
+    diagnostics_.push_back({file_, 0, 0, std::move(message)});
+  }
 
   const std::string& file() const { return file_; }
   const std::string& base_dir() const { return base_dir_; }
   bool failed() const { return !diagnostics_.empty(); }
 
+  /// By position; if some were dropped, first a line saying so, which
+  /// keeps the file-as-a-whole problems (line 0) first.
   std::vector<Diagnostic> sorted_diagnostics() && {
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
       return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });
+    if (unshown_ != 0) {
+      std::string total = std::to_string(diagnostics_.size() + unshown_);
+      std::string shown = std::to_string(diagnostics_.size());
+      diagnostics_.insert(diagnostics_.begin(), {file_, 0, 0, total + " problems, " + shown + " of them shown below"});
+    }
     return std::move(diagnostics_);
   }
 
  private:
+  static constexpr std::size_t kMaxDiagnostics = 20;
+  bool full() const { return diagnostics_.size() >= kMaxDiagnostics; }
+
   const std::string& file_;
   const std::string& base_dir_;
   std::vector<Diagnostic> diagnostics_;
+  std::size_t unshown_ = 0;
 };
 
 // ---------------------------------------------------------------- values
@@ -284,15 +327,82 @@ bool valid_name(std::string_view name) {
   });
 }
 
-constexpr const char* kNameRule = "use only letters, digits and . _ @ -";
+// Names become file names like "<name>.record.tmp", which NAME_MAX (255) bounds.
+constexpr std::size_t kMaxNameLength = 128;
+
+/// Why `name` cannot name a service, as the end of a message; "" if it can.
+std::string name_problem(std::string_view name) {
+  if (!valid_name(name)) return "use only letters, digits and . _ @ -";
+  if (name.size() > kMaxNameLength) return "longer than " + std::to_string(kMaxNameLength) + " characters";
+  return "";
+}
 
 std::optional<std::string> read_name(Context& c, const Value& v, const std::string& key) {
   auto name = read_string(c, v, key);
-  if (name && !valid_name(*name)) {
-    c.error(v, "invalid name " + quote(*name) + ": " + kNameRule);
+  if (!name) return std::nullopt;
+  if (std::string problem = name_problem(*name); !problem.empty()) {
+    c.error(v, "invalid name " + quote(*name) + ": " + problem);
     return std::nullopt;
   }
   return name;
+}
+
+// uid_t and gid_t are 32 bits; (uid_t)-1 is "no change" to setresuid and friends.
+constexpr std::int64_t kMaxId = 4294967294;
+constexpr std::size_t kMaxAccountName = 64;
+
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+/// Letters, digits, '.', '_', '-', and a '$' at the end (Samba machine accounts).
+bool account_characters(std::string_view name) {
+  if (name.ends_with('$') && name.size() > 1) name.remove_suffix(1);
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
+  });
+}
+
+/// Why the non-empty `text` of 'user' or 'group' is not a plausible name or
+/// id, as the end of a message; empty if it is. Names are not looked up here.
+std::string account_problem(std::string_view text, const std::string& key) {
+  const std::string kind = "invalid " + key;
+  if (all_digits(text)) {
+    std::string_view digits = text.substr(std::min(text.find_first_not_of('0'), text.size() - 1));
+    if (digits.size() <= 10 && std::stoll(std::string(digits)) <= kMaxId) return "";
+    return kind + " id " + quote(text) + ": must be between 0 and " + std::to_string(kMaxId);
+  }
+  const std::string name = kind + " name " + quote(text) + ": ";
+  if (!account_characters(text)) return name + "use only letters, digits, . _ - and a final $";
+  if (text.front() == '-') return name + "must not start with '-'";
+  if (text.size() > kMaxAccountName) return name + "longer than " + std::to_string(kMaxAccountName) + " characters";
+  return "";
+}
+
+/// 'user' or 'group' (the key): a name or a numeric id, as a string or an
+/// integer; an id is returned in decimal.
+std::optional<std::string> read_account(Context& c, const Value& v, const std::string& key) {
+  if (v.is_integer()) {
+    auto id = v.as_integer();
+    if (id >= 0 && id <= kMaxId) return std::to_string(id);
+    c.error(v, "invalid " + key + " id " + std::to_string(id) + ": must be between 0 and " + std::to_string(kMaxId));
+    return std::nullopt;
+  }
+  if (!v.is_string()) {
+    c.error(v, quote(key) + " must be a " + key + " name or a numeric id");
+    return std::nullopt;
+  }
+  auto text = read_string(c, v, key);
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    c.error(v, quote(key) + " must not be empty");
+    return std::nullopt;
+  }
+  if (std::string problem = account_problem(*text, key); !problem.empty()) {
+    c.error(v, problem);
+    return std::nullopt;
+  }
+  return text;
 }
 
 std::optional<std::map<std::string, std::string>> read_environment(Context& c, const Value& v, const std::string& key) {
@@ -354,6 +464,8 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"pidfile", store<&ServiceSpec::pidfile, read_path>},
     {"directory", store<&ServiceSpec::directory, read_path>},
     {"umask", store<&ServiceSpec::umask, read_umask>},
+    {"user", store<&ServiceSpec::user, read_account>},
+    {"group", store<&ServiceSpec::group, read_account>},
     {"stdin", store<&ServiceSpec::stdin_path, read_path>},
     {"stdout", store<&ServiceSpec::stdout_path, read_path>},
     {"stderr", store<&ServiceSpec::stderr_path, read_path>},
@@ -427,8 +539,8 @@ void complete(Context& c, const Value& root, ServiceSpec& spec) {
   if (table.count("name")) return;
   std::string_view stem = file_name(c.file());
   if (stem.ends_with(".toml")) stem.remove_suffix(5);
-  if (valid_name(stem)) spec.name = stem;
-  else c.file_error("invalid name " + quote(stem) + " (from the file name): " + kNameRule);
+  if (std::string problem = name_problem(stem); problem.empty()) spec.name = stem;
+  else c.file_error("invalid name " + quote(stem) + " (from the file name): " + problem);
 }
 
 std::variant<ServiceSpec, std::vector<Diagnostic>> check(const Value& root, const std::string& path,
@@ -446,6 +558,10 @@ std::variant<ServiceSpec, std::vector<Diagnostic>> check(const Value& root, cons
 
 std::variant<ServiceSpec, std::vector<Diagnostic>> parse_service(std::string_view text, const std::string& path,
                                                                  const std::string& base_dir) {
+  // Before toml11: it misreads bad bytes, recurses once per level of nesting
+  // and is slow on long lines of many values.
+  if (auto bad = check_characters(text, path)) return std::vector{std::move(*bad)};
+  if (auto bad = check_structure(text, path)) return std::vector{std::move(*bad)};
   try {
     std::istringstream in{std::string(text)};
     auto root = toml::parse<toml::discard_comments, std::map, std::vector>(in, path);

@@ -25,7 +25,7 @@ struct StopSpec {
 
 struct ServiceSpec {
   std::string file;       ///< absolute path of the service file
-  std::string name;       ///< [A-Za-z0-9._@-]+
+  std::string name;       ///< [A-Za-z0-9._@-]{1,128}
   std::vector<std::string> command;  ///< argv, never empty; command[0] as written
   std::string pidfile;    ///< absolute; empty: <state dir>/<name>.pid
   std::string directory = "/";

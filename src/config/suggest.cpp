@@ -30,6 +30,10 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
+    // The distance is at least the difference in length: a megabyte-long
+    // unknown key is not worth a megabyte-by-word distance table.
+    std::size_t gap = std::max(word.size(), candidate.size()) - std::min(word.size(), candidate.size());
+    if (gap >= best_distance) continue;
     std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
       best = candidate;

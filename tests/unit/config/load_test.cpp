@@ -219,6 +219,15 @@ TEST_CASE("parse_service: name", "[config]") {
   CHECK(error(kCommand + "name = \"a\\nb\"") == "2:8: invalid name 'a\\nb': use only letters, digits and . _ @ -");
 }
 
+TEST_CASE("parse_service: a name is at most 128 characters", "[config]") {
+  CHECK(parse(kCommand + "name = \"" + std::string(128, 'n') + "\"").name == std::string(128, 'n'));
+  CHECK(error(kCommand + "name = \"" + std::string(129, 'n') + "\"") ==
+        "2:8: invalid name '" + std::string(60, 'n') + "...': longer than 128 characters");
+  CHECK(errors(kCommand, std::string(129, 'n') + ".toml") ==
+        Strings{std::string(129, 'n') + ".toml: invalid name '" + std::string(60, 'n') +
+                "...' (from the file name): longer than 128 characters"});
+}
+
 TEST_CASE("parse_service: an invalid file name is reported at the file", "[config]") {
   CHECK(errors(kCommand, "dir/my web.toml") ==
         Strings{"dir/my web.toml: invalid name 'my web' (from the file name): use only letters, digits and . _ @ -"});
@@ -335,6 +344,68 @@ TEST_CASE("parse_service: stop.signal", "[config]") {
   CHECK(error(kCommand + "stop.signal = 1000") == "2:15: unknown signal 1000");
 }
 
+// ---------------------------------------------------------------- user and group
+
+TEST_CASE("parse_service: user and group by name", "[config]") {
+  CHECK(parse(kCommand).user.empty());
+  CHECK(parse(kCommand).group.empty());
+  ServiceSpec s = parse(kCommand + "user = \"www-data\"\ngroup = \"adm\"\n");
+  CHECK(s.user == "www-data");
+  CHECK(s.group == "adm");
+  CHECK(parse(kCommand + "user = \"_svc.1\"").user == "_svc.1");
+  CHECK(parse(kCommand + "user = \"HOST$\"").user == "HOST$");
+  CHECK(parse(kCommand + "user = \"" + std::string(64, 'u') + "\"").user == std::string(64, 'u'));
+}
+
+TEST_CASE("parse_service: user and group by numeric id", "[config]") {
+  CHECK(parse(kCommand + "user = 33").user == "33");
+  CHECK(parse(kCommand + "group = 0").group == "0");
+  CHECK(parse(kCommand + "user = 4294967294").user == "4294967294");
+  CHECK(parse(kCommand + "group = \"1000\"").group == "1000");
+  CHECK(parse(kCommand + "user = \"007\"").user == "007");
+}
+
+TEST_CASE("parse_service: user and group of the wrong type", "[config]") {
+  CHECK(error(kCommand + "user = true") == "2:8: 'user' must be a user name or a numeric id");
+  CHECK(error(kCommand + "user = 33.0") == "2:8: 'user' must be a user name or a numeric id");
+  CHECK(error(kCommand + "user = [\"a\"]") == "2:8: 'user' must be a user name or a numeric id");
+  CHECK(error(kCommand + "group = {}") == "2:9: 'group' must be a group name or a numeric id");
+}
+
+TEST_CASE("parse_service: invalid user and group ids", "[config]") {
+  const std::string range = ": must be between 0 and 4294967294";
+  CHECK(error(kCommand + "user = -1") == "2:8: invalid user id -1" + range);
+  CHECK(error(kCommand + "user = 4294967295") == "2:8: invalid user id 4294967295" + range);
+  CHECK(error(kCommand + "group = 9223372036854775807") == "2:9: invalid group id 9223372036854775807" + range);
+  CHECK(error(kCommand + "user = \"4294967295\"") == "2:8: invalid user id '4294967295'" + range);
+  CHECK(error(kCommand + "group = \"00000000000000000000099999999999\"") ==
+        "2:9: invalid group id '00000000000000000000099999999999'" + range);
+}
+
+TEST_CASE("parse_service: invalid user and group names", "[config]") {
+  const std::string chars = ": use only letters, digits, . _ - and a final $";
+  CHECK(error(kCommand + "user = \"\"") == "2:8: 'user' must not be empty");
+  CHECK(error(kCommand + "group = \"\"") == "2:9: 'group' must not be empty");
+  CHECK(error(kCommand + "user = \"a b\"") == "2:8: invalid user name 'a b'" + chars);
+  CHECK(error(kCommand + "user = \"a\\tb\"") == "2:8: invalid user name 'a\\tb'" + chars);
+  CHECK(error(kCommand + "user = \"root:x\"") == "2:8: invalid user name 'root:x'" + chars);
+  CHECK(error(kCommand + "group = \"wheel,adm\"") == "2:9: invalid group name 'wheel,adm'" + chars);
+  CHECK(error(kCommand + "user = \"a$b\"") == "2:8: invalid user name 'a$b'" + chars);
+  CHECK(error(kCommand + "user = \"$\"") == "2:8: invalid user name '$'" + chars);
+  CHECK(error(kCommand + "user = \"caf\\u00e9\"") == "2:8: invalid user name 'caf\xc3\xa9'" + chars);
+  CHECK(error(kCommand + "user = \"-x\"") == "2:8: invalid user name '-x': must not start with '-'");
+  CHECK(error(kCommand + "user = \"-1\"") == "2:8: invalid user name '-1': must not start with '-'");
+  CHECK(error(kCommand + "user = \"" + std::string(65, 'u') + "\"") ==
+        "2:8: invalid user name '" + std::string(60, 'u') + "...': longer than 64 characters");
+  CHECK(error(kCommand + "user = \"a\\u0000\"") == "2:8: 'user' must not contain a NUL character");
+}
+
+TEST_CASE("parse_service: typos of user and group are suggested", "[config]") {
+  CHECK(error(kCommand + "usr = \"x\"") == "2:7: unknown key 'usr', did you mean 'user'?");
+  CHECK(error(kCommand + "grup = \"x\"") == "2:8: unknown key 'grup', did you mean 'group'?");
+  CHECK(error(kCommand + "[stop]\nuser = \"x\"") == "3:8: unknown key 'stop.user', did you mean 'user'?");
+}
+
 // ---------------------------------------------------------------- all problems, in order
 
 TEST_CASE("parse_service: every problem is reported, sorted by position", "[config]") {
@@ -373,6 +444,80 @@ TEST_CASE("parse_service: a duplicate key is a TOML error", "[config]") {
   CHECK(error(kCommand + "[stop]\n[stop]\n") == "3:1: table (\"stop\") already exists");
 }
 
-TEST_CASE("parse_service: invalid UTF-8 is a TOML error", "[config]") {
-  CHECK(error(kCommand + "name = \"\xff\"\n") == "2:9: invalid utf8 sequence found");
+// ---------------------------------------------------------------- checks before toml11
+
+TEST_CASE("parse_service: invalid UTF-8 is refused before toml11 sees it", "[config]") {
+  const std::string why = ": service files must be UTF-8 text";
+  CHECK(error(kCommand + "name = \"\xff\"\n") == "2:9: invalid UTF-8 byte 0xff" + why);
+  // toml11 calls these "an invalid key appeared", or asserts on the literal strings.
+  CHECK(error(kCommand + "# caf\xe9\n") == "2:6: invalid UTF-8 byte 0xe9" + why);
+  CHECK(error(kCommand + "name = 'caf\xe9'\n") == "2:12: invalid UTF-8 byte 0xe9" + why);
+  CHECK(error(kCommand + "name = '''caf\xe9'''\n") == "2:14: invalid UTF-8 byte 0xe9" + why);
+  CHECK(error(kCommand + "\"\xc3\xa9\" = 1\n") == "2:8: unknown key '\xc3\xa9'");
+}
+
+TEST_CASE("parse_service: control characters are refused with their location", "[config]") {
+  CHECK(error(kCommand + "name = \"a\x01z\"\n") ==
+        "2:10: control character U+0001 is not allowed; in a string, write it as \\u0001");
+  CHECK(error(kCommand + "# bell\x07\n") ==
+        "2:7: control character U+0007 is not allowed; in a string, write it as \\u0007");
+  CHECK(error(std::string("command = \"true\"\n\0", 18)) ==
+        "2:1: control character U+0000 is not allowed; in a string, write it as \\u0000");
+  CHECK(parse("command = \"true\"\r\nname = \"x\"\r\n").name == "x");
+}
+
+TEST_CASE("parse_service: deep nesting is refused, not a stack overflow", "[config]") {
+  const std::string why = "nested too deeply: at most 64 levels of arrays and tables";
+  CHECK(error(kCommand + "a = " + std::string(100000, '[')) == "2:69: " + why);
+  CHECK(error(kCommand + "a = " + std::string(100000, '{')) == "2:69: " + why);
+  std::string dotted;
+  for (int i = 0; i < 100000; ++i) dotted += "a.";
+  CHECK(error(kCommand + dotted + "b = 1") == "2:130: " + why);
+  CHECK(error(kCommand + "[" + dotted + "b]") == "2:129: " + why);
+  // 64 levels are fine as far as nesting goes.
+  CHECK(error(kCommand + "a = " + std::string(64, '[') + std::string(64, ']')) == "2:5: unknown key 'a'");
+}
+
+TEST_CASE("parse_service: long lines of many values are refused, not parsed for hours", "[config]") {
+  std::string items;
+  for (int i = 0; i < 200000; ++i) items += "1,";
+  CHECK(error(kCommand + "a = [" + items + "]") ==
+        "2:85: too many values on long lines: put array items on lines of their own, or make inline tables [tables]");
+  // One long value is fine.
+  CHECK(parse(kCommand + "stdout = \"/" + std::string(100000, 'x') + "\"").stdout_path.size() == 100001);
+}
+
+// ---------------------------------------------------------------- long values in messages
+
+TEST_CASE("parse_service: a long value is shown cut at 60 characters", "[config]") {
+  const std::string k60(60, 'k');
+  CHECK(error(kCommand + "stop.signal = \"" + std::string(100000, 'k') + "\"") ==
+        "2:15: unknown signal '" + k60 + "...'");
+  CHECK(error(kCommand + "stop.signal = \"" + k60 + "\"") == "2:15: unknown signal '" + k60 + "'");
+  // Characters, not bytes: a cut never splits one.
+  std::string e61, e60;
+  for (int i = 0; i < 61; ++i) e61 += "\xc3\xa9";
+  for (int i = 0; i < 60; ++i) e60 += "\xc3\xa9";
+  CHECK(error(kCommand + "stop.signal = \"" + e61 + "\"") == "2:15: unknown signal '" + e60 + "...'");
+  CHECK(error(kCommand + std::string(100000, 'x') + " = 1") ==
+        "2:100004: unknown key '" + std::string(60, 'x') + "...'");
+}
+
+TEST_CASE("parse_service: a long duplicate key is shown cut at 60 characters", "[config]") {
+  std::string key(50000, 'k');
+  CHECK(error(kCommand + key + " = 1\n" + key + " = 2\n") ==
+        "3:50004: value (\"" + std::string(60, 'k') + "...\") already exists");
+  CHECK(error(kCommand + "\"a\\nb\" = 1\n\"a\\nb\" = 2\n") == "3:10: value (\"a\\nb\") already exists");
+}
+
+TEST_CASE("parse_service: at most 20 problems, then how many more", "[config]") {
+  std::string text = kCommand;
+  for (int i = 0; i < 1000; ++i) text += "k" + std::to_string(1000 + i) + " = 1\n";
+  Strings all = errors(text);
+  REQUIRE(all.size() == 21);
+  CHECK(all[0] == "svc/web.toml: 1000 problems, 20 of them shown below");
+  // The first 20 found (keys are visited in order: k1000...), by position.
+  for (std::size_t i = 1; i < 21; ++i) {
+    CHECK(all[i] == "svc/web.toml:" + std::to_string(i + 1) + ":9: unknown key 'k" + std::to_string(999 + i) + "'");
+  }
 }

@@ -33,3 +33,10 @@ TEST_CASE("closest: an exact match, and the first of equally close ones", "[conf
   CHECK(closest("stop", kKeys) == "stop");
   CHECK(closest("stax", {"stay", "star"}) == "stay");
 }
+
+TEST_CASE("closest: nothing for a word far longer than every candidate", "[config]") {
+  // Such words are skipped without computing the distance: a megabyte-long
+  // unknown key would otherwise cost seconds.
+  CHECK(closest(std::string(1 << 20, 's'), kKeys) == std::nullopt);
+  CHECK(closest("stdoutt", kKeys) == "stdout");
+}
