@@ -84,7 +84,7 @@ TEST_CASE("racing start, stop and status never leave a pidfile and its process a
   CHECK(pids_with_env(box.mark()).empty());
 }
 
-TEST_CASE("commands on one service wait for its lock; other services do not") {
+TEST_CASE("commands on one service wait for its lock, other services do not") {
   Sandbox box;
   std::string a = box.service("a", sleeper(box)), b = box.service("b", sleeper(box));
   box.write("state/.keep", "");

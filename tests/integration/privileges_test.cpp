@@ -53,7 +53,7 @@ TEST_CASE("user runs the daemon with that user's uid, gid, groups and HOME/USER/
   CHECK(box.run({"stop", file}).code == 0);
 }
 
-TEST_CASE("group and numeric ids set the daemon's gid; environment overrides HOME") {
+TEST_CASE("group and numeric ids set the daemon's gid, and environment overrides HOME") {
   Sandbox box;
   REQUIRE(::chmod(box.dir().c_str(), 0755) == 0);
   const struct group* gr = ::getgrnam("daemon");
