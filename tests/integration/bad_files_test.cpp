@@ -99,7 +99,9 @@ void check_refused(Sandbox& box, const std::vector<std::string>& files) {
     INFO(file);
     const std::string expect = expectation(file);
     REQUIRE(!expect.empty());
-    Run r = box.run({"start", file});
+    RunOptions slow;  // a 1 MiB file takes long under the sanitizers' -O0 build
+    slow.timeout = std::chrono::minutes(3);
+    Run r = box.run({"start", file}, slow);
     INFO(r.err.substr(0, 500));
     CHECK(r.code == 6);
     CHECK(r.out.empty());
