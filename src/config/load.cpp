@@ -511,7 +511,7 @@ std::optional<std::string> suggest_key(std::string_view table, std::string_view 
 template <class Spec, std::size_t N>
 void read_table(Context& c, const Value& table, std::string_view prefix, const Field<Spec> (&fields)[N], Spec& spec) {
   for (const auto& [key, value] : table.as_table()) {
-    // A copy for the lambda: clang 14 cannot capture a structured binding.
+    // A plain reference for the lambda: clang 14 cannot capture a structured binding.
     const std::string& name = key;
     auto field = std::find_if(std::begin(fields), std::end(fields), [&](const auto& f) { return f.key == name; });
     if (field != std::end(fields)) {
