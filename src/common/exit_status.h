@@ -12,6 +12,7 @@ enum class ExitStatus : int {
   privilege = 4,      ///< insufficient privilege; for `status`: state unknown
   not_installed = 5,  ///< the program cannot be found or executed
   config = 6,         ///< the service file is invalid
+  inactive = 7,       ///< reload, signal: the service is not running
 };
 
 inline int to_int(ExitStatus s) { return static_cast<int>(s); }

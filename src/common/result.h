@@ -6,15 +6,21 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
+#include "common/diagnostic.h"
 #include "common/exit_status.h"
 
 namespace daemonctl {
 
 struct Error {
+  Error() = default;
+  Error(ExitStatus s, std::string text, int errno_value = 0) : status(s), message(std::move(text)), err(errno_value) {}
+
   ExitStatus status = ExitStatus::failure;
   std::string message;  ///< lower-case, no trailing period: "cannot open 'x': No such file or directory"
   int err = 0;          ///< the errno behind it, 0 if none
+  std::vector<Diagnostic> diagnostics;  ///< an invalid file: each problem (message holds them too, one per line)
 };
 
 /// An Error for a failed system call: "<what>: <strerror(err)>". EACCES and

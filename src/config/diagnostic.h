@@ -1,19 +1,10 @@
-// One problem found in a service file, located where toml11 can locate it.
+// Service-file problems are common Diagnostics (common/diagnostic.h).
 #pragma once
 
-#include <string>
-#include <vector>
+#include "common/diagnostic.h"
 
 namespace daemonctl::config {
 
-struct Diagnostic {
-  std::string file;  ///< as given to the loader
-  unsigned line = 0;    ///< 1-based; 0 when unknown
-  unsigned column = 0;  ///< 1-based; 0 when unknown
-  std::string message;  ///< lower-case, no trailing period
-
-  /// "file:line:col: message" (or "file: message" without a location).
-  std::string to_string() const;
-};
+using daemonctl::Diagnostic;
 
 }  // namespace daemonctl::config

@@ -421,6 +421,28 @@ std::optional<std::map<std::string, std::string>> read_environment(Context& c, c
   return env;
 }
 
+/// `after`: an array of service names, each named once.
+std::optional<std::vector<std::string>> read_after(Context& c, const Value& v, const std::string& key) {
+  if (!v.is_array()) {
+    c.error(v, quote(key) + " must be an array of service names, like [\"db\", \"cache\"]");
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  bool ok = true;
+  for (const auto& item : v.as_array()) {
+    auto name = read_name(c, item, key);
+    if (!name) {
+      ok = false;
+    } else if (std::find(names.begin(), names.end(), *name) != names.end()) {
+      c.error(item, quote(key) + " names " + quote(*name) + " twice");
+      ok = false;
+    } else {
+      names.push_back(std::move(*name));
+    }
+  }
+  return ok ? std::optional(std::move(names)) : std::nullopt;
+}
+
 // ---------------------------------------------------------------- tables
 
 /// One key a table may hold, and how to read it into a Spec.
@@ -471,6 +493,8 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"stderr", store<&ServiceSpec::stderr_path, read_path>},
     {"environment", store<&ServiceSpec::environment, read_environment>},
     {"clear_environment", store<&ServiceSpec::clear_environment, read_bool>},
+    {"after", store<&ServiceSpec::after, read_after>},
+    {"reload_signal", store<&ServiceSpec::reload_signal, read_signal>},
     {"start", read_start},
     {"stop", read_stop},
 };
@@ -553,6 +577,17 @@ std::variant<ServiceSpec, std::vector<Diagnostic>> check(const Value& root, cons
   read_table(c, root, "", kServiceFields, spec);
   complete(c, root, spec);
   if (c.failed()) return std::move(c).sorted_diagnostics();
+  for (const auto& [key, value] : root.as_table()) {
+    auto loc = value.location();
+    spec.locations[key] = Location{static_cast<unsigned>(loc.line()), static_cast<unsigned>(loc.column())};
+  }
+  for (const std::string& dep : spec.after) {
+    if (dep == spec.name) {
+      Diagnostic self{path, spec.locations["after"].line, spec.locations["after"].column,
+                      "'after' names the service itself (" + quote(dep) + ")"};
+      return std::vector{std::move(self)};
+    }
+  }
   return spec;
 }
 
@@ -585,12 +620,13 @@ Result<ServiceSpec> load_service(const std::string& path) {
   auto parsed = parse_service(*text, path, parent_dir(*file));
   if (auto* spec = std::get_if<ServiceSpec>(&parsed)) return std::move(*spec);
 
-  std::string message;
-  for (const auto& d : std::get<std::vector<Diagnostic>>(parsed)) {
-    if (!message.empty()) message += '\n';
-    message += d.to_string();
+  Error e{ExitStatus::config, ""};
+  e.diagnostics = std::get<std::vector<Diagnostic>>(std::move(parsed));
+  for (const auto& d : e.diagnostics) {
+    if (!e.message.empty()) e.message += '\n';
+    e.message += d.to_string();
   }
-  return Error{ExitStatus::config, message};
+  return e;
 }
 
 }  // namespace daemonctl::config

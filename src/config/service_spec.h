@@ -23,6 +23,12 @@ struct StopSpec {
   bool group = false;                               ///< signal the process group, not only the pid
 };
 
+/// Where a key is written in the service file (1-based).
+struct Location {
+  unsigned line = 0;
+  unsigned column = 0;
+};
+
 struct ServiceSpec {
   std::string file;       ///< absolute path of the service file
   std::string name;       ///< [A-Za-z0-9._@-]{1,128}
@@ -39,6 +45,9 @@ struct ServiceSpec {
   bool clear_environment = false;
   StartSpec start;
   StopSpec stop;
+  std::vector<std::string> after;  ///< names of the services to start before this one
+  int reload_signal = 1;           ///< SIGHUP: what `reload` sends
+  std::map<std::string, Location> locations;  ///< where each top-level key and table is written
 };
 
 }  // namespace daemonctl::config

@@ -521,3 +521,33 @@ TEST_CASE("parse_service: at most 20 problems, then how many more", "[config]") 
     CHECK(all[i] == "svc/web.toml:" + std::to_string(i + 1) + ":9: unknown key 'k" + std::to_string(999 + i) + "'");
   }
 }
+
+// ---------------------------------------------------------------- after, reload_signal, locations
+
+TEST_CASE("parse_service: after lists the services to start first", "[config]") {
+  CHECK(parse(kCommand).after.empty());
+  CHECK(parse(kCommand + "after = [\"db\", \"cache\"]\n").after == Strings{"db", "cache"});
+}
+
+TEST_CASE("parse_service: a bad after is located", "[config]") {
+  CHECK(error(kCommand + "after = \"db\"\n") ==
+        "2:9: 'after' must be an array of service names, like [\"db\", \"cache\"]");
+  CHECK(error(kCommand + "after = [\"db\", \"d b\"]\n") ==
+        "2:16: invalid name 'd b': use only letters, digits and . _ @ -");
+  CHECK(error(kCommand + "after = [\"db\", \"db\"]\n") == "2:16: 'after' names 'db' twice");
+  CHECK(error(kCommand + "after = [\"web\"]\n") == "2:9: 'after' names the service itself ('web')");
+}
+
+TEST_CASE("parse_service: reload_signal defaults to SIGHUP", "[config]") {
+  CHECK(parse(kCommand).reload_signal == 1);
+  CHECK(parse(kCommand + "reload_signal = \"USR2\"\n").reload_signal == 12);
+  CHECK(error(kCommand + "reload_signal = \"NOPE\"\n") == "2:17: unknown signal 'NOPE'");
+}
+
+TEST_CASE("parse_service: locations say where each top-level key is written", "[config]") {
+  ServiceSpec s = parse(kCommand + "\n  user = \"root\"\n[stop]\nsignal = 1\n");
+  CHECK(s.locations.at("command").line == 1);
+  CHECK(s.locations.at("user").line == 3);
+  CHECK(s.locations.at("user").column == 10);
+  CHECK(s.locations.count("stop") == 1);
+}

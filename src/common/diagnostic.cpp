@@ -1,6 +1,6 @@
-#include "config/diagnostic.h"
+#include "common/diagnostic.h"
 
-namespace daemonctl::config {
+namespace daemonctl {
 
 std::string Diagnostic::to_string() const {
   if (line == 0) return file + ": " + message;
@@ -9,4 +9,4 @@ std::string Diagnostic::to_string() const {
   return where + ": " + message;
 }
 
-}  // namespace daemonctl::config
+}  // namespace daemonctl
