@@ -1,94 +1,120 @@
 #include "cli/app.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/report.h"
-#include "config/load.h"
-#include "core/commands.h"
-#include "core/state_dir.h"
 
 namespace daemonctl::cli {
 namespace {
 
-using Action = Result<core::Outcome> (*)(const core::Context&, const config::ServiceSpec&);
-
 struct Command {
+  Verb verb;
   const char* name;
   const char* help;
-  Action action;
 };
 
 constexpr Command kCommands[] = {
-    {"start", "Start the service as a daemon, unless it already runs", core::start},
-    {"stop", "Stop the service: its stop signal, then SIGKILL at the timeout", core::stop},
-    {"restart", "Stop the service if it runs, then start it", core::restart},
-    {"status", "Tell whether the service runs (LSB codes: 0 running, 1 dead, 3 stopped, 4 unknown)",
-     core::status},
+    {Verb::start, "start", "Start services as daemons, dependencies first, unless they already run"},
+    {Verb::stop, "stop", "Stop services, dependents first: the stop signal, then SIGKILL at the timeout"},
+    {Verb::restart, "restart", "Stop services if they run, then start them"},
+    {Verb::reload, "reload", "Send the reload signal (reload_signal, default SIGHUP) to running services"},
+    {Verb::signal, "signal", "Send a signal to a running service"},
+    {Verb::status, "status",
+     "Tell whether services run (LSB codes: 0 running, 1 dead, 3 stopped, 4 unknown); without SERVICE, list all"},
+    {Verb::list, "list", "A table of every service in the config folder: name, state, pid, uptime, command"},
+    {Verb::check, "check", "Validate service files without starting anything (exit 0 or 6)"},
+    {Verb::logs, "logs", "Print the last lines of a service's output files, and follow them with -f"},
 };
 
-struct Options {
-  bool verbose = false;
-  bool quiet = false;
-  std::optional<std::string> state_dir;
-  std::string service;
-};
+bool has(std::initializer_list<Verb> verbs, Verb v) { return std::find(verbs.begin(), verbs.end(), v) != verbs.end(); }
 
-// Failures of `status` are all "unknown" (LSB 4); other commands keep theirs.
-int failure_code(const Command& cmd, const Error& e) {
-  if (std::string_view(cmd.name) == "status") return to_int(ExitStatus::privilege);
-  return to_int(e.status);
+void add_arguments(CLI::App* sub, Verb verb, Options& opt) {
+  using enum Verb;
+  if (verb == signal) {
+    sub->add_option("SERVICE", opt.services, "The service: a name in the config folder, or a file")
+        ->required()
+        ->expected(1);
+    sub->add_option("SIGNAL", opt.signal, "The signal: a name (HUP, SIGUSR1, RTMIN+1) or a number")->required();
+  } else if (verb == logs) {
+    sub->add_option("SERVICE", opt.services, "The service: a name in the config folder, or a file")
+        ->required()
+        ->expected(1);
+  } else if (verb != list) {
+    sub->add_option("SERVICE", opt.services, "Services: names in the config folder, or files (containing '/' or ending in .toml)");
+  }
+  if (has({start, stop, restart, reload, status, check}, verb)) {
+    sub->add_flag("-a,--all", opt.all, "Every service of the config folder");
+  }
+  if (has({start, restart}, verb)) {
+    sub->add_flag("--with-deps", opt.with_deps, "Also start the services they name in 'after', recursively");
+  }
+  if (has({start, stop, restart, reload, signal}, verb)) {
+    sub->add_flag("--dry-run", opt.dry_run, "Print what would be done and exit as the real run would; change nothing");
+  }
+  if (has({start, stop, restart}, verb)) {
+    sub->add_option("-j,--jobs", opt.jobs, "How many services to start or stop at once")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+  }
+  if (verb == check) sub->add_flag("--strict", opt.strict, "Treat warnings as errors");
+  if (verb == logs) {
+    sub->add_option("-n,--lines", opt.lines, "How many last lines to print")->capture_default_str();
+    sub->add_flag("-f,--follow", opt.follow, "Keep printing new lines, across log rotation, until Ctrl-C");
+  }
 }
 
-int execute(const Command& cmd, const Options& opt, Verbosity v) {
-  auto spec = config::load_service(opt.service);
-  if (!spec) {
-    print_error("", spec.error());
-    return failure_code(cmd, spec.error());
+/// Was --json on the command line (for a usage error, before parsing ends)?
+bool wants_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--json") return true;
   }
-  core::Context ctx{core::choose_state_dir(opt.state_dir)};
-  if (Status ready = core::prepare_state_dir(ctx.state_dir); !ready) {
-    print_error(spec->name, ready.error());
-    return failure_code(cmd, ready.error());
-  }
-  auto outcome = cmd.action(ctx, *spec);
-  if (!outcome) {
-    print_error(spec->name, outcome.error());
-    return failure_code(cmd, outcome.error());
-  }
-  print_result(spec->name, outcome->text, v);
-  return to_int(outcome->status);
+  return false;
 }
 
 }  // namespace
 
 int run(int argc, char** argv) {
-  CLI::App app{"daemonctl: run any foreground program as a UNIX daemon, and stop it safely"};
+  CLI::App app{"daemonctl: run foreground programs as UNIX daemons, and stop them safely"};
   app.set_version_flag("--version", std::string("daemonctl ") + DAEMONCTL_VERSION);
   app.require_subcommand(1);
   Options opt;
   app.add_flag("-v,--verbose", opt.verbose, "Say what is done, step by step (on stderr)");
   app.add_flag("-q,--quiet", opt.quiet, "Print nothing but errors; the exit code tells the result");
+  app.add_flag("--json", opt.json, "Print one JSON array on stdout, failures included, and nothing else");
   app.add_option("--state-dir", opt.state_dir,
                  "Folder for pidfiles and identity records (default: $DAEMONCTL_STATE_DIR, "
                  "/run/daemonctl for root, else $XDG_RUNTIME_DIR/daemonctl or /tmp/daemonctl-UID)");
+  app.add_option("--config-dir", opt.config_dir,
+                 "Folder of service files, NAME.toml (default: $DAEMONCTL_CONFIG_DIR, /etc/daemonctl for "
+                 "root, else ${XDG_CONFIG_HOME:-~/.config}/daemonctl)");
   const Command* chosen = nullptr;
   for (const Command& cmd : kCommands) {
     CLI::App* sub = app.add_subcommand(cmd.name, cmd.help);
-    sub->add_option("SERVICE", opt.service, "The service file (TOML)")->required();
+    sub->fallthrough();  // global options after the command too
+    add_arguments(sub, cmd.verb, opt);
     sub->callback([&chosen, &cmd] { chosen = &cmd; });
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0 && wants_json(argc, argv)) {
+      Output out(Verbosity::normal, true);
+      out.failure("", "", Error{ExitStatus::usage, e.what()});
+      return to_int(ExitStatus::usage);
+    }
     int code = app.exit(e);  // prints help, version, or the usage error
     return code == 0 ? 0 : to_int(ExitStatus::usage);
   }
   Verbosity v = opt.quiet ? Verbosity::quiet : opt.verbose ? Verbosity::verbose : Verbosity::normal;
   setup_logging(v);
-  return execute(*chosen, opt, v);
+  return execute(chosen->verb, opt, v);
 }
 
 }  // namespace daemonctl::cli

@@ -43,6 +43,25 @@ Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec)
 /// The fork and exec of a start whose checks are done (prepare_launch).
 Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l);
 
+/// What status knows of a service, for tables and JSON.
+struct StatusInfo {
+  ExitStatus status = ExitStatus::not_running;  ///< the LSB status code
+  std::string state;        ///< "running", "dead", "stopped" or "unknown"
+  pid_t pid = 0;            ///< the pid the pidfile names; 0 if none
+  double started_at = 0;    ///< running: when it started, seconds since the epoch
+  double uptime = 0;        ///< running: seconds
+  std::string pidfile;
+  std::string reason;       ///< dead, unknown: why
+  std::string text;         ///< the line `status` prints
+};
+/// status() with the facts behind its line.
+Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& spec);
+
+/// `reload` and `signal`: sends `sig` to the proven daemon alone, through its
+/// pidfd; ExitStatus::inactive (LSB 7, "not running") when it does not run.
+/// Holds the service's lock.
+Result<Outcome> send_signal(const Context& ctx, const config::ServiceSpec& spec, int sig);
+
 /// "45s", "3m12s", "2h5m", "4d3h".
 std::string format_uptime(double seconds);
 

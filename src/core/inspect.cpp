@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstdio>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -32,6 +34,20 @@ std::string canonical(const std::string& path) {
   return ::realpath(path.c_str(), buf) ? std::string(buf) : std::string();
 }
 
+// Why a pidfile could have been written by someone else: owned by another
+// user than us and root, or writable by group or others. "" if it could not.
+std::string insecure(const std::string& pidfile) {
+  struct stat st;
+  if (::lstat(pidfile.c_str(), &st) < 0) return {};
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    return "insecure owner: the pidfile belongs to uid " + std::to_string(st.st_uid);
+  }
+  if ((st.st_mode & 022) != 0) return std::string("insecure mode: the pidfile is writable by others (") + mode + ")";
+  return {};
+}
+
 // Is the live process `pid` (with `stat`) the one daemonctl started? Empty
 // string if so, else the reason it is not.
 std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& paths,
@@ -45,7 +61,9 @@ std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& p
     pgid = record->pgid;
     return {};
   }
-  // No record: written by something else. Trust it only for our program.
+  // No record: written by something else. Trust it only if no one else
+  // could have written it, and only for our program.
+  if (std::string why = insecure(paths.pidfile); !why.empty()) return why;
   auto exe = posix::exe_path(pid);
   std::string want = executable.empty() ? std::string() : canonical(executable);
   if (!exe) return "no record, and its program cannot be read";

@@ -97,6 +97,13 @@ static int nofollow_in_shared_folder(const std::string& path) {
   return shared ? O_NOFOLLOW : 0;
 }
 
+// The error for a stdio file that cannot be opened, as the user reads it.
+static Error stdio_error(const std::string& path, Error e) {
+  if (e.err == ELOOP) e.message = "cannot open '" + path + "': a symbolic link in a folder others can write to";
+  if (e.err == ENXIO) e.message = "cannot open '" + path + "': a FIFO with no reader";
+  return config_error(std::move(e));
+}
+
 static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flags, mode_t mode,
                                                const Credentials& owner) {
   // O_NONBLOCK: opening a FIFO that has no reader fails (ENXIO) instead of
@@ -111,12 +118,7 @@ static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flag
   if (created && owner.change && ::fchown(fd->get(), owner.uid, owner.gid) < 0) {
     return sys_error("cannot give '" + path + "' to uid " + std::to_string(owner.uid));
   }
-  if (!fd) {
-    Error e = std::move(fd).error();
-    if (e.err == ELOOP) e.message = "cannot open '" + path + "': a symbolic link in a folder others can write to";
-    if (e.err == ENXIO) e.message = "cannot open '" + path + "': a FIFO with no reader";
-    return config_error(std::move(e));
-  }
+  if (!fd) return stdio_error(path, std::move(fd).error());
   ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) & ~O_NONBLOCK);
   return fd;
 }
@@ -142,6 +144,35 @@ Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& own
   io.in = std::move(*in);
   io.out = std::move(*out);
   return io;
+}
+
+// Would open_stdio_file(path, ...) succeed? Found from stat and access with
+// daemonctl's effective ids (those open uses), without opening the file: an
+// open for writing is seen by a FIFO's reader, and creates a missing file.
+static Status check_stdio_file(const std::string& path, bool write) {
+  auto fail = [&path](int err) { return stdio_error(path, sys_error("cannot open '" + path + "'", err)); };
+  struct stat st;
+  bool is_link = ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+  if (is_link && nofollow_in_shared_folder(path)) return fail(ELOOP);
+  if (::stat(path.c_str(), &st) == 0) {
+    if (write && S_ISDIR(st.st_mode)) return fail(EISDIR);
+    if (::faccessat(AT_FDCWD, path.c_str(), write ? W_OK : R_OK, AT_EACCESS) < 0) return fail(errno);
+    return {};
+  }
+  if (errno != ENOENT || !write) return fail(errno);
+  // A dangling symlink: the O_EXCL create refuses it.
+  if (is_link) return fail(EEXIST);
+  // Missing: created in its folder, which must exist and let us in.
+  std::string folder = posix::dirname(path);
+  if (::faccessat(AT_FDCWD, folder.c_str(), W_OK | X_OK, AT_EACCESS) < 0) return fail(errno);
+  return {};
+}
+
+Status check_stdio(const config::ServiceSpec& spec) {
+  if (Status st = check_stdio_file(spec.stdin_path, false); !st) return st;
+  if (Status st = check_stdio_file(spec.stdout_path, true); !st) return st;
+  if (spec.stderr_path == spec.stdout_path) return {};
+  return check_stdio_file(spec.stderr_path, true);
 }
 
 // A name, or a decimal id: the id itself (and whether it was one).
@@ -189,7 +220,8 @@ Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
   return c;
 }
 
-Result<Launch> prepare_launch(const config::ServiceSpec& spec, char** inherited_env) {
+// Everything prepare_launch decides before the stdio files.
+static Result<Launch> plan_launch(const config::ServiceSpec& spec, char** inherited_env) {
   Launch l;
   auto creds = resolve_credentials(spec);
   if (!creds) return std::move(creds).error();
@@ -207,9 +239,22 @@ Result<Launch> prepare_launch(const config::ServiceSpec& spec, char** inherited_
   if (!executable) return std::move(executable).error();
   l.executable = std::move(*executable);
   if (Status st = check_directory(spec.directory); !st) return std::move(st).error();
-  auto stdio = open_stdio(spec, l.creds);
+  return l;
+}
+
+Result<Launch> prepare_launch(const config::ServiceSpec& spec, char** inherited_env) {
+  auto l = plan_launch(spec, inherited_env);
+  if (!l) return l;
+  auto stdio = open_stdio(spec, l->creds);
   if (!stdio) return std::move(stdio).error();
-  l.stdio = std::move(*stdio);
+  l->stdio = std::move(*stdio);
+  return l;
+}
+
+Result<Launch> check_launch(const config::ServiceSpec& spec, char** inherited_env) {
+  auto l = plan_launch(spec, inherited_env);
+  if (!l) return l;
+  if (Status st = check_stdio(spec); !st) return std::move(st).error();
   return l;
 }
 

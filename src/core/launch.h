@@ -57,6 +57,14 @@ struct Stdio {
 /// Log files it creates are given to `owner` (when it changes users).
 Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& owner = {});
 
+/// What open_stdio would do, found without opening or creating anything:
+/// stdin must exist and be readable; stdout and stderr must be writable
+/// files, or be missing from a folder daemonctl can create them in. Errors
+/// have open_stdio's messages and statuses (config for a missing folder,
+/// privilege for EACCES). A FIFO is not opened, so whether it has a reader
+/// is not checked.
+Status check_stdio(const config::ServiceSpec& spec);
+
 /// Everything decided and opened before the fork, checked so that a start
 /// fails before anything is stopped or forked.
 struct Launch {
@@ -66,5 +74,8 @@ struct Launch {
   Stdio stdio;
 };
 Result<Launch> prepare_launch(const config::ServiceSpec& spec, char** inherited_env);
+/// prepare_launch's checks, in its order, with check_stdio for open_stdio:
+/// nothing is opened or created, and the result's stdio is empty.
+Result<Launch> check_launch(const config::ServiceSpec& spec, char** inherited_env);
 
 }  // namespace daemonctl::core

@@ -1,6 +1,7 @@
 #include "core/state_dir.h"
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,14 +18,11 @@ std::string choose_state_dir(const std::optional<std::string>& flag) {
   return "/tmp/daemonctl-" + std::to_string(uid);
 }
 
-Status prepare_state_dir(const std::string& dir) {
+namespace {
+
+// What refuses an existing state dir `dir` (lstat'ed as `st`).
+Status refuse_unsafe(const std::string& dir, const struct stat& st) {
   uid_t uid = ::geteuid();
-  struct stat st;
-  if (::lstat(dir.c_str(), &st) < 0) {
-    if (errno != ENOENT) return sys_error("state directory '" + dir + "'");
-    if (Status made = posix::make_dirs(dir, uid == 0 ? 0755 : 0700); !made) return made;
-    if (::lstat(dir.c_str(), &st) < 0) return sys_error("state directory '" + dir + "'");
-  }
   auto refuse = [&](const std::string& why) {
     return Error{ExitStatus::failure, "state directory '" + dir + "' " + why};
   };
@@ -38,6 +36,44 @@ Status prepare_state_dir(const std::string& dir) {
                   "; refusing to use it");
   }
   return {};
+}
+
+// Could posix::make_dirs(dir) create the missing `dir`? Its nearest existing
+// ancestor must let us create the first missing folder in it.
+Status check_creatable(const std::string& dir) {
+  std::string missing = dir;
+  for (std::string parent = posix::dirname(missing); parent != missing; parent = posix::dirname(missing)) {
+    struct stat st;
+    if (::stat(parent.c_str(), &st) == 0) {
+      if (::faccessat(AT_FDCWD, parent.c_str(), W_OK | X_OK, AT_EACCESS) < 0) {
+        return sys_error("cannot create directory '" + missing + "'");
+      }
+      return {};
+    }
+    if (errno != ENOENT) return sys_error("cannot stat '" + parent + "'");
+    missing = parent;
+  }
+  return {};
+}
+
+}  // namespace
+
+Status prepare_state_dir(const std::string& dir) {
+  uid_t uid = ::geteuid();
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) < 0) {
+    if (errno != ENOENT) return sys_error("state directory '" + dir + "'");
+    if (Status made = posix::make_dirs(dir, uid == 0 ? 0755 : 0700); !made) return made;
+    if (::lstat(dir.c_str(), &st) < 0) return sys_error("state directory '" + dir + "'");
+  }
+  return refuse_unsafe(dir, st);
+}
+
+Status check_state_dir(const std::string& dir) {
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) == 0) return refuse_unsafe(dir, st);
+  if (errno != ENOENT) return sys_error("state directory '" + dir + "'");
+  return check_creatable(dir);
 }
 
 }  // namespace daemonctl::core

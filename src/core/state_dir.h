@@ -18,4 +18,9 @@ std::string choose_state_dir(const std::optional<std::string>& flag);
 /// group or others.
 Status prepare_state_dir(const std::string& dir);
 
+/// prepare_state_dir's checks, for a dry run: nothing is created. A missing
+/// `dir` is fine when the folders it would be made in can be written to;
+/// otherwise the Error is the one prepare_state_dir would give.
+Status check_state_dir(const std::string& dir);
+
 }  // namespace daemonctl::core

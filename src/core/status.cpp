@@ -14,29 +14,52 @@ std::string format_uptime(double seconds) {
   return part(s / 86400, "d") + part(s / 3600 % 24, "h");
 }
 
-Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec) {
+Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
   auto lock = posix::lock_file(paths.lock, posix::LockMode::shared);
   if (!lock) return std::move(lock).error();
   Inspection now = inspect_service(paths, spec);
+  StatusInfo info;
+  info.pid = now.pid;
+  info.pidfile = paths.pidfile;
+  info.reason = now.reason;
   std::string pid = std::to_string(now.pid);
   switch (now.state) {
     case State::running: {
-      double up = posix::uptime_seconds() -
-                  static_cast<double>(now.starttime) / static_cast<double>(posix::clock_ticks_per_second());
-      return Outcome{ExitStatus::success, "running (pid " + pid + ", up " + format_uptime(up) + ")"};
+      double since_boot = static_cast<double>(now.starttime) / static_cast<double>(posix::clock_ticks_per_second());
+      info.status = ExitStatus::success;
+      info.state = "running";
+      info.uptime = posix::uptime_seconds() - since_boot;
+      info.started_at = posix::boot_time() + since_boot;
+      info.text = "running (pid " + pid + ", up " + format_uptime(info.uptime) + ")";
+      return info;
     }
     case State::stopped:
-      return Outcome{ExitStatus::not_running, "not running"};
+      info.status = ExitStatus::not_running;
+      info.state = "stopped";
+      info.text = "not running";
+      return info;
     case State::dead:
-      return Outcome{ExitStatus::failure,
-                     "dead, but pidfile '" + paths.pidfile + "' remains (pid " + pid + ": " + now.reason + ")"};
+      info.status = ExitStatus::failure;
+      info.state = "dead";
+      info.text = "dead, but pidfile '" + paths.pidfile + "' remains (pid " + pid + ": " + now.reason + ")";
+      return info;
     case State::invalid:
-      return Outcome{ExitStatus::privilege, "unknown: pidfile '" + paths.pidfile + "' is invalid: " + now.reason};
+      info.reason = "pidfile '" + paths.pidfile + "' is invalid: " + now.reason;
+      break;
     case State::unknown:
       break;
   }
-  return Outcome{ExitStatus::privilege, "unknown: " + now.reason};
+  info.status = ExitStatus::privilege;
+  info.state = "unknown";
+  info.text = "unknown: " + info.reason;
+  return info;
+}
+
+Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec) {
+  auto info = status_info(ctx, spec);
+  if (!info) return std::move(info).error();
+  return Outcome{info->status, info->text, info->state == "running" ? info->pid : 0};
 }
 
 }  // namespace daemonctl::core

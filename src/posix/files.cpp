@@ -1,6 +1,7 @@
 #include "posix/files.h"
 
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -106,6 +107,21 @@ Status make_dirs(const std::string& path, mode_t mode) {
   // mkdir applied our umask; the mode promised is the mode given.
   if (::chmod(path.c_str(), mode) < 0) return sys_error("cannot chmod '" + path + "'");
   return {};
+}
+
+Result<std::vector<std::string>> list_dir(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) return sys_error("cannot read folder '" + path + "'");
+  std::vector<std::string> names;
+  errno = 0;
+  while (struct dirent* e = ::readdir(dir)) {
+    std::string_view name = e->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  int err = errno;
+  ::closedir(dir);
+  if (err != 0) return sys_error("cannot read folder '" + path + "'", err);
+  return names;
 }
 
 }  // namespace daemonctl::posix

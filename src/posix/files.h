@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include "common/result.h"
 #include "posix/unique_fd.h"
@@ -35,6 +36,9 @@ Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode = 0);
 /// Opens /dev/null on whichever of fds 0, 1, 2 is closed, so that no file
 /// this process opens later can land there (and be taken for stdio).
 void ensure_standard_fds();
+
+/// The names in folder `path` (not "." or ".."), unsorted.
+Result<std::vector<std::string>> list_dir(const std::string& path);
 
 /// The folder part of a path: "/a/b" -> "/a", "/a/b/" -> "/a", "b" -> ".", "/a" -> "/".
 std::string dirname(const std::string& path);

@@ -80,10 +80,14 @@ std::vector<pid_t> group_members(pid_t pgid, pid_t session) {
 }
 
 std::string boot_id() {
-  auto text = read_file("/proc/sys/kernel/random/boot_id", 128);
-  if (!text) return "";
-  std::string id = *text;
-  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+  // Fixed until the next boot: read once (status --all asks for every service).
+  static const std::string id = [] {
+    auto text = read_file("/proc/sys/kernel/random/boot_id", 128);
+    if (!text) return std::string();
+    std::string value = *text;
+    while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();
+    return value;
+  }();
   return id;
 }
 
@@ -96,19 +100,32 @@ Result<std::string> exe_path(pid_t pid) {
 }
 
 pid_t pid_max() {
-  auto text = read_file("/proc/sys/kernel/pid_max", 64);
-  pid_t value = 0;
-  if (text) {
-    std::string_view s(*text);
-    while (!s.empty() && s.back() == '\n') s.remove_suffix(1);
-    if (to_number(s, value) && value > 0) return value;
-  }
-  return 4194304;
+  static const pid_t value = [] {
+    auto text = read_file("/proc/sys/kernel/pid_max", 64);
+    pid_t v = 0;
+    if (text) {
+      std::string_view s(*text);
+      while (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+      if (to_number(s, v) && v > 0) return v;
+    }
+    return pid_t{4194304};
+  }();
+  return value;
 }
 
 double uptime_seconds() {
   auto text = read_file("/proc/uptime", 128);
   return text ? std::strtod(text->c_str(), nullptr) : 0.0;
+}
+
+double boot_time() {
+  static const double btime = [] {
+    auto text = read_file("/proc/stat", 1 << 20);
+    if (!text) return 0.0;
+    auto at = text->find("\nbtime ");
+    return at == std::string::npos ? 0.0 : std::strtod(text->c_str() + at + 7, nullptr);
+  }();
+  return btime;
 }
 
 long clock_ticks_per_second() {

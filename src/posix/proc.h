@@ -28,14 +28,16 @@ Result<ProcStat> read_stat(pid_t pid);
 /// Live (not zombie) processes of process group `pgid` in session `session`.
 std::vector<pid_t> group_members(pid_t pgid, pid_t session);
 
-/// /proc/sys/kernel/random/boot_id without the newline ("" if unreadable).
+/// /proc/sys/kernel/random/boot_id without the newline ("" if unreadable); read once.
 std::string boot_id();
 /// The target of /proc/PID/exe (the executable, symlinks resolved).
 Result<std::string> exe_path(pid_t pid);
-/// /proc/sys/kernel/pid_max (4194304 if unreadable).
+/// /proc/sys/kernel/pid_max (4194304 if unreadable); read once.
 pid_t pid_max();
 /// Seconds since boot, from /proc/uptime.
 double uptime_seconds();
+/// When the system booted, in seconds since the epoch (btime of /proc/stat).
+double boot_time();
 /// sysconf(_SC_CLK_TCK).
 long clock_ticks_per_second();
 

@@ -32,7 +32,8 @@ TEST_CASE("bad usage exits 2") {
   CHECK(daemonctl({"start"}).code == 2);
   CHECK(daemonctl({"frobnicate", "x.toml"}).code == 2);
   CHECK(daemonctl({"--no-such-flag", "status", "x.toml"}).code == 2);
-  CHECK(daemonctl({"start", "a.toml", "b.toml"}).code == 2);
+  CHECK(daemonctl({"signal", "x.toml"}).code == 2);
+  CHECK(daemonctl({"logs", "a.toml", "b.toml"}).code == 2);
 }
 
 TEST_CASE("an invalid service file exits 6 with file:line:col and starts nothing") {
@@ -89,12 +90,12 @@ TEST_CASE("a state dir that is a symlink, not a directory, or someone else's is 
   REQUIRE(::symlink(box.path("real").c_str(), box.path("link").c_str()) == 0);
   Run link = daemonctl({"--state-dir", box.path("link"), "start", file});
   CHECK(link.code == 1);
-  CHECK(link.err == "daemonctl: error: svc: state directory '" + box.path("link") +
+  CHECK(link.err == "daemonctl: error: state directory '" + box.path("link") +
                         "' is a symbolic link; refusing to use it\n");
   box.write("plain", "");
   Run plain = daemonctl({"--state-dir", box.path("plain"), "start", file});
   CHECK(plain.code == 1);
-  CHECK(plain.err == "daemonctl: error: svc: state directory '" + box.path("plain") + "' is not a directory\n");
+  CHECK(plain.err == "daemonctl: error: state directory '" + box.path("plain") + "' is not a directory\n");
   box.write("theirs/.keep", "");
   REQUIRE(::chown(box.path("theirs").c_str(), 65534, 65534) == 0);
   Run theirs = daemonctl({"--state-dir", box.path("theirs"), "start", file});

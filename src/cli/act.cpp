@@ -1,0 +1,101 @@
+// start, stop, restart, reload, signal: over many services, in dependency
+// order, several at once.
+#include <optional>
+
+#include "cli/verbs.h"
+#include "common/log.h"
+#include "core/dry_run.h"
+#include "core/inspect.h"
+#include "core/parallel.h"
+
+namespace daemonctl::cli {
+namespace {
+
+using enum Verb;
+
+Result<core::Outcome> perform(Verb verb, bool dry, const core::Context& ctx, const config::ServiceSpec& spec,
+                              int sig) {
+  switch (verb) {
+    case start: return dry ? core::dry_start(ctx, spec) : core::start(ctx, spec);
+    case stop: return dry ? core::dry_stop(ctx, spec) : core::stop(ctx, spec);
+    case restart: return dry ? core::dry_restart(ctx, spec) : core::restart(ctx, spec);
+    case reload: sig = spec.reload_signal; [[fallthrough]];
+    case signal: return dry ? core::dry_signal(ctx, spec, sig) : core::send_signal(ctx, spec, sig);
+    default: break;
+  }
+  return Error{ExitStatus::usage, "not an action"};
+}
+
+// `start web` without --with-deps starts web alone; says so if what it
+// comes after does not run.
+void warn_stopped_dependencies(const Selection& sel, const core::Context& ctx) {
+  for (const config::ServiceSpec& dep : sel.outside) {
+    core::Inspection now = core::inspect_service(core::state_paths(ctx, dep), dep);
+    if (now.state == core::State::running) continue;
+    for (const Target& t : sel.targets) {
+      if (t.spec && std::find(t.spec->after.begin(), t.spec->after.end(), dep.name) != t.spec->after.end()) {
+        log::warn(t.label + ": comes after '" + dep.name + "', which is not running (start it too, or use --with-deps)");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const core::Context& ctx, int sig) {
+  if ((verb == start || verb == restart) && !opt.dry_run) warn_stopped_dependencies(sel, ctx);
+  std::size_t n = sel.targets.size();
+  // Stop goes the other way: dependents first, and a failure stops nothing less.
+  core::Dependencies against = core::reversed(sel.deps);
+  core::Schedule schedule;
+  schedule.deps = verb == stop ? &against : &sel.deps;
+  schedule.skip_after_failure = verb != stop;
+  schedule.jobs = opt.dry_run || verb == reload || verb == signal ? 1 : opt.jobs;
+  std::vector<std::optional<Result<core::Outcome>>> results(n);
+  ExitCode code;
+
+  auto run = [&](std::size_t i) {
+    const Target& t = sel.targets[i];
+    results[i] = t.spec ? perform(verb, opt.dry_run, ctx, *t.spec, sig) : Result<core::Outcome>(t.error);
+    return results[i]->ok() && (*results[i])->status == ExitStatus::success;
+  };
+  auto blocked = [&](std::size_t i, std::size_t dep) {
+    std::string what = verb == restart ? "restarted" : "started";
+    results[i] = Error{ExitStatus::failure,
+                       "not " + what + ": it comes after '" + sel.targets[dep].label + "', which failed"};
+  };
+  auto report = [&](std::size_t i) {
+    const Target& t = sel.targets[i];
+    // In dependency order: stop reports in the order it works.
+    const Result<core::Outcome>& r = *results[i];
+    if (!r) {
+      out.failure(t.label, t.file, r.error());
+      return code.note(r.error().status);
+    }
+    JsonObject o;
+    o.string("file", t.file).number("exit", static_cast<long long>(to_int(r->status)));
+    if (r->pid != 0) o.number("pid", static_cast<long long>(r->pid));
+    else o.null("pid");
+    o.boolean("dry_run", opt.dry_run);
+    out.result(t.label, r->text, std::move(o));
+    code.note(r->status);
+  };
+  if (verb == stop) {
+    // Report in the order of the work: reversed, dependents first.
+    std::vector<std::size_t> back(n);
+    for (std::size_t k = 0; k < n; ++k) back[k] = n - 1 - k;
+    core::Dependencies mapped(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t d : against[back[k]]) mapped[k].push_back(n - 1 - d);
+    }
+    schedule.deps = &mapped;
+    core::run_all(
+        n, schedule, [&](std::size_t k) { return run(back[k]); },
+        [&](std::size_t k, std::size_t d) { blocked(back[k], back[d]); }, [&](std::size_t k) { report(back[k]); });
+    return code.value;
+  }
+  core::run_all(n, schedule, run, blocked, report);
+  return code.value;
+}
+
+}  // namespace daemonctl::cli

@@ -1,0 +1,101 @@
+#include "cli/commands.h"
+
+#include "cli/verbs.h"
+#include "config/catalog.h"
+#include "config/load.h"
+#include "config/signal_name.h"
+#include "core/logs.h"
+#include "core/state_dir.h"
+
+namespace daemonctl::cli {
+namespace {
+
+using enum Verb;
+
+// status reports every failure as "unknown" (LSB 4); the others keep theirs.
+int failure_code(Verb verb, const Error& e) {
+  if (verb == status || verb == list) return to_int(ExitStatus::privilege);
+  return to_int(e.status);
+}
+
+int usage(Output& out, const std::string& message) {
+  out.failure("", "", Error{ExitStatus::usage, message});
+  return to_int(ExitStatus::usage);
+}
+
+int show_logs(const Options& opt, Output& out, const std::string& config_dir) {
+  auto file = config::service_file(opt.services.front(), config_dir);
+  if (!file) {
+    out.failure(opt.services.front(), "", file.error());
+    return to_int(file.error().status);
+  }
+  auto spec = config::load_service(*file);
+  if (!spec) {
+    out.failure("", *file, spec.error());
+    return to_int(spec.error().status);
+  }
+  core::LogsOptions lo;
+  lo.lines = opt.lines;
+  lo.follow = opt.follow;
+  if (Status shown = core::show_logs(*spec, lo); !shown) {
+    out.failure(spec->name, spec->file, shown.error());
+    return to_int(shown.error().status);
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool report_problems(const Selection& sel, Output& out) {
+  for (const Diagnostic& d : sel.problems) {
+    Error e{ExitStatus::config, d.to_string()};
+    e.diagnostics = {d};
+    out.failure("", d.file, e);
+  }
+  return !sel.problems.empty();
+}
+
+int execute(Verb verb, const Options& opt, Verbosity v) {
+  Output out(v, opt.json);
+  std::string config_dir = config::choose_config_dir(opt.config_dir);
+  if (verb == logs) return show_logs(opt, out, config_dir);
+
+  bool everything = opt.all || verb == list || ((verb == status || verb == check) && opt.services.empty());
+  if (!everything && opt.services.empty()) {
+    return usage(out, std::string("name a SERVICE, or use --all"));
+  }
+  int sig = 0;
+  if (verb == signal) {
+    auto parsed = config::parse_signal(opt.signal);
+    if (!parsed) return usage(out, "unknown signal '" + opt.signal + "'");
+    sig = *parsed;
+  }
+
+  SelectOptions so;
+  so.all = everything;
+  so.with_deps = opt.with_deps;
+  so.check_deps = verb == start || verb == restart || verb == check;
+  so.keep_arg_order = verb == status || verb == list;
+  auto sel = select(opt.services, config_dir, so);
+  if (!sel) {
+    out.failure("", "", sel.error());
+    return failure_code(verb, sel.error());
+  }
+
+  core::Context ctx{core::choose_state_dir(opt.state_dir)};
+  if (verb == check) return verify(opt, out, *sel, ctx.state_dir);
+  if (report_problems(*sel, out)) return failure_code(verb, Error{ExitStatus::config, ""});
+  // A dry run creates nothing, not even the state folder.
+  Status ready = opt.dry_run ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
+  if (!ready) {
+    out.failure("", "", ready.error());
+    return failure_code(verb, ready.error());
+  }
+  if (verb == list || (verb == status && (opt.all || opt.services.empty()))) {
+    return show_table(opt, out, *sel, ctx);
+  }
+  if (verb == status) return show_status(opt, out, *sel, ctx);
+  return act(verb, opt, out, *sel, ctx, sig);
+}
+
+}  // namespace daemonctl::cli

@@ -1,0 +1,153 @@
+#include "cli/select.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "config/catalog.h"
+#include "config/load.h"
+#include "config/paths.h"
+
+namespace daemonctl::cli {
+namespace {
+
+std::string stem(const std::string& path) {
+  std::string name(config::file_name(path));
+  if (name.ends_with(".toml")) name.resize(name.size() - 5);
+  return name;
+}
+
+Target load(const std::string& label, const std::string& file) {
+  auto spec = config::load_service(file);
+  if (!spec) return Target{label, file, std::nullopt, std::move(spec).error()};
+  std::string name = spec->name;
+  return Target{name, spec->file, std::move(*spec), {}};
+}
+
+Target unknown(const std::string& arg, Error e) { return Target{arg, "", std::nullopt, std::move(e)}; }
+
+Diagnostic at_key(const config::ServiceSpec& spec, const std::string& key, std::string message) {
+  auto where = spec.locations.find(key);
+  if (where == spec.locations.end()) return Diagnostic{spec.file, 0, 0, std::move(message)};
+  return Diagnostic{spec.file, where->second.line, where->second.column, std::move(message)};
+}
+
+class Selector {
+ public:
+  Selector(const std::string& dir, const SelectOptions& opt) : dir_(dir), opt_(opt) {}
+
+  void add_argument(const std::string& arg) {
+    auto file = config::service_file(arg, dir_);
+    if (!file) return add(unknown(arg, std::move(file).error()));
+    add(load(config::names_file(arg) ? stem(*file) : arg, *file));
+  }
+
+  void add_file(const std::string& file) { add(load(stem(file), file)); }
+
+  /// --with-deps: every `after` name, loaded from the config folder, until none is missing.
+  void close_over_dependencies() {
+    for (std::size_t i = 0; i < sel_.targets.size(); ++i) {
+      if (!sel_.targets[i].spec) continue;
+      for (const std::string& dep : sel_.targets[i].spec->after) {
+        if (by_name_.count(dep)) continue;
+        auto file = config::service_file(dep, dir_);
+        if (file) add(load(dep, *file));  // an unknown one is reported by link()
+      }
+    }
+  }
+
+  Selection finish() && {
+    link();
+    if (!opt_.keep_arg_order) order();
+    return std::move(sel_);
+  }
+
+ private:
+  void add(Target t) {
+    if (t.spec) {
+      std::string file = t.spec->file;
+      if (!files_.emplace(file).second) return;  // the same file twice
+      auto [it, fresh] = by_name_.emplace(t.label, sel_.targets.size());
+      if (!fresh) {
+        const Target& first = sel_.targets[it->second];
+        sel_.problems.push_back(at_key(*t.spec, "name", "service name '" + t.label + "' is also declared by '" +
+                                                            first.file + "'"));
+        return;
+      }
+    } else {
+      by_name_.emplace(t.label, sel_.targets.size());
+    }
+    sel_.targets.push_back(std::move(t));
+  }
+
+  // Dependencies among the targets; the others checked to exist.
+  void link() {
+    sel_.deps.assign(sel_.targets.size(), {});
+    for (std::size_t i = 0; i < sel_.targets.size(); ++i) {
+      if (!sel_.targets[i].spec) continue;
+      const config::ServiceSpec& spec = *sel_.targets[i].spec;
+      for (const std::string& dep : spec.after) {
+        if (auto it = by_name_.find(dep); it != by_name_.end()) {
+          sel_.deps[i].push_back(it->second);
+          continue;
+        }
+        if (!opt_.check_deps) continue;
+        auto file = config::service_file(dep, dir_);
+        if (!file) {
+          sel_.problems.push_back(at_key(spec, "after", "unknown dependency '" + dep + "': " + file.error().message));
+        } else if (auto outside = config::load_service(*file)) {
+          sel_.outside.push_back(std::move(*outside));
+        }
+      }
+    }
+  }
+
+  void order() {
+    std::vector<std::string> names;
+    for (const Target& t : sel_.targets) names.push_back(t.label);
+    auto order = core::dependency_order(sel_.deps, names);
+    if (!order) {
+      // Located at the `after` of the first service on the cycle.
+      std::string first = order.error().message.substr(order.error().message.find(": ") + 2);
+      first = first.substr(0, first.find(' '));
+      const Target& t = sel_.targets[by_name_.at(first)];
+      sel_.problems.push_back(at_key(*t.spec, "after", order.error().message));
+      return;
+    }
+    std::vector<std::size_t> position(order->size());
+    for (std::size_t k = 0; k < order->size(); ++k) position[(*order)[k]] = k;
+    Selection sorted;
+    for (std::size_t old : *order) {
+      sorted.targets.push_back(std::move(sel_.targets[old]));
+      std::vector<std::size_t> deps;
+      for (std::size_t d : sel_.deps[old]) deps.push_back(position[d]);
+      sorted.deps.push_back(std::move(deps));
+    }
+    sorted.outside = std::move(sel_.outside);
+    sorted.problems = std::move(sel_.problems);
+    sel_ = std::move(sorted);
+  }
+
+  const std::string& dir_;
+  const SelectOptions& opt_;
+  Selection sel_;
+  std::map<std::string, std::size_t> by_name_;
+  std::set<std::string> files_;
+};
+
+}  // namespace
+
+Result<Selection> select(const std::vector<std::string>& args, const std::string& config_dir,
+                         const SelectOptions& opt) {
+  Selector s(config_dir, opt);
+  for (const std::string& arg : args) s.add_argument(arg);
+  if (opt.all) {
+    auto files = config::service_files(config_dir);
+    if (!files) return std::move(files).error();
+    for (const std::string& file : *files) s.add_file(file);
+  }
+  if (opt.with_deps) s.close_over_dependencies();
+  return std::move(s).finish();
+}
+
+}  // namespace daemonctl::cli

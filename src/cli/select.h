@@ -1,0 +1,46 @@
+// Which services a command acts on, and in which order: SERVICE arguments
+// and --all resolved to files, loaded, with their dependencies.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "config/service_spec.h"
+#include "core/order.h"
+
+namespace daemonctl::cli {
+
+/// One service a command acts on: loaded, or why it could not be.
+struct Target {
+  std::string label;  ///< the service's name; the argument (or file stem) when its file failed
+  std::string file;   ///< the file, as resolved ("" for an unknown name)
+  std::optional<config::ServiceSpec> spec;
+  Error error;  ///< when !spec
+};
+
+struct Selection {
+  std::vector<Target> targets;  ///< in dependency order: each after those it names in `after`
+  core::Dependencies deps;      ///< deps[i]: the targets i comes after
+  /// `after` names not among the targets but in the config folder (start
+  /// without --with-deps checks that they run).
+  std::vector<config::ServiceSpec> outside;
+  /// What makes the set unusable: unknown dependencies, a cycle, one name
+  /// declared by two files. Located where the service files say it.
+  std::vector<Diagnostic> problems;
+};
+
+struct SelectOptions {
+  bool all = false;             ///< every service of the config folder, besides the arguments
+  bool with_deps = false;       ///< add the services named in `after`, recursively
+  bool check_deps = false;      ///< an `after` naming no service is a problem (start, restart, check)
+  bool keep_arg_order = false;  ///< no dependency order (status, list: as given, or by name)
+};
+
+/// Resolves and loads the services. Only a config folder that --all cannot
+/// read is an Error; files that fail to load become failed Targets.
+Result<Selection> select(const std::vector<std::string>& args, const std::string& config_dir,
+                         const SelectOptions& opt);
+
+}  // namespace daemonctl::cli

@@ -1,0 +1,133 @@
+// status and list: what runs, as lines, a table, or JSON objects.
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <optional>
+
+#include "cli/verbs.h"
+#include "core/parallel.h"
+
+namespace daemonctl::cli {
+namespace {
+
+/// "2026-11-25T09:14:03Z".
+std::string iso8601(double epoch_seconds) {
+  std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// The argv as one line, words with spaces or quotes in single quotes.
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const std::string& word : argv) {
+    if (!line.empty()) line += ' ';
+    bool plain = !word.empty() && word.find_first_of(" \t\n'\"\\$`*?;&|<>()") == std::string::npos;
+    if (plain) {
+      line += word;
+      continue;
+    }
+    line += '\'';
+    for (char c : word) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += '\'';
+  }
+  return line;
+}
+
+JsonObject status_object(const Target& t, const core::StatusInfo& s) {
+  JsonObject o;
+  o.string("name", t.label).string("state", s.state);
+  bool has_pid = s.state == "running" || s.state == "dead";
+  if (has_pid) o.number("pid", static_cast<long long>(s.pid));
+  else o.null("pid");
+  if (s.state == "running") {
+    o.string("started_at", iso8601(s.started_at)).number("uptime_s", static_cast<long long>(s.uptime));
+  } else {
+    o.null("started_at").null("uptime_s");
+  }
+  o.string("pidfile", s.pidfile).string("file", t.file).string("command", command_line(t.spec->command));
+  o.strings("argv", t.spec->command);
+  if (s.reason.empty()) o.null("reason");
+  else o.string("reason", s.reason);
+  return o.number("exit", static_cast<long long>(to_int(s.status)));
+}
+
+using Infos = std::vector<std::optional<Result<core::StatusInfo>>>;
+
+/// status_info of every target, a few at once; report(i) in order.
+void gather(const Selection& sel, const core::Context& ctx, Infos& infos, const std::function<void(std::size_t)>& report) {
+  infos.assign(sel.targets.size(), std::nullopt);
+  core::Schedule schedule;
+  schedule.jobs = sel.targets.size() >= 32 ? 2 : 1;  // many files: both cores
+  core::run_all(
+      sel.targets.size(), schedule,
+      [&](std::size_t i) {
+        const Target& t = sel.targets[i];
+        infos[i] = t.spec ? core::status_info(ctx, *t.spec) : Result<core::StatusInfo>(t.error);
+        return true;
+      },
+      [](std::size_t, std::size_t) {}, report);
+}
+
+}  // namespace
+
+int show_status(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
+  ExitCode code;
+  Infos infos;
+  gather(sel, ctx, infos, [&](std::size_t i) {
+    const Target& t = sel.targets[i];
+    const Result<core::StatusInfo>& info = *infos[i];
+    if (!info) {
+      out.failure(t.label, t.file, info.error());
+      return code.note(ExitStatus::privilege);
+    }
+    if (out.json()) out.object(status_object(t, *info));
+    else print_result(t.label, info->text, out.verbosity());
+    code.note(info->status);
+  });
+  return code.value;
+}
+
+int show_table(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
+  ExitCode code;
+  std::vector<std::vector<std::string>> rows;
+  Infos infos;
+  gather(sel, ctx, infos, [&](std::size_t i) {
+    const Target& t = sel.targets[i];
+    const Result<core::StatusInfo>& info = *infos[i];
+    if (!info) {
+      out.failure(t.label, t.file, info.error());
+      return code.note(ExitStatus::privilege);
+    }
+    code.note(info->status);
+    if (out.json()) return out.object(status_object(t, *info));
+    bool running = info->state == "running";
+    rows.push_back({t.label, info->state, running || info->state == "dead" ? std::to_string(info->pid) : "-",
+                    running ? core::format_uptime(info->uptime) : "-", command_line(t.spec->command)});
+  });
+  if (out.json() || out.verbosity() == Verbosity::quiet) return code.value;
+  // Aligned with a header for a terminal; tab-separated, no header, for a pipe.
+  bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  if (terminal) rows.insert(rows.begin(), {"NAME", "STATE", "PID", "UPTIME", "COMMAND"});
+  std::vector<std::size_t> width(5, 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      line += row[c];
+      if (c + 1 == row.size()) break;
+      line += terminal ? std::string(width[c] - row[c].size() + 2, ' ') : "\t";
+    }
+    std::fprintf(stdout, "%s\n", line.c_str());
+  }
+  std::fflush(stdout);
+  return code.value;
+}
+
+}  // namespace daemonctl::cli

@@ -1,0 +1,34 @@
+// The verbs of execute(), one file each group; shared by commands.cpp only.
+#pragma once
+
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/select.h"
+#include "core/commands.h"
+
+namespace daemonctl::cli {
+
+/// Keeps the first failure's code.
+struct ExitCode {
+  int value = 0;
+  void note(int code) {
+    if (value == 0) value = code;
+  }
+  void note(ExitStatus s) { note(to_int(s)); }
+};
+
+/// Prints the selection's problems as errors; true if there were any.
+bool report_problems(const Selection& sel, Output& out);
+
+/// start, stop, restart, reload, signal (with sig).
+int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const core::Context& ctx, int sig);
+/// status SERVICE...: a line (or object) each.
+int show_status(const Options& opt, Output& out, const Selection& sel, const core::Context& ctx);
+/// list, status without SERVICE: a table (or objects).
+int show_table(const Options& opt, Output& out, const Selection& sel, const core::Context& ctx);
+/// check.
+int verify(const Options& opt, Output& out, const Selection& sel, const std::string& state_dir);
+
+}  // namespace daemonctl::cli

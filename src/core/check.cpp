@@ -1,0 +1,205 @@
+#include "core/check.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <tuple>
+
+#include "core/commands.h"
+#include "core/launch.h"
+#include "posix/files.h"
+
+extern char** environ;
+
+namespace daemonctl::core {
+namespace {
+
+// Collects findings, each placed at the key it is about.
+class Findings {
+ public:
+  explicit Findings(const config::ServiceSpec& spec) : spec_(spec) {}
+
+  /// `key` "" (or one not written in the file): the file as a whole, 0:0.
+  void add(Severity severity, const std::string& key, std::string message) {
+    Diagnostic where{spec_.file, 0, 0, std::move(message)};
+    if (auto at = spec_.locations.find(key); at != spec_.locations.end()) {
+      where.line = at->second.line;
+      where.column = at->second.column;
+    }
+    list_.push_back(Finding{severity, std::move(where)});
+  }
+  void error(const std::string& key, std::string message) { add(Severity::error, key, std::move(message)); }
+  void warning(const std::string& key, std::string message) { add(Severity::warning, key, std::move(message)); }
+
+  std::vector<Finding> sorted() && {
+    std::stable_sort(list_.begin(), list_.end(), [](const Finding& a, const Finding& b) {
+      return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+    });
+    return std::move(list_);
+  }
+
+ private:
+  const config::ServiceSpec& spec_;
+  std::vector<Finding> list_;
+};
+
+std::string octal(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// Who besides the owner may write: "others", "its group", or "" for no one.
+std::string writers(const struct stat& st) {
+  if (st.st_mode & S_IWOTH) return "others";
+  if (st.st_mode & S_IWGRP) return "its group";
+  return "";
+}
+
+// In a sticky folder, only a file's owner, the folder's owner and root may
+// remove a file or rename over it: safe if the folder's owner is trusted.
+bool sticky_and_trusted(const struct stat& folder) {
+  return (folder.st_mode & S_ISVTX) && (folder.st_uid == 0 || folder.st_uid == ::geteuid());
+}
+
+// ---- errors: what would make a start fail --------------------------------
+
+/// The program's path if it resolves.
+std::string check_program(Findings& found, const config::ServiceSpec& spec) {
+  std::string path = path_of(daemon_environment(spec, environ));
+  auto executable = resolve_executable(spec.command.front(), path);
+  if (!executable) {
+    found.error("command", executable.error().message);
+    return "";
+  }
+  return *executable;
+}
+
+void check_credentials(Findings& found, const config::ServiceSpec& spec) {
+  // Each alone, so that a finding is placed at the key at fault.
+  if (!spec.user.empty()) {
+    config::ServiceSpec user;
+    user.user = spec.user;
+    if (auto creds = resolve_credentials(user); !creds) found.error("user", creds.error().message);
+  }
+  if (!spec.group.empty()) {
+    config::ServiceSpec group;
+    group.group = spec.group;
+    if (auto creds = resolve_credentials(group); !creds) found.error("group", creds.error().message);
+  }
+}
+
+// check_stdio stops at the first problem: each stream alone, the others
+// left at /dev/null, so that each finding is placed at its own key.
+void check_stdio_paths(Findings& found, const config::ServiceSpec& spec) {
+  auto alone = [&](const std::string& key, std::string config::ServiceSpec::*stream) {
+    config::ServiceSpec one;
+    one.*stream = spec.*stream;
+    if (Status st = check_stdio(one); !st) found.error(key, st.error().message);
+  };
+  
+  alone("stdout", &config::ServiceSpec::stdout_path);
+  if (spec.stderr_path != spec.stdout_path) alone("stderr", &config::ServiceSpec::stderr_path);
+}
+
+// Start creates a missing pidfile folder (posix::make_dirs): it only fails
+// if the nearest existing ancestor is not a folder, or cannot be looked at.
+void check_pidfile_folder(Findings& found, const std::string& pidfile) {
+  std::string folder = posix::dirname(pidfile);
+  for (std::string at = folder;; at = posix::dirname(at)) {
+    struct stat st;
+    if (::stat(at.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) found.error("pidfile", sys_error("pidfile folder '" + folder + "'", ENOTDIR).message);
+      return;
+    }
+    if (errno != ENOENT || posix::dirname(at) == at) {
+      found.error("pidfile", sys_error("pidfile folder '" + folder + "'").message);
+      return;
+    }
+  }
+}
+
+// ---- warnings: what would let another user fool daemonctl ---------------
+
+void lint_pidfile_folder(Findings& found, const std::string& folder) {
+  struct stat st;
+  if (::stat(folder.c_str(), &st) < 0) return;
+  if (std::string who = writers(st); !who.empty() && !sticky_and_trusted(st)) {
+    found.warning("pidfile", "pidfile folder '" + folder + "' is writable by " + who + " (mode " + octal(st.st_mode) +
+                                 "): another user could replace the pidfile");
+  }
+}
+
+// No sticky exemption: prepare_state_dir refuses any such state folder.
+void lint_state_dir(Findings& found, const std::string& state_dir) {
+  struct stat st;
+  if (::stat(state_dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) return;
+  if (std::string who = writers(st); !who.empty()) {
+    found.warning("", "state folder '" + state_dir + "' is writable by " + who + " (mode " + octal(st.st_mode) +
+                          "): start refuses it, as another user could plant records naming any process");
+  }
+}
+
+// Every existing component of `path`, from the root down, lstat'ed.
+void lint_symlinks(Findings& found, const std::string& path) {
+  for (std::size_t end = 1; end <= path.size(); ++end) {
+    if (end < path.size() && path[end] != '/') continue;
+    if (path[end - 1] == '/') continue;  // "//" or a trailing '/'
+    std::string prefix = path.substr(0, end);
+    struct stat st;
+    if (::lstat(prefix.c_str(), &st) < 0) return;  // nothing further exists
+    if (S_ISLNK(st.st_mode)) found.warning("pidfile", "'" + prefix + "' on the pidfile path is a symbolic link");
+  }
+}
+
+void lint_root_owned(Findings& found, const std::string& key, const std::string& subject, const struct stat& st,
+                     bool folder) {
+  if (std::string who = writers(st); !who.empty() && !(folder && sticky_and_trusted(st))) {
+    found.warning(key, subject + " is writable by " + who + " (mode " + octal(st.st_mode) +
+                           ") and daemonctl runs as root");
+  }
+  if (st.st_uid != 0) {
+    found.warning(key, subject + " is owned by uid " + std::to_string(st.st_uid) +
+                           ", not root, and daemonctl runs as root");
+  }
+}
+
+// Root runs what this file names: whoever can change it, or the file it
+// names, chooses what root runs.
+void lint_as_root(Findings& found, const std::string& key, const std::string& what, const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) lint_root_owned(found, key, what + " '" + path + "'", st, false);
+  std::string folder = posix::dirname(path);
+  if (::stat(folder.c_str(), &st) == 0) {
+    lint_root_owned(found, key, "folder '" + folder + "' of " + what + " '" + path + "'", st, true);
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> check_service(const config::ServiceSpec& spec, const std::string& state_dir) {
+  Findings found(spec);
+  std::string executable = check_program(found, spec);
+  if (Status st = check_directory(spec.directory); !st) found.error("directory", st.error().message);
+  check_credentials(found, spec);
+  check_stdio_paths(found, spec);
+  std::string pidfile = state_paths(Context{state_dir}, spec).pidfile;
+  check_pidfile_folder(found, pidfile);
+
+  // A default pidfile lives in the state folder, linted on its own.
+  if (!spec.pidfile.empty() && posix::dirname(pidfile) != state_dir) {
+    lint_pidfile_folder(found, posix::dirname(pidfile));
+  }
+  lint_state_dir(found, state_dir);
+  lint_symlinks(found, pidfile);
+  if (::geteuid() == 0) {
+    if (!executable.empty()) lint_as_root(found, "command", "program", executable);
+    lint_as_root(found, "", "service file", spec.file);
+  }
+  return std::move(found).sorted();
+}
+
+}  // namespace daemonctl::core

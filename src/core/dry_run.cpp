@@ -1,0 +1,321 @@
+#include "core/dry_run.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include "config/duration.h"
+#include "config/signal_name.h"
+#include "core/inspect.h"
+#include "core/launch.h"
+#include "posix/files.h"
+#include "posix/proc.h"
+
+extern char** environ;
+
+namespace daemonctl::core {
+namespace {
+
+using Lines = std::vector<std::string>;
+
+std::string join(const Lines& lines) {
+  std::string text;
+  for (const auto& line : lines) text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
+
+Lines operator+(Lines a, const Lines& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Control characters as \xNN, so that every line printed stays one line;
+// quoted: in "double quotes", with " and \ escaped.
+std::string visible(std::string_view s, bool quoted) {
+  std::string out = quoted ? "\"" : "";
+  for (unsigned char c : s) {
+    if (quoted && (c == '"' || c == '\\')) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return quoted ? out + "\"" : out;
+}
+
+std::string octal(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode));
+  return buf;
+}
+
+std::string user_name(uid_t uid) {
+  const struct passwd* pw = ::getpwuid(uid);
+  return pw ? pw->pw_name : std::to_string(uid);
+}
+
+std::string group_name(gid_t gid) {
+  const struct group* gr = ::getgrgid(gid);
+  return gr ? gr->gr_name : std::to_string(gid);
+}
+
+bool missing(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) < 0 && errno == ENOENT;
+}
+
+bool can_write_in(const std::string& folder) {
+  return ::faccessat(AT_FDCWD, folder.c_str(), W_OK | X_OK, AT_EACCESS) == 0;
+}
+
+// Could write_file_atomic(file) succeed once posix::make_dirs has made its
+// folder? Errors as those two would give them.
+Status check_writable(const std::string& file) {
+  std::string folder = posix::dirname(file);
+  if (!missing(folder)) {
+    if (!can_write_in(folder)) return sys_error("cannot open '" + file + ".tmp'");
+    return {};
+  }
+  std::string first = folder;  // the outermost missing folder: created first
+  while (posix::dirname(first) != first && missing(posix::dirname(first))) first = posix::dirname(first);
+  if (!can_write_in(posix::dirname(first))) return sys_error("cannot create directory '" + first + "'");
+  return {};
+}
+
+// Could remove_file(path) succeed?
+Status check_removable(const std::string& path) {
+  if (missing(path) || can_write_in(posix::dirname(path))) return {};
+  return sys_error("cannot remove '" + path + "'");
+}
+
+// terminate()'s test: the group is signalled only while the daemon is alive
+// and still in it.
+bool group_is_ours(const posix::Pidfd& proc, pid_t pgid) {
+  if (pgid <= 1 || pgid == ::getpgrp()) return false;
+  auto stat = posix::read_stat(proc.pid());
+  return stat && stat->pgrp == pgid && !proc.wait_exit(std::chrono::nanoseconds(0));
+}
+
+// Signal 0 sends nothing, but is refused exactly where a real signal would be.
+Status check_may_signal(const posix::Pidfd& proc) {
+  Status st = proc.send_signal(0);
+  if (st || st.error().err == ESRCH) return {};  // ESRCH: it has exited meanwhile
+  Error e = std::move(st).error();
+  if (e.err == EPERM) e.message = "not allowed to signal pid " + std::to_string(proc.pid()) + ": Operation not permitted";
+  return e;
+}
+
+Status check_may_signal_group(pid_t pgid) {
+  if (::killpg(pgid, 0) == 0 || errno == ESRCH) return {};
+  return sys_error("cannot signal process group " + std::to_string(pgid));
+}
+
+Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
+  if (Status st = check_removable(paths.pidfile); !st) return std::move(st).error();
+  if (Status st = check_removable(paths.record); !st) return std::move(st).error();
+  return Lines{"would remove stale pidfile '" + paths.pidfile + "' (" + stale.reason + ")"};
+}
+
+// What stop_locked would do with the service in state `now`. Nothing when it
+// does not run, apart from cleaning up.
+Result<Lines> stop_lines(const StatePaths& paths, const config::ServiceSpec& spec, const Inspection& now) {
+  switch (now.state) {
+    case State::stopped:
+      if (missing(paths.record)) return Lines{};
+      return Lines{"would remove orphaned record '" + paths.record + "'"};
+    case State::unknown:
+      return unknown_state(now);
+    case State::dead:
+    case State::invalid:
+      return stale_lines(paths, now);
+    case State::running:
+      break;
+  }
+  const config::StopSpec& stop = spec.stop;
+  std::string target = "pid " + std::to_string(now.pid);
+  Status allowed;
+  if (stop.group && group_is_ours(*now.proc, now.pgid)) {
+    target = "process group " + std::to_string(now.pgid);
+    allowed = check_may_signal_group(now.pgid);
+  } else {
+    if (stop.group) target += " alone, not to process group " + std::to_string(now.pgid);
+    allowed = check_may_signal(*now.proc);
+  }
+  if (!allowed) return std::move(allowed).error();
+  if (Status st = check_removable(paths.pidfile); !st) return std::move(st).error();
+  if (Status st = check_removable(paths.record); !st) return std::move(st).error();
+  bool repeat = stop.interval.count() > 0 && stop.interval < stop.timeout;
+  return Lines{
+      "would send " + config::signal_name(stop.signal) + " to " + target +
+          (repeat ? " every " + config::format_duration(stop.interval) : " once"),
+      "would send SIGKILL after " + config::format_duration(stop.timeout),
+      "would remove pidfile '" + paths.pidfile + "' and record '" + paths.record + "'",
+  };
+}
+
+std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+
+// The daemon's environment `env` as changes to daemonctl's own.
+Lines environment_lines(const std::vector<std::string>& env, char** inherited) {
+  std::map<std::string, std::string> ours;
+  for (char** e = inherited; e && *e; ++e) ours.emplace(name_of(*e), *e);
+  std::set<std::string> kept;
+  Lines lines;
+  for (const auto& entry : env) {
+    kept.insert(name_of(entry));
+    auto it = ours.find(name_of(entry));
+    if (it == ours.end() || it->second != entry) lines.push_back("would set environment: +" + visible(entry, false));
+  }
+  for (const auto& [name, entry] : ours) {
+    if (!kept.count(name)) lines.push_back("would set environment: -" + visible(name, false));
+  }
+  if (lines.empty()) lines.push_back("would keep daemonctl's environment");
+  return lines;
+}
+
+Lines process_lines(const config::ServiceSpec& spec, const Launch& l) {
+  std::string argv;
+  for (const auto& arg : spec.command) argv += (argv.empty() ? "" : ", ") + visible(arg, true);
+  uid_t uid = l.creds.change ? l.creds.uid : ::geteuid();
+  gid_t gid = l.creds.change ? l.creds.gid : ::getegid();
+  Lines lines{"would start: exec " + l.executable + " with argv [" + argv + "]"};
+  lines = lines + environment_lines(l.env, environ);
+  lines.push_back("would run in '" + spec.directory + "' with umask " + octal(spec.umask) + " as user " +
+                  user_name(uid) + " group " + group_name(gid));
+  return lines;
+}
+
+Lines stdio_lines(const config::ServiceSpec& spec, const Launch& l) {
+  Lines lines{"would connect stdin '" + spec.stdin_path + "', stdout '" + spec.stdout_path + "', stderr '" +
+              spec.stderr_path + "'"};
+  std::set<std::string> logs{spec.stdout_path, spec.stderr_path};
+  for (const auto& log : logs) {
+    if (!missing(log)) continue;
+    std::string owner = l.creds.change ? ", owned by uid " + std::to_string(l.creds.uid) : "";
+    lines.push_back("would create '" + log + "' with mode " + octal(0666 & ~spec.umask) + owner);
+  }
+  return lines;
+}
+
+// What launch() would do after prepare_launch, with `l` from check_launch.
+Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, const Launch& l) {
+  StatePaths paths = state_paths(ctx, spec);
+  std::string folder = posix::dirname(paths.pidfile);
+  // In launch's order: the pidfile's folder made, the record, the pidfile.
+  if (missing(folder)) {
+    if (Status st = check_writable(paths.pidfile); !st) return std::move(st).error();
+  }
+  if (Status st = check_writable(paths.record); !st) return std::move(st).error();
+  if (Status st = check_writable(paths.pidfile); !st) return std::move(st).error();
+  Lines lines = process_lines(spec, l) + stdio_lines(spec, l);
+  if (missing(folder) && folder != ctx.state_dir) lines.push_back("would create directory '" + folder + "'");
+  lines.push_back("would write pidfile '" + paths.pidfile + "' and record '" + paths.record + "'");
+  if (spec.start.grace.count() > 0) {
+    lines.push_back("would wait " + config::format_duration(spec.start.grace) +
+                    " of start grace, and fail if it exits meanwhile");
+  }
+  return lines;
+}
+
+// The state dir, made by the CLI before any command (prepare_state_dir).
+Lines state_dir_lines(const Context& ctx) {
+  if (!missing(ctx.state_dir)) return {};
+  return {"would create state directory '" + ctx.state_dir + "' with mode " + octal(::geteuid() == 0 ? 0755 : 0700)};
+}
+
+}  // namespace
+
+Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec) {
+  StatePaths paths = state_paths(ctx, spec);
+  Inspection now = inspect_service(paths, spec);
+  Lines lines = state_dir_lines(ctx);
+  switch (now.state) {
+    case State::running:
+      return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
+    case State::unknown:
+      return unknown_state(now);
+    case State::dead:
+    case State::invalid: {
+      auto stale = stale_lines(paths, now);
+      if (!stale) return std::move(stale).error();
+      lines = lines + *stale;
+      break;
+    }
+    case State::stopped:
+      break;
+  }
+  auto l = check_launch(spec, environ);
+  if (!l) return std::move(l).error();
+  auto launched = launch_lines(ctx, spec, *l);
+  if (!launched) return std::move(launched).error();
+  return Outcome{ExitStatus::success, join(lines + *launched)};
+}
+
+Result<Outcome> dry_stop(const Context& ctx, const config::ServiceSpec& spec) {
+  StatePaths paths = state_paths(ctx, spec);
+  Inspection now = inspect_service(paths, spec);
+  auto lines = stop_lines(paths, spec, now);
+  if (!lines) return std::move(lines).error();
+  if (now.state != State::running) lines->push_back("not running");
+  return Outcome{ExitStatus::success, join(*lines), now.state == State::running ? now.pid : 0};
+}
+
+Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec) {
+  // As restart: everything a start checks, checked before anything is stopped.
+  auto l = check_launch(spec, environ);
+  if (!l) return std::move(l).error();
+  StatePaths paths = state_paths(ctx, spec);
+  Inspection now = inspect_service(paths, spec);
+  auto stopped = stop_lines(paths, spec, now);
+  if (!stopped) return std::move(stopped).error();
+  auto started = launch_lines(ctx, spec, *l);
+  pid_t pid = now.state == State::running ? now.pid : 0;
+  if (!started) {
+    Error e = std::move(started).error();
+    if (pid != 0) e.message = "would stop pid " + std::to_string(pid) + ", then the start would fail: " + e.message;
+    return e;
+  }
+  return Outcome{ExitStatus::success, join(state_dir_lines(ctx) + *stopped + *started), pid};
+}
+
+Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig) {
+  StatePaths paths = state_paths(ctx, spec);
+  Inspection now = inspect_service(paths, spec);
+  switch (now.state) {
+    case State::running:
+      break;
+    case State::unknown:
+      return unknown_state(now);
+    case State::stopped:
+      return Outcome{ExitStatus::inactive, "not running"};
+    case State::dead:
+    case State::invalid: {
+      auto stale = stale_lines(paths, now);
+      if (!stale) return std::move(stale).error();
+      return Outcome{ExitStatus::inactive, join(*stale + Lines{"not running"})};
+    }
+  }
+  std::string pid = std::to_string(now.pid);
+  // As send_signal reports a refusal, and a daemon that exited meanwhile.
+  if (Status allowed = now.proc->send_signal(0); !allowed) {
+    if (allowed.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
+    return std::move(allowed).error();
+  }
+  return Outcome{ExitStatus::success, "would send " + config::signal_name(sig) + " to pid " + pid, now.pid};
+}
+
+}  // namespace daemonctl::core

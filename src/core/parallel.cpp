@@ -1,0 +1,124 @@
+#include "core/parallel.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace daemonctl::core {
+namespace {
+
+enum class Task { waiting, running, succeeded, failed };
+
+class Board {
+ public:
+  Board(std::size_t n, const Schedule& s) : tasks_(n, Task::waiting), schedule_(s) {}
+
+  /// The next task that may run, marked running; n when none is left.
+  /// Blocked tasks found on the way are marked failed and returned through
+  /// `blocked_by` (then the caller reports them and asks again).
+  std::size_t take(std::size_t& blocked_by) {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      bool waiting = false;
+      for (std::size_t i = 0; i < tasks_.size(); ++i) {
+        if (tasks_[i] != Task::waiting) continue;
+        waiting = true;
+        switch (readiness(i, blocked_by)) {
+          case Ready::yes:
+            tasks_[i] = Task::running;
+            return i;
+          case Ready::blocked:
+            tasks_[i] = Task::failed;
+            return i;
+          case Ready::no:
+            break;
+        }
+      }
+      if (!waiting) return tasks_.size();
+      changed_.wait(lock);
+    }
+  }
+
+  void finish(std::size_t i, bool ok) {
+    {
+      std::lock_guard lock(mutex_);
+      tasks_[i] = ok ? Task::succeeded : Task::failed;
+    }
+    changed_.notify_all();
+  }
+
+  void wait_done(std::size_t i) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return tasks_[i] == Task::succeeded || tasks_[i] == Task::failed; });
+  }
+
+ private:
+  enum class Ready { yes, no, blocked };
+
+  Ready readiness(std::size_t i, std::size_t& blocked_by) const {
+    if (!schedule_.deps) return Ready::yes;
+    for (std::size_t d : (*schedule_.deps)[i]) {
+      if (tasks_[d] == Task::waiting || tasks_[d] == Task::running) return Ready::no;
+      if (tasks_[d] == Task::failed && schedule_.skip_after_failure) {
+        blocked_by = d;
+        return Ready::blocked;
+      }
+    }
+    return Ready::yes;
+  }
+
+  std::vector<Task> tasks_;
+  const Schedule& schedule_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
+
+}  // namespace
+
+void run_all(std::size_t n, const Schedule& schedule, const std::function<bool(std::size_t)>& run,
+             const std::function<void(std::size_t, std::size_t)>& blocked,
+             const std::function<void(std::size_t)>& report) {
+  Board board(n, schedule);
+  auto work = [&] {
+    for (;;) {
+      std::size_t blocked_by = n;
+      std::size_t i = board.take(blocked_by);
+      if (i == n) return;
+      if (blocked_by != n) {
+        blocked(i, blocked_by);
+        board.finish(i, false);
+      } else {
+        board.finish(i, run(i));
+      }
+    }
+  };
+  std::size_t jobs = std::max<std::size_t>(1, std::min(schedule.jobs, n));
+  if (jobs == 1) {
+    // One at a time in index order, on this thread: no thread is created
+    // (and each fork happens in a single-threaded process).
+    // In dependency order, the first task that may run is the next one.
+    for (std::size_t done = 0; done < n; ++done) {
+      std::size_t blocked_by = n;
+      std::size_t i = board.take(blocked_by);
+      if (blocked_by != n) {
+        blocked(i, blocked_by);
+        board.finish(i, false);
+      } else {
+        board.finish(i, run(i));
+      }
+      report(i);
+    }
+    return;
+  }
+  std::vector<std::jthread> workers;
+  workers.reserve(jobs);
+  for (std::size_t w = 0; w < jobs; ++w) workers.emplace_back(work);
+  for (std::size_t i = 0; i < n; ++i) {
+    board.wait_done(i);
+    report(i);
+  }
+}
+
+}  // namespace daemonctl::core

@@ -1,0 +1,34 @@
+#include "config/signal_name.h"
+#include "core/commands.h"
+#include "core/inspect.h"
+#include "posix/lock.h"
+
+namespace daemonctl::core {
+
+Result<Outcome> send_signal(const Context& ctx, const config::ServiceSpec& spec, int sig) {
+  StatePaths paths = state_paths(ctx, spec);
+  auto lock = posix::lock_file(paths.lock);
+  if (!lock) return std::move(lock).error();
+  Inspection now = inspect_service(paths, spec);
+  switch (now.state) {
+    case State::running:
+      break;
+    case State::unknown:
+      return unknown_state(now);
+    case State::dead:
+    case State::invalid:
+      if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
+      [[fallthrough]];
+    case State::stopped:
+      return Outcome{ExitStatus::inactive, "not running"};
+  }
+  std::string pid = std::to_string(now.pid);
+  if (Status sent = now.proc->send_signal(sig); !sent) {
+    // ESRCH: it exited between the proof and the signal.
+    if (sent.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
+    return std::move(sent).error();
+  }
+  return Outcome{ExitStatus::success, "sent " + config::signal_name(sig) + " to pid " + pid, now.pid};
+}
+
+}  // namespace daemonctl::core
