@@ -45,10 +45,8 @@ void warn_stopped_dependencies(const Selection& sel, const core::Context& ctx) {
 int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const core::Context& ctx, int sig) {
   if ((verb == start || verb == restart) && !opt.dry_run) warn_stopped_dependencies(sel, ctx);
   std::size_t n = sel.targets.size();
-  // Stop goes the other way: dependents first, and a failure stops nothing less.
-  core::Dependencies against = core::reversed(sel.deps);
   core::Schedule schedule;
-  schedule.deps = verb == stop ? &against : &sel.deps;
+  schedule.deps = &sel.deps;
   schedule.skip_after_failure = verb != stop;
   schedule.jobs = opt.dry_run || verb == reload || verb == signal ? 1 : opt.jobs;
   std::vector<std::optional<Result<core::Outcome>>> results(n);
@@ -66,7 +64,6 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
   };
   auto report = [&](std::size_t i) {
     const Target& t = sel.targets[i];
-    // In dependency order: stop reports in the order it works.
     const Result<core::Outcome>& r = *results[i];
     if (!r) {
       out.failure(t.label, t.file, r.error());
@@ -81,17 +78,17 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
     code.note(r->status);
   };
   if (verb == stop) {
-    // Report in the order of the work: reversed, dependents first.
-    std::vector<std::size_t> back(n);
-    for (std::size_t k = 0; k < n; ++k) back[k] = n - 1 - k;
-    core::Dependencies mapped(n);
+    // The other way round: dependents first (and reported in that order);
+    // a failed stop holds nothing back.
+    auto back = [n](std::size_t k) { return n - 1 - k; };
+    core::Dependencies dependents = core::reversed(sel.deps), mapped(n);
     for (std::size_t k = 0; k < n; ++k) {
-      for (std::size_t d : against[back[k]]) mapped[k].push_back(n - 1 - d);
+      for (std::size_t d : dependents[back(k)]) mapped[k].push_back(back(d));
     }
     schedule.deps = &mapped;
     core::run_all(
-        n, schedule, [&](std::size_t k) { return run(back[k]); },
-        [&](std::size_t k, std::size_t d) { blocked(back[k], back[d]); }, [&](std::size_t k) { report(back[k]); });
+        n, schedule, [&](std::size_t k) { return run(back(k)); },
+        [&](std::size_t k, std::size_t d) { blocked(back(k), back(d)); }, [&](std::size_t k) { report(back(k)); });
     return code.value;
   }
   core::run_all(n, schedule, run, blocked, report);

@@ -240,7 +240,10 @@ std::string Sandbox::service(const std::string& name, const std::string& body) c
 
 Run Sandbox::run(const std::vector<std::string>& args, RunOptions opt) {
   Run r = daemonctl(this->args(args), opt);
-  if (pid_t pid = pid_in(r.out); pid > 0) track(pid);
+  // Every "(pid N)" of every line: several services may have started.
+  for (auto at = r.out.find("(pid "); at != std::string::npos; at = r.out.find("(pid ", at + 1)) {
+    if (pid_t pid = static_cast<pid_t>(std::atoi(r.out.c_str() + at + 5)); pid > 0) track(pid);
+  }
   return r;
 }
 
