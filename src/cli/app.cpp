@@ -38,14 +38,10 @@ bool has(std::initializer_list<Verb> verbs, Verb v) { return std::find(verbs.beg
 void add_arguments(CLI::App* sub, Verb verb, Options& opt) {
   using enum Verb;
   if (verb == signal) {
-    sub->add_option("SERVICE", opt.services, "The service: a name in the config folder, or a file")
-        ->required()
-        ->expected(1);
+    sub->add_option("SERVICE", opt.service, "The service: a name in the config folder, or a file")->required();
     sub->add_option("SIGNAL", opt.signal, "The signal: a name (HUP, SIGUSR1, RTMIN+1) or a number")->required();
   } else if (verb == logs) {
-    sub->add_option("SERVICE", opt.services, "The service: a name in the config folder, or a file")
-        ->required()
-        ->expected(1);
+    sub->add_option("SERVICE", opt.service, "The service: a name in the config folder, or a file")->required();
   } else if (verb != list) {
     sub->add_option("SERVICE", opt.services, "Services: names in the config folder, or files (containing '/' or ending in .toml)");
   }
@@ -114,6 +110,7 @@ int run(int argc, char** argv) {
   }
   Verbosity v = opt.quiet ? Verbosity::quiet : opt.verbose ? Verbosity::verbose : Verbosity::normal;
   setup_logging(v);
+  if (!opt.service.empty()) opt.services = {opt.service};
   return execute(chosen->verb, opt, v);
 }
 

@@ -19,6 +19,7 @@ struct Options {
   std::optional<std::string> state_dir;
   std::optional<std::string> config_dir;
   std::vector<std::string> services;
+  std::string service;  ///< the one SERVICE of signal and logs (moved into services)
   bool all = false;
   bool with_deps = false;
   bool dry_run = false;

@@ -1,5 +1,6 @@
 #include "core/check.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,25 +101,26 @@ void check_stdio_paths(Findings& found, const config::ServiceSpec& spec) {
     one.*stream = spec.*stream;
     if (Status st = check_stdio(one); !st) found.error(key, st.error().message);
   };
-  
+  alone("stdin", &config::ServiceSpec::stdin_path);
   alone("stdout", &config::ServiceSpec::stdout_path);
   if (spec.stderr_path != spec.stdout_path) alone("stderr", &config::ServiceSpec::stderr_path);
 }
 
-// Start creates a missing pidfile folder (posix::make_dirs): it only fails
-// if the nearest existing ancestor is not a folder, or cannot be looked at.
+// Start creates a missing pidfile folder (posix::make_dirs), then writes the
+// pidfile in it: the nearest existing one of the folder and its ancestors
+// must be a folder we may write to.
 void check_pidfile_folder(Findings& found, const std::string& pidfile) {
   std::string folder = posix::dirname(pidfile);
+  auto fail = [&](int err) { found.error("pidfile", sys_error("pidfile folder '" + folder + "'", err).message); };
   for (std::string at = folder;; at = posix::dirname(at)) {
     struct stat st;
     if (::stat(at.c_str(), &st) == 0) {
-      if (!S_ISDIR(st.st_mode)) found.error("pidfile", sys_error("pidfile folder '" + folder + "'", ENOTDIR).message);
+      if (!S_ISDIR(st.st_mode)) return fail(ENOTDIR);
+      if (::faccessat(AT_FDCWD, at.c_str(), W_OK | X_OK, AT_EACCESS) < 0) return fail(errno);
       return;
     }
-    if (errno != ENOENT || posix::dirname(at) == at) {
-      found.error("pidfile", sys_error("pidfile folder '" + folder + "'").message);
-      return;
-    }
+    int err = errno;
+    if (err != ENOENT || posix::dirname(at) == at) return fail(err);
   }
 }
 
@@ -133,25 +135,33 @@ void lint_pidfile_folder(Findings& found, const std::string& folder) {
   }
 }
 
-// No sticky exemption: prepare_state_dir refuses any such state folder.
+// An error, not a lint: prepare_state_dir refuses any such state folder.
 void lint_state_dir(Findings& found, const std::string& state_dir) {
   struct stat st;
   if (::stat(state_dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) return;
   if (std::string who = writers(st); !who.empty()) {
-    found.warning("", "state folder '" + state_dir + "' is writable by " + who + " (mode " + octal(st.st_mode) +
+    found.error("", "state folder '" + state_dir + "' is writable by " + who + " (mode " + octal(st.st_mode) +
                           "): start refuses it, as another user could plant records naming any process");
   }
 }
 
-// Every existing component of `path`, from the root down, lstat'ed.
+// Every existing component of `path`, from the root down, lstat'ed. A link
+// only root could have made (root's, in a folder only root may write to,
+// like Debian's /var/run -> /run) is trusted.
 void lint_symlinks(Findings& found, const std::string& path) {
+  struct stat parent;
+  if (::lstat("/", &parent) < 0) return;
   for (std::size_t end = 1; end <= path.size(); ++end) {
     if (end < path.size() && path[end] != '/') continue;
     if (path[end - 1] == '/') continue;  // "//" or a trailing '/'
     std::string prefix = path.substr(0, end);
     struct stat st;
     if (::lstat(prefix.c_str(), &st) < 0) return;  // nothing further exists
-    if (S_ISLNK(st.st_mode)) found.warning("pidfile", "'" + prefix + "' on the pidfile path is a symbolic link");
+    bool trusted = st.st_uid == 0 && parent.st_uid == 0 && (parent.st_mode & 022) == 0;
+    if (S_ISLNK(st.st_mode) && !trusted) {
+      found.warning("pidfile", "'" + prefix + "' on the pidfile path is a symbolic link");
+    }
+    if (::stat(prefix.c_str(), &parent) < 0) return;  // the folder the next component is in
   }
 }
 

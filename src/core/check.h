@@ -31,8 +31,9 @@ struct Finding {
 ///   a missing stdin, a log file whose folder is missing or not writable...),
 ///   with its message ("cannot open 'P': No such file or directory"), at
 ///   `stdin`, `stdout`, `stderr`;
-/// - a pidfile folder that start could not create: a missing folder is fine
-///   (start creates it), but its nearest existing ancestor must be a folder.
+/// - a pidfile folder start could not create or write in: a missing folder
+///   is fine (start creates it), but the nearest existing one of it and its
+///   ancestors must be a folder we may write to, at `pidfile`.
 ///
 /// Warnings (safety lints):
 /// - the pidfile's folder (a `pidfile` key) is writable by group or others,

@@ -16,8 +16,8 @@ class Board {
   Board(std::size_t n, const Schedule& s) : tasks_(n, Task::waiting), schedule_(s) {}
 
   /// The next task that may run, marked running; n when none is left.
-  /// Blocked tasks found on the way are marked failed and returned through
-  /// `blocked_by` (then the caller reports them and asks again).
+  /// A task blocked by a failed dependency is returned too, with that
+  /// dependency in `blocked_by`: its caller says why, then finishes it.
   std::size_t take(std::size_t& blocked_by) {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -30,7 +30,7 @@ class Board {
             tasks_[i] = Task::running;
             return i;
           case Ready::blocked:
-            tasks_[i] = Task::failed;
+            tasks_[i] = Task::running;  // failed once its caller has said why
             return i;
           case Ready::no:
             break;

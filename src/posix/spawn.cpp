@@ -135,11 +135,18 @@ Error step_error(const SpawnRequest& rq, Step step, int err) {
 
 }  // namespace
 
+// Held from the pipes of one daemon until it has exec'd (or gone).
+std::mutex& forking_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
   // Everything the children need is built before fork: no allocation after.
   std::vector<char*> argv = c_strings(rq.argv);
   std::vector<char*> envp = c_strings(rq.env);
 
+  std::unique_lock forking(forking_mutex());
   // Orphans of ours come to us, not to PID 1: the daemon can be reaped and
   // its exit status reported, and its pid cannot be recycled before that.
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return sys_error("prctl(PR_SET_CHILD_SUBREAPER)");
@@ -173,7 +180,7 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
   // It waits for the go, and we are its subreaper: its pid is still its own.
   auto daemon = Pidfd::open(r.value);
   if (!daemon) return std::move(daemon).error();
-  return PreparedDaemon(std::move(*daemon), std::move(report_r), std::move(go_w), rq.executable);
+  return PreparedDaemon(std::move(forking), std::move(*daemon), std::move(report_r), std::move(go_w), rq.executable);
 }
 
 Status PreparedDaemon::exec() {
@@ -185,7 +192,10 @@ Status PreparedDaemon::exec() {
   }
   go_.reset();
   Report r{};
-  if (read_report(report_.get(), r)) {  // only the exec itself can fail now
+  bool failed = read_report(report_.get(), r);  // EOF: it has exec'd
+  report_.reset();
+  if (forking_.owns_lock()) forking_.unlock();
+  if (failed) {  // only the exec itself can fail now
     (void)proc_.reap();
     return exec_error(executable_, r.value);
   }
@@ -195,6 +205,7 @@ Status PreparedDaemon::exec() {
 void PreparedDaemon::abandon() {
   go_.reset();  // EOF: it exits without running anything
   if (proc_.wait_exit(std::chrono::seconds(5))) (void)proc_.reap();
+  if (forking_.owns_lock()) forking_.unlock();
 }
 
 }  // namespace daemonctl::posix

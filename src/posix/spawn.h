@@ -9,6 +9,7 @@
 // close-on-exec pipe whether the exec happened (EOF) or why not (an errno).
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -34,10 +35,20 @@ struct SpawnRequest {
 };
 
 /// A daemon forked and set up, held just before its exec.
+///
+/// One at a time per process: from prepare_daemon until exec() or abandon()
+/// it holds a lock that the next prepare_daemon (in another thread) waits
+/// for. A fork copies every fd of the process, and a daemon holding another
+/// one's "go" pipe would keep it waiting forever if daemonctl died.
 class PreparedDaemon {
  public:
-  PreparedDaemon(Pidfd proc, UniqueFd report, UniqueFd go, std::string executable)
-      : proc_(std::move(proc)), report_(std::move(report)), go_(std::move(go)), executable_(std::move(executable)) {}
+  PreparedDaemon(std::unique_lock<std::mutex> forking, Pidfd proc, UniqueFd report, UniqueFd go,
+                 std::string executable)
+      : forking_(std::move(forking)),
+        proc_(std::move(proc)),
+        report_(std::move(report)),
+        go_(std::move(go)),
+        executable_(std::move(executable)) {}
 
   /// The handle on the daemon; its pid and /proc facts are final already.
   const Pidfd& proc() const { return proc_; }
@@ -50,6 +61,7 @@ class PreparedDaemon {
   void abandon();
 
  private:
+  std::unique_lock<std::mutex> forking_;
   Pidfd proc_;
   UniqueFd report_, go_;
   std::string executable_;

@@ -30,7 +30,8 @@ std::string output_of(const std::string& command) {
 
 // Parses `json` (saved to <box>/out.json) with Python: one line per object,
 // "severity|file|line|column|message", or "bad: why" if it is not an array
-// of objects with exactly those fields, strings and numbers where due.
+// of objects with exactly those fields, strings and numbers where due (an
+// unknown line and column may be null or 0, both shown as 0).
 std::string json_lines(const Sandbox& box, const std::string& json) {
   std::string file = box.write("out.json", json);
   const char* script =
@@ -44,8 +45,8 @@ std::string json_lines(const Sandbox& box, const std::string& json) {
       "for o in items:\n"
       "    if not isinstance(o, dict) or set(o) != keys: sys.exit(print('bad: fields %r' % o))\n"
       "    if not all(isinstance(o[k], str) for k in ('severity', 'file', 'message')): sys.exit(print('bad: %r' % o))\n"
-      "    if not all(type(o[k]) is int for k in ('line', 'column')): sys.exit(print('bad: %r' % o))\n"
-      "    print('%s|%s|%d|%d|%s' % (o['severity'], o['file'], o['line'], o['column'], o['message']))\n";
+      "    if not all(o[k] is None or type(o[k]) is int for k in ('line', 'column')): sys.exit(print('bad: %r' % o))\n"
+      "    print('%s|%s|%d|%d|%s' % (o['severity'], o['file'], o['line'] or 0, o['column'] or 0, o['message']))\n";
   std::string program = box.write("json_lines.py", script);
   return output_of("python3 '" + program + "' '" + file + "' 2>&1");
 }
@@ -130,11 +131,17 @@ TEST_CASE("check: a sticky folder anyone can write is fine for a pidfile") {
   CHECK(r.out == "svc: ok\n");
 }
 
-TEST_CASE("check: a symlink on the pidfile path is a warning") {
+TEST_CASE("check: a symlink on the pidfile path is a warning, unless only root could have made it") {
   Sandbox box;
   REQUIRE(::mkdir(box.path("run").c_str(), 0755) == 0);
   REQUIRE(::symlink("run", box.path("link").c_str()) == 0);
   std::string file = box.service("svc", kSleep + "pidfile = \"link/svc.pid\"\n");
+  // Root's link in root's folder (like /var/run -> /run): trusted.
+  Run trusted = box.run({"check", "--strict", file});
+  CHECK(trusted.code == 0);
+  CHECK(trusted.out == "svc: ok\n");
+  // Another user's link: a warning.
+  REQUIRE(::lchown(box.path("link").c_str(), 65534, 65534) == 0);
   Run r = box.run({"check", file});
   INFO(r.err);
   CHECK(r.code == 0);
@@ -183,6 +190,23 @@ TEST_CASE("check: --json prints one array of findings and nothing else") {
             "warning|" + file + "|2|11|pidfile folder '" + box.path("shared") +
             "' is writable by others (mode 0777): another user could replace the pidfile\n" +  //
             "error|" + bad + "|2|10|unknown key 'comand', did you mean 'command'?\n");
+}
+
+TEST_CASE("check: a finding on the whole file is FILE: error: MESSAGE, in JSON too") {
+  Sandbox box;
+  REQUIRE(::mkdir(box.state_dir().c_str(), 0777) == 0);
+  REQUIRE(::chmod(box.state_dir().c_str(), 0777) == 0);
+  std::string file = box.service("svc", kSleep);
+  const std::string message = "state folder '" + box.state_dir() +
+                              "' is writable by others (mode 0777): start refuses it, as another user could plant "
+                              "records naming any process";
+  Run r = box.run({"check", file});
+  INFO(r.err);
+  CHECK(r.code == 6);  // start would refuse that state folder
+  CHECK(r.out == file + ": error: " + message + "\n");
+  Run json = box.run({"check", "--json", file});
+  CHECK(json.code == 6);
+  CHECK(json_lines(box, json.out) == "error|" + file + "|0|0|" + message + "\n");
 }
 
 TEST_CASE("check: --json of sound files is an empty array") {

@@ -274,6 +274,23 @@ TEST_CASE("logs -f follows a rotated log: the old file to its end, then the new 
   CHECK(live.out() == "before\nlate in old\nnew 1\nnew 2\nnew 3\n");
 }
 
+TEST_CASE("logs -f reads a rotated log to its end before the new one, however fast the rotation") {
+  Sandbox box;
+  std::string log = box.write("out.log", "before\n");
+  Live live(box.args({"logs", logged_service(box, "out.log"), "-f"}));
+  REQUIRE(live.wait_out("before\n"));
+  // Stopped, it sees the whole rotation at once when it goes on.
+  REQUIRE(::kill(live.pid(), SIGSTOP) == 0);
+  REQUIRE(wait_until([&] { return stat_of(live.pid()).state == 'T'; }));
+  REQUIRE(::rename(log.c_str(), box.path("out.log.1").c_str()) == 0);
+  append(box.path("out.log.1"), "late in old\n");
+  replace(log, "new 1\n");
+  REQUIRE(::kill(live.pid(), SIGCONT) == 0);
+  REQUIRE(live.wait_out("before\nlate in old\nnew 1\n"));
+  ::kill(live.pid(), SIGINT);
+  CHECK(live.wait_exit() == 0);
+}
+
 TEST_CASE("logs -f reads a truncated log again from its start") {
   Sandbox box;
   std::string log = box.write("out.log", "a long first line\n");

@@ -173,15 +173,20 @@ TEST_CASE("check: a log folder that is a file, a log file that is a folder", "[c
   CHECK(check(s) == Lines{"6:10: error: cannot open '" + (s / "logs") + "': Is a directory"});
 }
 
-TEST_CASE("check: a log folder we may not write to, at its key", "[core][check]") {
+TEST_CASE("check: log and pidfile folders we may not write to, each at its key", "[core][check]") {
   REQUIRE(::geteuid() == 0);  // to become another user and back
   Setup s;
   REQUIRE(::chmod(s.dir.c_str(), 0755) == 0);  // nobody may look in
   s.spec.stderr_path = s / "logs/err.log";
   ScopedEuid nobody(kNobody);
   REQUIRE(nobody.ok());
-  CHECK(check(s) == Lines{"6:10: error: cannot open '" + (s / "logs/out.log") + "': Permission denied",
-                          "7:10: error: cannot open '" + (s / "logs/err.log") + "': Permission denied"});
+  const std::string denied = "': Permission denied";
+  CHECK(check(s) == Lines{"6:10: error: cannot open '" + (s / "logs/out.log") + denied,
+                          "7:10: error: cannot open '" + (s / "logs/err.log") + denied,
+                          "8:11: error: pidfile folder '" + (s / "run") + denied});
+  s.spec.pidfile = s / "run/new/svc.pid";  // to be made in a folder nobody cannot write to
+  s.spec.stdout_path = s.spec.stderr_path = "/dev/null";
+  CHECK(check(s) == Lines{"8:11: error: pidfile folder '" + (s / "run/new") + denied});
 }
 
 TEST_CASE("check: a missing pidfile folder is fine, start creates it", "[core][check]") {
@@ -220,9 +225,9 @@ TEST_CASE("check: a sticky pidfile folder is fine if root or we own it, not if a
                           "' is writable by others (mode 1777): another user could replace the pidfile"});
 }
 
-TEST_CASE("check: a state folder writable by others, sticky or not, is a warning on the whole file", "[core][check]") {
+TEST_CASE("check: a state folder writable by others, sticky or not, is an error on the whole file", "[core][check]") {
   Setup s;
-  const std::string warning = "0:0: warning: state folder '" + s.state + "' is writable by others (mode ";
+  const std::string warning = "0:0: error: state folder '" + s.state + "' is writable by others (mode ";
   const std::string why = "): start refuses it, as another user could plant records naming any process";
   REQUIRE(::chmod(s.state.c_str(), 0777) == 0);
   CHECK(check(s) == Lines{warning + "0777" + why});
@@ -238,23 +243,26 @@ TEST_CASE("check: a default pidfile is linted once, as the state folder", "[core
   s.spec.locations.erase("pidfile");
   CHECK(check(s) == Lines{});
   REQUIRE(::chmod(s.state.c_str(), 0770) == 0);
-  CHECK(check(s) == Lines{"0:0: warning: state folder '" + s.state + "' is writable by its group (mode 0770)" +
+  CHECK(check(s) == Lines{"0:0: error: state folder '" + s.state + "' is writable by its group (mode 0770)" +
                           ": start refuses it, as another user could plant records naming any process"});
 }
 
 TEST_CASE("check: a symlink anywhere on the pidfile path, at the pidfile key", "[core][check]") {
   Setup s;
   REQUIRE(::symlink("run", (s / "link").c_str()) == 0);
+  REQUIRE(::lchown((s / "link").c_str(), 65534, 65534) == 0);  // not root's: not trusted
   s.spec.pidfile = s / "link/svc.pid";
   CHECK(check(s) == Lines{"8:11: warning: '" + (s / "link") + "' on the pidfile path is a symbolic link"});
   s.spec.pidfile = s / "run/svc.pid";
   REQUIRE(::symlink("elsewhere", (s / "run/svc.pid").c_str()) == 0);  // dangling: still found
+  REQUIRE(::lchown((s / "run/svc.pid").c_str(), 65534, 65534) == 0);
   CHECK(check(s) == Lines{"8:11: warning: '" + (s / "run/svc.pid") + "' on the pidfile path is a symbolic link"});
 }
 
 TEST_CASE("check: a symlink on a default pidfile's path, without a location", "[core][check]") {
   Setup s;
   REQUIRE(::symlink("state", (s / "state-link").c_str()) == 0);
+  REQUIRE(::lchown((s / "state-link").c_str(), 65534, 65534) == 0);
   s.spec.pidfile = "";
   s.spec.locations.erase("pidfile");
   CHECK(shown(check_service(s.spec, s / "state-link"), s.spec.file) ==
@@ -324,6 +332,7 @@ TEST_CASE("check: the root-only lints are not made for another user", "[core][ch
   REQUIRE(::chmod((s / "bin/prog").c_str(), 0777) == 0);
   REQUIRE(::chmod(s.spec.file.c_str(), 0666) == 0);
   s.spec.stdout_path = "/dev/null";  // the log folder is root's
+  REQUIRE(::chmod((s / "run").c_str(), 01777) == 0);  // and so is the pidfile folder: sticky, then
   ScopedEuid nobody(kNobody);
   REQUIRE(nobody.ok());
   CHECK(check(s) == Lines{});
@@ -333,12 +342,13 @@ TEST_CASE("check: findings are sorted by position, the whole file's first", "[co
   Setup s;
   s.spec.pidfile = s / "link/svc.pid";
   REQUIRE(::symlink("run", (s / "link").c_str()) == 0);
+  REQUIRE(::lchown((s / "link").c_str(), 65534, 65534) == 0);  // not root's: not trusted
   s.spec.stdin_path = s / "input";
   s.spec.command = {s / "missing"};
   REQUIRE(::chmod(s.state.c_str(), 0777) == 0);
   Lines got = check(s);
   REQUIRE(got.size() == 4);
-  CHECK(got[0].rfind("0:0: warning: state folder", 0) == 0);
+  CHECK(got[0].rfind("0:0: error: state folder", 0) == 0);
   CHECK(got[1].rfind("1:11: error: cannot execute", 0) == 0);
   CHECK(got[2].rfind("5:9: error: cannot open", 0) == 0);
   CHECK(got[3].rfind("8:11: warning: '", 0) == 0);

@@ -267,6 +267,7 @@ TEST_CASE("dry_stop and dry_signal of a stopped service", "[core][dry_run]") {
   REQUIRE(signalled.ok());
   CHECK(signalled->status == ExitStatus::inactive);
   CHECK(signalled->text == "not running");
+  CHECK_FALSE(testing::exists(dir / "web.lock"));  // the real ones take the lock
 }
 
 TEST_CASE("dry_restart checks the start before anything else", "[core][dry_run]") {
@@ -278,6 +279,7 @@ TEST_CASE("dry_restart checks the start before anything else", "[core][dry_run]"
   REQUIRE_FALSE(done.ok());
   CHECK(done.error().status == ExitStatus::config);
   CHECK(done.error().message == "working directory '" + spec.directory + "': No such file or directory");
+  CHECK_FALSE(testing::exists(dir / "web.lock"));
 }
 
 TEST_CASE("dry_start: a pidfile folder it could not write in is the real start's error", "[core][dry_run]") {
@@ -296,4 +298,5 @@ TEST_CASE("dry_start: a pidfile folder it could not write in is the real start's
   REQUIRE_FALSE(done.ok());
   CHECK(done.error().status == ExitStatus::privilege);
   CHECK(done.error().message == "cannot create directory '" + dir.path() + "/run': Permission denied");
+  CHECK_FALSE(testing::exists(state + "/web.lock"));
 }
