@@ -7,6 +7,7 @@
 #include "config/catalog.h"
 #include "config/load.h"
 #include "config/paths.h"
+#include "core/parallel.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -42,7 +43,20 @@ class Selector {
     add(load(config::names_file(arg) ? stem(*file) : arg, *file));
   }
 
-  void add_file(const std::string& file) { add(load(stem(file), file)); }
+  /// Loads the files on both cores (parsing 1,000 service files is most of
+  /// `status --all`), then adds them in order.
+  void add_files(const std::vector<std::string>& files) {
+    std::vector<Target> loaded(files.size());
+    core::Schedule schedule;
+    schedule.jobs = files.size() >= 32 ? 2 : 1;
+    core::run_all(
+        files.size(), schedule,
+        [&](std::size_t i) {
+          loaded[i] = load(stem(files[i]), files[i]);
+          return true;
+        },
+        [](std::size_t, std::size_t) {}, [&](std::size_t i) { add(std::move(loaded[i])); });
+  }
 
   /// --with-deps: every `after` name, loaded from the config folder, until none is missing.
   void close_over_dependencies() {
@@ -144,7 +158,7 @@ Result<Selection> select(const std::vector<std::string>& args, const std::string
   if (opt.all) {
     auto files = config::service_files(config_dir);
     if (!files) return std::move(files).error();
-    for (const std::string& file : *files) s.add_file(file);
+    s.add_files(*files);
   }
   if (opt.with_deps) s.close_over_dependencies();
   return std::move(s).finish();

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/paths.h"
 #include "config/suggest.h"
 #include "posix/files.h"
 
@@ -30,9 +31,19 @@ Result<std::vector<std::string>> names_in(const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// Absolute once, so that its files are not each made absolute with a getcwd.
+std::string absolute(const std::string& dir) {
+  auto made = absolute_path(dir);
+  return made ? *made : dir;
+}
+
+}  // namespace
+
 std::string choose_config_dir(const std::optional<std::string>& flag) {
-  if (flag && !flag->empty()) return *flag;
-  if (const char* env = std::getenv("DAEMONCTL_CONFIG_DIR"); env && *env) return env;
+  if (flag && !flag->empty()) return absolute(*flag);
+  if (const char* env = std::getenv("DAEMONCTL_CONFIG_DIR"); env && *env) return absolute(env);
   if (::geteuid() == 0) return "/etc/daemonctl";
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/daemonctl";
   const char* home = std::getenv("HOME");

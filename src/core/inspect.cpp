@@ -51,7 +51,7 @@ std::string insecure(const std::string& pidfile) {
 // Is the live process `pid` (with `stat`) the one daemonctl started? Empty
 // string if so, else the reason it is not.
 std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& paths,
-                     const std::string& executable, pid_t& pgid) {
+                     const std::function<std::string()>& program, pid_t& pgid) {
   auto text = posix::read_file(paths.record, kRecordLimit, O_NOFOLLOW);
   std::optional<Record> record = text ? parse_record(*text) : std::nullopt;
   if (record) {
@@ -65,6 +65,7 @@ std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& p
   // could have written it, and only for our program.
   if (std::string why = insecure(paths.pidfile); !why.empty()) return why;
   auto exe = posix::exe_path(pid);
+  std::string executable = program();
   std::string want = executable.empty() ? std::string() : canonical(executable);
   if (!exe) return "no record, and its program cannot be read";
   if (want.empty() || *exe != want) return "pid belongs to another program (" + *exe + ")";
@@ -74,7 +75,7 @@ std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& p
 
 }  // namespace
 
-Inspection inspect(const StatePaths& paths, const std::string& executable) {
+Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable) {
   Inspection none;
   auto text = posix::read_file(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
   if (!text) {
@@ -124,8 +125,12 @@ Inspection inspect(const StatePaths& paths, const std::string& executable) {
 }
 
 Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec) {
-  auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
-  return inspect(paths, executable ? *executable : std::string());
+  // Resolved only for a pidfile without a record: status of many services
+  // need not search PATH for each.
+  return inspect(paths, [&spec] {
+    auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
+    return executable ? *executable : std::string();
+  });
 }
 
 Status remove_state(const StatePaths& paths) {

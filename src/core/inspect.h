@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -33,10 +34,13 @@ struct Inspection {
 /// inspect() with the service's program resolved as a start would.
 Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec);
 
-/// Looks at the pidfile and record in `paths`. `executable` is the service's
-/// resolved program (may be empty): a pidfile without a record is trusted
-/// only when /proc/PID/exe is that program.
-Inspection inspect(const StatePaths& paths, const std::string& executable);
+/// Looks at the pidfile and record in `paths`. `executable` gives the
+/// service's resolved program (may be empty), asked for only when needed: a
+/// pidfile without a record is trusted only when /proc/PID/exe is that program.
+Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable);
+inline Inspection inspect(const StatePaths& paths, const std::string& executable) {
+  return inspect(paths, [&] { return executable; });
+}
 
 /// The Error for acting on an unknown state: "cannot tell whether it runs: why".
 Error unknown_state(const Inspection& unknown);

@@ -1,6 +1,7 @@
 #include "core/parallel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -95,6 +96,21 @@ void run_all(std::size_t n, const Schedule& schedule, const std::function<bool(s
     }
   };
   std::size_t jobs = std::max<std::size_t>(1, std::min(schedule.jobs, n));
+  if (!schedule.deps && jobs > 1) {
+    // Independent tasks: each thread takes the next index, no board to
+    // wake everyone on; reported once all are done.
+    std::atomic<std::size_t> next{0};
+    auto take_next = [&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < n;) (void)run(i);
+    };
+    {
+      std::vector<std::jthread> helpers;
+      for (std::size_t w = 1; w < jobs; ++w) helpers.emplace_back(take_next);
+      take_next();
+    }
+    for (std::size_t i = 0; i < n; ++i) report(i);
+    return;
+  }
   if (jobs == 1) {
     // One at a time in index order, on this thread: no thread is created
     // (and each fork happens in a single-threaded process).

@@ -34,7 +34,7 @@ std::string boot_id();
 Result<std::string> exe_path(pid_t pid);
 /// /proc/sys/kernel/pid_max (4194304 if unreadable); read once.
 pid_t pid_max();
-/// Seconds since boot, from /proc/uptime.
+/// Seconds since boot: CLOCK_BOOTTIME, the clock of /proc/uptime.
 double uptime_seconds();
 /// When the system booted, in seconds since the epoch (btime of /proc/stat).
 double boot_time();
