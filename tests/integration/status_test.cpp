@@ -1,9 +1,12 @@
 // status: the LSB codes and lines, from real processes.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <sstream>
 
 #include "harness.h"
 
@@ -73,4 +76,54 @@ TEST_CASE("status of an invalid or missing service file exits 4") {
   CHECK(bad.err.rfind("daemonctl: error: " + box.path("svc.toml") + ":1:11: ", 0) == 0);
   Run missing = box.run({"status", box.path("nope.toml")});
   CHECK(missing.code == 4);
+}
+
+namespace {
+
+/// The state dir's record of `name` with `key`'s line replaced by `key value`.
+void rewrite_record(Sandbox& box, const std::string& name, const std::string& key, const std::string& value) {
+  std::string path = box.state_dir() + "/" + name + ".record";
+  std::string text = slurp(path), out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out += (line.rfind(key + " ", 0) == 0 ? key + " " + value : line) + "\n";
+  box.write("state/" + name + ".record", out);
+}
+
+}  // namespace
+
+TEST_CASE("status says why a pidfile is stale: pid reused, or written before this boot") {
+  Sandbox box;
+  std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n" + box.mark_line());
+  Run s = box.run({"start", file});
+  REQUIRE(s.code == 0);
+  std::string pid = std::to_string(pid_in(s.out));
+  rewrite_record(box, "svc", "starttime", "1");
+  Run reused = box.run({"status", file});
+  CHECK(reused.code == 1);
+  CHECK(reused.out.find("(pid " + pid + ": pid reused by another process (start time differs))") != std::string::npos);
+  rewrite_record(box, "svc", "boot_id", "00000000-0000-0000-0000-000000000000");
+  Run boot = box.run({"status", file});
+  CHECK(boot.code == 1);
+  CHECK(boot.out.find("(pid " + pid + ": pidfile written before this boot)") != std::string::npos);
+}
+
+TEST_CASE("status says why a pidfile without a record is not trusted: insecure mode or owner") {
+  Sandbox box;
+  std::string pidfile = box.path("run/svc.pid");
+  std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\npidfile = \"" + pidfile + "\"\n");
+  pid_t same_program = spawn_child({"/bin/sleep", "1000"});
+  box.write("run/svc.pid", std::to_string(same_program) + "\n");
+  ::chmod(pidfile.c_str(), 0644);
+  CHECK(box.run({"status", file}).code == 0);  // its program: trusted
+  ::chmod(pidfile.c_str(), 0666);
+  Run mode = box.run({"status", file});
+  CHECK(mode.code == 1);
+  CHECK(mode.out.find("insecure mode: the pidfile is writable by others (0666)") != std::string::npos);
+  ::chmod(pidfile.c_str(), 0644);
+  REQUIRE(::chown(pidfile.c_str(), 65534, 65534) == 0);
+  Run owner = box.run({"status", file});
+  CHECK(owner.code == 1);
+  CHECK(owner.out.find("insecure owner: the pidfile belongs to uid 65534") != std::string::npos);
+  ::kill(same_program, SIGKILL);
+  ::waitpid(same_program, nullptr, 0);
 }
