@@ -3,8 +3,10 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <sstream>
 
 #include "harness.h"
 
@@ -132,4 +134,34 @@ for o in data:
   Run usage = daemonctl({"--json", "start", "--no-such-flag"});
   CHECK(usage.code == 2);
   with_python(box, usage.out, "assert data[0]['error'] == 'usage', data");
+}
+
+TEST_CASE("list on a terminal prints an aligned table under a header") {
+  Sandbox box;
+  box.service("web", body(box, kSleep));
+  box.service("database", body(box, kSleep));
+  Run s = run_in(box, {"start", "web"});
+  REQUIRE(s.code == 0);
+  std::string pid = std::to_string(pid_in(s.out));
+  // script(1) (util-linux, always there) gives daemonctl a pseudo-terminal.
+  std::string command = std::string(DAEMONCTL_BIN) + " --config-dir " + box.dir() + " --state-dir " + box.state_dir() + " list";
+  std::string out;
+  FILE* p = ::popen(("script -qec '" + command + "' /dev/null").c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  ::pclose(p);
+  out.erase(std::remove(out.begin(), out.end(), '\r'), out.end());
+  INFO(out);
+  std::istringstream lines(out);
+  std::string header, first, second;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  CHECK(header.rfind("NAME      STATE    PID", 0) == 0);
+  CHECK(first.rfind("database  stopped  -", 0) == 0);
+  CHECK(second.rfind("web       running  " + pid, 0) == 0);
+  // Columns line up: COMMAND starts at the same place on every line.
+  CHECK(first.find("/bin/sleep") == header.find("COMMAND"));
+  CHECK(second.find("/bin/sleep") == header.find("COMMAND"));
 }
