@@ -1,3 +1,5 @@
+#include <optional>
+
 #include "core/commands.h"
 #include "core/inspect.h"
 #include "posix/lock.h"
@@ -16,9 +18,17 @@ std::string format_uptime(double seconds) {
 
 Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
-  auto lock = posix::lock_file(paths.lock, posix::LockMode::shared);
-  if (!lock) return std::move(lock).error();
+  // Running (proven) and stopped (no pidfile) are true whenever they are
+  // seen. Anything else may be a start or stop half done: looked at again
+  // under the shared lock, which waits for it to finish.
   Inspection now = inspect_service(paths, spec);
+  std::optional<posix::UniqueFd> lock;
+  if (now.state != State::running && now.state != State::stopped) {
+    auto held = posix::lock_file(paths.lock, posix::LockMode::shared);
+    if (!held) return std::move(held).error();
+    lock = std::move(*held);
+    now = inspect_service(paths, spec);
+  }
   StatusInfo info;
   info.pid = now.pid;
   info.pidfile = paths.pidfile;
