@@ -47,7 +47,7 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
   std::size_t n = sel.targets.size();
   core::Schedule schedule;
   schedule.deps = &sel.deps;
-  schedule.skip_after_failure = verb != stop;
+  schedule.skip_after_failure = verb == start || verb == restart;
   schedule.jobs = opt.dry_run || verb == reload || verb == signal ? 1 : opt.jobs;
   std::vector<std::optional<Result<core::Outcome>>> results(n);
   ExitCode code;

@@ -90,3 +90,18 @@ TEST_CASE("signal never reaches a process whose pid was reused: the stale pidfil
   ::kill(stranger, SIGKILL);
   ::kill(daemon, SIGKILL);
 }
+
+TEST_CASE("reload --all reloads every running service, whatever a stopped one they come after") {
+  Sandbox box;
+  std::string log = box.path("signals");
+  box.service("db", "command = [\"/bin/sleep\", \"1000\"]\n" + box.mark_line());
+  box.service("web", trapping(box, log, "after = [\"db\"]\n"));
+  Run s = box.run({"--config-dir", box.dir(), "start", "web"});  // db stays stopped
+  REQUIRE(s.code == 0);
+  REQUIRE(wait_until([&] { return exists(log + ".ready"); }));
+  pid_t pid = pid_in(s.out);
+  Run r = box.run({"--config-dir", box.dir(), "reload", "--all"});
+  CHECK(r.code == 7);  // db's: not running
+  CHECK(r.out == "db: not running\nweb: sent SIGHUP to pid " + std::to_string(pid) + "\n");
+  CHECK(wait_until([&] { return slurp(log) == "HUP\n"; }));
+}
