@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <dirent.h>
+#include <fcntl.h>
 #include <charconv>
 #include <climits>
 #include <cstdlib>
@@ -55,13 +56,24 @@ Result<ProcStat> parse_stat(const std::string& text) {
 }
 
 Result<ProcStat> read_stat(pid_t pid) {
-  auto text = read_file(proc_path(pid, "stat"), 4096);
-  if (!text) {
-    Error e = std::move(text).error();
+  // One read: the kernel writes the whole line at once (it is far shorter
+  // than the buffer), and status of many services reads many of these.
+  std::string path = proc_path(pid, "stat");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    Error e = sys_error("cannot open '" + path + "'");
     if (e.err == ENOENT) e.err = ESRCH;
     return e;
   }
-  return parse_stat(*text);
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) < 0 && errno == EINTR) {
+  }
+  int err = errno;
+  ::close(fd);
+  if (n < 0) return sys_error("cannot read '" + path + "'", err == ENOENT ? ESRCH : err);
+  if (static_cast<std::size_t>(n) == sizeof buf) return Error{ExitStatus::failure, "'" + path + "' is too long", EFBIG};
+  return parse_stat(std::string(buf, static_cast<std::size_t>(n)));
 }
 
 std::vector<pid_t> group_members(pid_t pgid, pid_t session) {
