@@ -1,5 +1,6 @@
 // start, stop, restart, reload, signal: over many services, in dependency
 // order, several at once.
+#include <algorithm>
 #include <optional>
 
 #include "cli/verbs.h"
@@ -29,12 +30,12 @@ Result<core::Outcome> perform(Verb verb, bool dry, const core::Context& ctx, con
 // `start web` without --with-deps starts web alone; says so if what it
 // comes after does not run.
 void warn_stopped_dependencies(const Selection& sel, const core::Context& ctx) {
-  for (const config::ServiceSpec& dep : sel.outside) {
+  for (const auto& [name, dep] : sel.outside) {
     core::Inspection now = core::inspect_service(core::state_paths(ctx, dep), dep);
     if (now.state == core::State::running) continue;
     for (const Target& t : sel.targets) {
-      if (t.spec && std::find(t.spec->after.begin(), t.spec->after.end(), dep.name) != t.spec->after.end()) {
-        log::warn(t.label + ": comes after '" + dep.name + "', which is not running (start it too, or use --with-deps)");
+      if (t.spec && std::find(t.spec->after.begin(), t.spec->after.end(), name) != t.spec->after.end()) {
+        log::warn(t.label + ": comes after '" + name + "', which is not running (start it too, or use --with-deps)");
       }
     }
   }

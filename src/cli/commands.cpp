@@ -58,7 +58,10 @@ bool report_problems(const Selection& sel, Output& out) {
 int execute(Verb verb, const Options& opt, Verbosity v) {
   Output out(v, opt.json);
   std::string config_dir = config::choose_config_dir(opt.config_dir);
-  if (verb == logs) return show_logs(opt, out, config_dir);
+  if (verb == logs) {
+    if (opt.json) return usage(out, "logs prints the log lines themselves: --json does not apply");
+    return show_logs(opt, out, config_dir);
+  }
 
   bool everything = opt.all || verb == list || ((verb == status || verb == check) && opt.services.empty());
   if (!everything && opt.services.empty()) {

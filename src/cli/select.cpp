@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "config/catalog.h"
 #include "config/load.h"
@@ -23,6 +22,13 @@ Target load(const std::string& label, const std::string& file) {
   if (!spec) return Target{label, file, std::nullopt, std::move(spec).error()};
   std::string name = spec->name;
   return Target{name, spec->file, std::move(*spec), {}};
+}
+
+/// A file's path as a key: absolute and normalised ("" stays "").
+std::string file_key(const std::string& path) {
+  if (path.empty()) return path;
+  auto absolute = config::absolute_path(path);
+  return absolute ? *absolute : path;
 }
 
 Target unknown(const std::string& arg, Error e) { return Target{arg, "", std::nullopt, std::move(e)}; }
@@ -62,8 +68,9 @@ class Selector {
   void close_over_dependencies() {
     for (std::size_t i = 0; i < sel_.targets.size(); ++i) {
       if (!sel_.targets[i].spec) continue;
-      for (const std::string& dep : sel_.targets[i].spec->after) {
-        if (by_name_.count(dep)) continue;
+      const std::vector<std::string> after = sel_.targets[i].spec->after;  // add() grows the targets
+      for (const std::string& dep : after) {
+        if (find(dep) != kNone) continue;
         auto file = config::service_file(dep, dir_);
         if (file) add(load(dep, *file));  // an unknown one is reported by link()
       }
@@ -77,21 +84,33 @@ class Selector {
   }
 
  private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
   void add(Target t) {
+    std::string file = file_key(t.file);
+    if (!file.empty() && !files_.emplace(file, sel_.targets.size()).second) return;  // the same file twice
     if (t.spec) {
-      std::string file = t.spec->file;
-      if (!files_.emplace(file).second) return;  // the same file twice
       auto [it, fresh] = by_name_.emplace(t.label, sel_.targets.size());
       if (!fresh) {
         const Target& first = sel_.targets[it->second];
         sel_.problems.push_back(at_key(*t.spec, "name", "service name '" + t.label + "' is also declared by '" +
                                                             first.file + "'"));
+        files_.erase(file);
         return;
       }
-    } else {
-      by_name_.emplace(t.label, sel_.targets.size());
     }
     sel_.targets.push_back(std::move(t));
+  }
+
+  /// The target an `after` name means: the service declaring that name, else
+  /// the one loaded from `<config dir>/<name>.toml` (its file may declare
+  /// another name, or fail to load).
+  std::size_t find(const std::string& name) const {
+    if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+    auto file = config::service_file(name, dir_);
+    if (!file) return kNone;
+    auto it = files_.find(file_key(*file));
+    return it == files_.end() ? kNone : it->second;
   }
 
   // Dependencies among the targets; the others checked to exist.
@@ -101,17 +120,19 @@ class Selector {
       if (!sel_.targets[i].spec) continue;
       const config::ServiceSpec& spec = *sel_.targets[i].spec;
       for (const std::string& dep : spec.after) {
-        if (auto it = by_name_.find(dep); it != by_name_.end()) {
-          sel_.deps[i].push_back(it->second);
+        if (std::size_t at = find(dep); at != kNone) {
+          sel_.deps[i].push_back(at);
           continue;
         }
         if (!opt_.check_deps) continue;
         auto file = config::service_file(dep, dir_);
         if (!file) {
           sel_.problems.push_back(at_key(spec, "after", "unknown dependency '" + dep + "': " + file.error().message));
-        } else if (auto outside = config::load_service(*file)) {
-          sel_.outside.push_back(std::move(*outside));
+          continue;
         }
+        bool known = std::any_of(sel_.outside.begin(), sel_.outside.end(), [&](const auto& o) { return o.first == dep; });
+        if (known) continue;
+        if (auto outside = config::load_service(*file)) sel_.outside.emplace_back(dep, std::move(*outside));
       }
     }
   }
@@ -146,7 +167,7 @@ class Selector {
   const SelectOptions& opt_;
   Selection sel_;
   std::map<std::string, std::size_t> by_name_;
-  std::set<std::string> files_;
+  std::map<std::string, std::size_t> files_;  ///< normalised path -> target
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -23,9 +24,9 @@ struct Target {
 struct Selection {
   std::vector<Target> targets;  ///< in dependency order: each after those it names in `after`
   core::Dependencies deps;      ///< deps[i]: the targets i comes after
-  /// `after` names not among the targets but in the config folder (start
-  /// without --with-deps checks that they run).
-  std::vector<config::ServiceSpec> outside;
+  /// `after` names not among the targets but in the config folder, each
+  /// once, with its service (start without --with-deps checks that they run).
+  std::vector<std::pair<std::string, config::ServiceSpec>> outside;
   /// What makes the set unusable: unknown dependencies, a cycle, one name
   /// declared by two files. Located where the service files say it.
   std::vector<Diagnostic> problems;

@@ -32,7 +32,12 @@ std::string command_line(const std::vector<std::string>& argv) {
       continue;
     }
     line += '\'';
-    for (char c : word) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (char c : word) {
+      if (c == '\'') line += "'\\''";
+      else if (c == '\n') line += "\\n";  // one line per service, whatever the argv holds
+      else if (c == '\t') line += "\\t";
+      else line += c;
+    }
     line += '\'';
   }
   return line;

@@ -6,7 +6,7 @@
 namespace daemonctl::log {
 
 void setup(Level min) {
-  auto logger = spdlog::stderr_color_st("daemonctl");
+  auto logger = spdlog::stderr_color_mt("daemonctl");
   logger->set_pattern("daemonctl: %^%l%$: %v");
   constexpr spdlog::level::level_enum levels[] = {spdlog::level::debug, spdlog::level::info,
                                                   spdlog::level::warn, spdlog::level::err};

@@ -34,9 +34,7 @@ Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec);
 /// what was stopped (if anything) and what was started.
 Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec);
 /// LSB status: 0 running, 1 dead but pidfile exists, 3 not running, 4 unknown.
-/// Running and not running are answered at once; any other state is looked
-/// at again under the shared lock, so the middle of a stop or start is never
-/// reported as dead.
+/// Holds the lock shared, so it never reports the middle of a stop or start.
 Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec);
 
 /// start and stop for a caller that holds the lock.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <string_view>
 
 #include "posix/files.h"
@@ -114,6 +115,8 @@ static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flag
   if (!fd && fd.error().err == ENOENT && (flags & O_CREAT)) {
     fd = posix::open_file(path, flags | O_EXCL, mode);
     created = fd.ok();
+    // Another start (of a service sharing the log) created it meanwhile.
+    if (!fd && fd.error().err == EEXIST) fd = posix::open_file(path, flags & ~O_CREAT, mode);
   }
   if (created && owner.change && ::fchown(fd->get(), owner.uid, owner.gid) < 0) {
     return sys_error("cannot give '" + path + "' to uid " + std::to_string(owner.uid));
@@ -123,7 +126,15 @@ static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flag
   return fd;
 }
 
+// getpwnam and friends answer in one static buffer, and the umask is the
+// process's: starts running in parallel threads take turns at both.
+static std::mutex& process_state() {
+  static std::mutex m;
+  return m;
+}
+
 Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& owner) {
+  std::lock_guard turn(process_state());
   constexpr int kAppend = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY;
   const mode_t mode = 0666 & ~spec.umask;
   // The creation mode follows the service's umask, not daemonctl's.
@@ -183,6 +194,7 @@ static bool numeric_id(const std::string& s, unsigned long& id) {
 }
 
 Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
+  std::lock_guard turn(process_state());
   Credentials c;
   if (spec.user.empty() && spec.group.empty()) return c;
   c.change = true;

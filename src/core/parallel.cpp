@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -78,9 +79,25 @@ class Board {
 
 }  // namespace
 
-void run_all(std::size_t n, const Schedule& schedule, const std::function<bool(std::size_t)>& run,
+void run_all(std::size_t n, const Schedule& schedule, const std::function<bool(std::size_t)>& task,
              const std::function<void(std::size_t, std::size_t)>& blocked,
              const std::function<void(std::size_t)>& report) {
+  // An exception in a task fails that task; the first is rethrown here
+  // once every thread has stopped (on a worker it would terminate).
+  std::mutex caught_mutex;
+  std::exception_ptr caught;
+  auto run = [&](std::size_t i) {
+    try {
+      return task(i);
+    } catch (...) {
+      std::lock_guard lock(caught_mutex);
+      if (!caught) caught = std::current_exception();
+      return false;
+    }
+  };
+  auto rethrow = [&] {
+    if (caught) std::rethrow_exception(caught);
+  };
   Board board(n, schedule);
   auto work = [&] {
     for (;;) {
@@ -108,6 +125,7 @@ void run_all(std::size_t n, const Schedule& schedule, const std::function<bool(s
       for (std::size_t w = 1; w < jobs; ++w) helpers.emplace_back(take_next);
       take_next();
     }
+    rethrow();
     for (std::size_t i = 0; i < n; ++i) report(i);
     return;
   }
@@ -124,17 +142,21 @@ void run_all(std::size_t n, const Schedule& schedule, const std::function<bool(s
       } else {
         board.finish(i, run(i));
       }
+      rethrow();
       report(i);
     }
     return;
   }
-  std::vector<std::jthread> workers;
-  workers.reserve(jobs);
-  for (std::size_t w = 0; w < jobs; ++w) workers.emplace_back(work);
-  for (std::size_t i = 0; i < n; ++i) {
-    board.wait_done(i);
-    report(i);
-  }
+  {
+    std::vector<std::jthread> workers;
+    workers.reserve(jobs);
+    for (std::size_t w = 0; w < jobs; ++w) workers.emplace_back(work);
+    for (std::size_t i = 0; i < n; ++i) {
+      board.wait_done(i);
+      report(i);
+    }
+  }  // joined
+  rethrow();
 }
 
 }  // namespace daemonctl::core

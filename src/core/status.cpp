@@ -1,5 +1,3 @@
-#include <optional>
-
 #include "core/commands.h"
 #include "core/inspect.h"
 #include "posix/lock.h"
@@ -18,17 +16,11 @@ std::string format_uptime(double seconds) {
 
 Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
-  // Running (proven) and stopped (no pidfile) are true whenever they are
-  // seen. Anything else may be a start or stop half done: looked at again
-  // under the shared lock, which waits for it to finish.
+  // Shared: it waits for a start, stop or restart to finish, and so never
+  // reports one half done (a daemon not yet exec'd, a restart's gap).
+  auto lock = posix::lock_file(paths.lock, posix::LockMode::shared);
+  if (!lock) return std::move(lock).error();
   Inspection now = inspect_service(paths, spec);
-  std::optional<posix::UniqueFd> lock;
-  if (now.state != State::running && now.state != State::stopped) {
-    auto held = posix::lock_file(paths.lock, posix::LockMode::shared);
-    if (!held) return std::move(held).error();
-    lock = std::move(*held);
-    now = inspect_service(paths, spec);
-  }
   StatusInfo info;
   info.pid = now.pid;
   info.pidfile = paths.pidfile;

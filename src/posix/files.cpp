@@ -24,11 +24,7 @@ Result<std::string> read_file(const std::string& path, std::size_t limit, int fl
   if (!S_ISREG(st.st_mode)) return Error{ExitStatus::failure, "'" + path + "' is not a regular file", EINVAL};
   std::string text;
   char buf[4096];
-  // A file (not /proc's, which say 0) read to its size is read whole: no
-  // second read for the end.
-  auto size = static_cast<std::size_t>(st.st_size);
   for (;;) {
-    if (size > 0 && text.size() == size) return text;
     ssize_t n = ::read(fd->get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return sys_error("cannot read '" + path + "'");

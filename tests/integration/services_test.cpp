@@ -226,3 +226,16 @@ TEST_CASE("start of one service leaves its dependencies alone and says they are 
   CHECK(alive(box.pidfile_pid("db")));
   CHECK(deps.err.find("not running") == std::string::npos);
 }
+
+TEST_CASE("an 'after' name may be a file of the config folder whose service has another name") {
+  Sandbox box;
+  // db.toml declares "database"; web comes after "db", its file name.
+  box.service("db", body(box, kSleep, "name = \"database\"\n[start]\ngrace = \"0.3s\"\n"));
+  box.service("web", body(box, "[\"/bin/sh\", \"-c\", \"test -e '" + box.state_dir() + "/database.pid' && exec sleep 1000\"]",
+                          "after = [\"db\"]\n[start]\ngrace = \"0.3s\"\n"));
+  Run r = run_in(box, {"start", "--with-deps", "web"});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("database: started") < r.out.find("web: started"));
+  CHECK(r.out.find("database: started") == r.out.rfind("database: "));  // started once
+}
