@@ -39,7 +39,10 @@ struct SpawnRequest {
 /// One at a time per process: from prepare_daemon until exec() or abandon()
 /// it holds a lock that the next prepare_daemon (in another thread) waits
 /// for. A fork copies every fd of the process, and a daemon holding another
-/// one's "go" pipe would keep it waiting forever if daemonctl died.
+/// one's "go" pipe would keep it waiting forever if daemonctl died. Other
+/// fds (another thread's service lock, its log files) are still copied, and
+/// held until this daemon's exec closes them: a short delay, never a wait
+/// on something that cannot happen.
 class PreparedDaemon {
  public:
   PreparedDaemon(std::unique_lock<std::mutex> forking, Pidfd proc, UniqueFd report, UniqueFd go,
