@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "posix/pidfd.h"
+
 extern char** environ;
 
 namespace harness {
@@ -135,12 +137,12 @@ std::vector<Run> daemonctl_together(const std::vector<std::vector<std::string>>&
   ::close(gun[1]);  // fire
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (size_t i = 0; i < runs.size(); ++i) {
+    // Woken by the exit itself (a pidfd), killed at the deadline.
+    auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - std::chrono::steady_clock::now());
+    auto proc = daemonctl::posix::Pidfd::open(runs[i].pid);
+    if (!proc || !proc->wait_exit(std::max(left, std::chrono::nanoseconds(0)))) ::kill(runs[i].pid, SIGKILL);
     int status = 0;
-    for (;;) {
-      pid_t got = ::waitpid(runs[i].pid, &status, WNOHANG);
-      if (got == runs[i].pid) break;
-      if (std::chrono::steady_clock::now() > deadline) ::kill(runs[i].pid, SIGKILL);
-      std::this_thread::sleep_for(1ms);  // polling period
+    while (::waitpid(runs[i].pid, &status, 0) < 0 && errno == EINTR) {
     }
     runs[i].code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     runs[i].out = slurp(dir + "/" + std::to_string(i) + ".out");
