@@ -61,11 +61,13 @@ JsonObject status_object(const Target& t, const core::StatusInfo& s) {
   return o.number("exit", static_cast<long long>(to_int(s.status)));
 }
 
-using Infos = std::vector<std::optional<Result<core::StatusInfo>>>;
-
-/// status_info of every target, a few at once; report(i) in order.
-void gather(const Selection& sel, const core::Context& ctx, Infos& infos, const std::function<void(std::size_t)>& report) {
-  infos.assign(sel.targets.size(), std::nullopt);
+/// status_info of every target, a few at once. In order: a failure is an
+/// error (LSB 4), with --json a status object, else `text(target, info)`.
+/// Returns the exit code.
+int gather(const Selection& sel, const core::Context& ctx, Output& out,
+           const std::function<void(const Target&, const core::StatusInfo&)>& text) {
+  std::vector<std::optional<Result<core::StatusInfo>>> infos(sel.targets.size());
+  ExitCode code;
   core::Schedule schedule;
   schedule.jobs = sel.targets.size() >= 32 ? 2 : 1;  // many files: both cores
   core::run_all(
@@ -75,46 +77,37 @@ void gather(const Selection& sel, const core::Context& ctx, Infos& infos, const 
         infos[i] = t.spec ? core::status_info(ctx, *t.spec) : Result<core::StatusInfo>(t.error);
         return true;
       },
-      [](std::size_t, std::size_t) {}, report);
+      [](std::size_t, std::size_t) {},
+      [&](std::size_t i) {
+        const Target& t = sel.targets[i];
+        const Result<core::StatusInfo>& info = *infos[i];
+        if (!info) {
+          out.failure(t.label, t.file, info.error());
+          return code.note(ExitStatus::privilege);
+        }
+        code.note(info->status);
+        if (out.json()) out.object(status_object(t, *info));
+        else text(t, *info);
+      });
+  return code.value;
 }
 
 }  // namespace
 
 int show_status(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
-  ExitCode code;
-  Infos infos;
-  gather(sel, ctx, infos, [&](std::size_t i) {
-    const Target& t = sel.targets[i];
-    const Result<core::StatusInfo>& info = *infos[i];
-    if (!info) {
-      out.failure(t.label, t.file, info.error());
-      return code.note(ExitStatus::privilege);
-    }
-    if (out.json()) out.object(status_object(t, *info));
-    else print_result(t.label, info->text, out.verbosity());
-    code.note(info->status);
+  return gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
+    print_result(t.label, info.text, out.verbosity());
   });
-  return code.value;
 }
 
 int show_table(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
-  ExitCode code;
   std::vector<std::vector<std::string>> rows;
-  Infos infos;
-  gather(sel, ctx, infos, [&](std::size_t i) {
-    const Target& t = sel.targets[i];
-    const Result<core::StatusInfo>& info = *infos[i];
-    if (!info) {
-      out.failure(t.label, t.file, info.error());
-      return code.note(ExitStatus::privilege);
-    }
-    code.note(info->status);
-    if (out.json()) return out.object(status_object(t, *info));
-    bool running = info->state == "running";
-    rows.push_back({t.label, info->state, running || info->state == "dead" ? std::to_string(info->pid) : "-",
-                    running ? core::format_uptime(info->uptime) : "-", command_line(t.spec->command)});
+  int code = gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
+    bool running = info.state == "running";
+    rows.push_back({t.label, info.state, running || info.state == "dead" ? std::to_string(info.pid) : "-",
+                    running ? core::format_uptime(info.uptime) : "-", command_line(t.spec->command)});
   });
-  if (out.json() || out.verbosity() == Verbosity::quiet) return code.value;
+  if (out.json() || out.verbosity() == Verbosity::quiet) return code;
   // Aligned with a header for a terminal; tab-separated, no header, for a pipe.
   bool terminal = ::isatty(STDOUT_FILENO) == 1;
   if (terminal) rows.insert(rows.begin(), {"NAME", "STATE", "PID", "UPTIME", "COMMAND"});
@@ -132,7 +125,7 @@ int show_table(const Options&, Output& out, const Selection& sel, const core::Co
     std::fprintf(stdout, "%s\n", line.c_str());
   }
   std::fflush(stdout);
-  return code.value;
+  return code;
 }
 
 }  // namespace daemonctl::cli
