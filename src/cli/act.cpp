@@ -31,7 +31,7 @@ Result<core::Outcome> perform(Verb verb, bool dry, const core::Context& ctx, con
 // comes after does not run.
 void warn_stopped_dependencies(const Selection& sel, const core::Context& ctx) {
   for (const auto& [name, dep] : sel.outside) {
-    core::Inspection now = core::inspect_service(core::state_paths(ctx, dep), dep);
+    core::Inspection now = core::inspect_service(core::state_paths(ctx, dep), dep, core::Handle::none);
     if (now.state == core::State::running) continue;
     for (const Target& t : sel.targets) {
       if (t.spec && std::find(t.spec->after.begin(), t.spec->after.end(), name) != t.spec->after.end()) {

@@ -75,7 +75,7 @@ std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& p
 
 }  // namespace
 
-Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable) {
+Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable, Handle handle) {
   Inspection none;
   auto text = posix::read_file(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
   if (!text) {
@@ -98,15 +98,19 @@ Inspection inspect(const StatePaths& paths, const std::function<std::string()>& 
   }
   // Open the handle first and prove identity after: if the proof holds, the
   // handle is on the proven process, whatever happens to the pid later.
-  auto proc = posix::Pidfd::open(*pid);
-  if (!proc) {
-    if (proc.error().err == ESRCH) return dead(*pid, "no such process");
-    none.state = State::unknown;
-    none.reason = proc.error().message;
-    none.status = proc.error().status;
-    return none;
+  // Without a handle the proof is of that moment, which is all status needs.
+  std::optional<posix::Pidfd> proc;
+  if (handle == Handle::pidfd) {
+    auto opened = posix::Pidfd::open(*pid);
+    if (!opened) {
+      if (opened.error().err == ESRCH) return dead(*pid, "no such process");
+      none.state = State::unknown;
+      none.reason = opened.error().message;
+      none.status = opened.error().status;
+      return none;
+    }
+    proc = std::move(*opened);
   }
-  if (*pid == ::getpid()) return dead(*pid, "pid is daemonctl itself");
   auto stat = posix::read_stat(*pid);
   if (!stat) return dead(*pid, "no such process");
   if (stat->state == 'Z' || stat->state == 'X') return dead(*pid, "the process has exited (zombie)");
@@ -114,23 +118,25 @@ Inspection inspect(const StatePaths& paths, const std::function<std::string()>& 
   if (std::string why = disprove(*pid, *stat, paths, executable, pgid); !why.empty()) {
     return dead(*pid, why);
   }
-  if (proc->wait_exit(std::chrono::nanoseconds(0))) return dead(*pid, "the process has exited");
+  // Last, as only a forged record could name daemonctl itself.
+  if (*pid == ::getpid()) return dead(*pid, "pid is daemonctl itself");
+  if (proc && proc->wait_exit(std::chrono::nanoseconds(0))) return dead(*pid, "the process has exited");
   Inspection running;
   running.state = State::running;
   running.pid = *pid;
-  running.proc = std::move(*proc);
+  running.proc = std::move(proc);
   running.starttime = stat->starttime;
   running.pgid = pgid;
   return running;
 }
 
-Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec) {
+Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec, Handle handle) {
   // Resolved only for a pidfile without a record: status of many services
   // need not search PATH for each.
   return inspect(paths, [&spec] {
     auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
     return executable ? *executable : std::string();
-  });
+  }, handle);
 }
 
 Status remove_state(const StatePaths& paths) {

@@ -24,22 +24,29 @@ enum class State {
 struct Inspection {
   State state = State::stopped;
   pid_t pid = 0;                     ///< the pid the pidfile names (running, dead)
-  std::optional<posix::Pidfd> proc;  ///< running only: a handle on the proven process
+  std::optional<posix::Pidfd> proc;  ///< running with Handle::pidfd only: a handle on the proven process
   std::uint64_t starttime = 0;       ///< running only
   pid_t pgid = 0;                    ///< running only: the recorded process group (or the current one)
   std::string reason;                ///< dead, invalid, unknown: why, for messages
   ExitStatus status = ExitStatus::failure;  ///< unknown: the status of the error behind it
 };
 
+/// What inspect() returns for a running service.
+enum class Handle {
+  pidfd,  ///< a pidfd on the proven process, for acting on it
+  none,   ///< only the facts (status): no pidfd, and three system calls fewer
+};
+
 /// inspect() with the service's program resolved as a start would.
-Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec);
+Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec, Handle handle = Handle::pidfd);
 
 /// Looks at the pidfile and record in `paths`. `executable` gives the
 /// service's resolved program (may be empty), asked for only when needed: a
 /// pidfile without a record is trusted only when /proc/PID/exe is that program.
-Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable);
-inline Inspection inspect(const StatePaths& paths, const std::string& executable) {
-  return inspect(paths, [&] { return executable; });
+Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable,
+                   Handle handle = Handle::pidfd);
+inline Inspection inspect(const StatePaths& paths, const std::string& executable, Handle handle = Handle::pidfd) {
+  return inspect(paths, [&] { return executable; }, handle);
 }
 
 /// The Error for acting on an unknown state: "cannot tell whether it runs: why".

@@ -20,7 +20,7 @@ Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& sp
   // reports one half done (a daemon not yet exec'd, a restart's gap).
   auto lock = posix::lock_file(paths.lock, posix::LockMode::shared);
   if (!lock) return std::move(lock).error();
-  Inspection now = inspect_service(paths, spec);
+  Inspection now = inspect_service(paths, spec, Handle::none);
   StatusInfo info;
   info.pid = now.pid;
   info.pidfile = paths.pidfile;

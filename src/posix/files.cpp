@@ -22,18 +22,29 @@ Result<std::string> read_file(const std::string& path, std::size_t limit, int fl
   if (::fstat(fd->get(), &st) < 0) return sys_error("cannot stat '" + path + "'");
   if (S_ISDIR(st.st_mode)) return sys_error("cannot read '" + path + "'", EISDIR);
   if (!S_ISREG(st.st_mode)) return Error{ExitStatus::failure, "'" + path + "' is not a regular file", EINVAL};
+  // A regular file's size is known: ask for one byte more than it, and a
+  // short read is its end (regular files read whole up to EOF), which saves
+  // the read that would return 0. A file that grew meanwhile, or one whose
+  // size says nothing (/proc), is read on to EOF.
+  auto size = static_cast<std::size_t>(st.st_size);
+  std::size_t ask = size > 0 && size <= limit ? size + 1 : 4096;
   std::string text;
-  char buf[4096];
   for (;;) {
-    ssize_t n = ::read(fd->get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
+    std::size_t have = text.size();
+    text.resize(have + ask);
+    ssize_t n = ::read(fd->get(), text.data() + have, ask);
+    if (n < 0 && errno == EINTR) {
+      text.resize(have);
+      continue;
+    }
     if (n < 0) return sys_error("cannot read '" + path + "'");
-    if (n == 0) return text;
-    if (text.size() + static_cast<std::size_t>(n) > limit) {
+    text.resize(have + static_cast<std::size_t>(n));
+    if (text.size() > limit) {
       return Error{ExitStatus::failure,
                    "'" + path + "': file too large (over " + std::to_string(limit) + " bytes)", EFBIG};
     }
-    text.append(buf, static_cast<std::size_t>(n));
+    if (n == 0 || (size > 0 && text.size() == size && static_cast<std::size_t>(n) < ask)) return text;
+    ask = 4096;
   }
 }
 
