@@ -13,6 +13,7 @@
 #include <toml.hpp>
 
 #include "config/duration.h"
+#include "config/limits.h"
 #include "config/paths.h"
 #include "config/signal_name.h"
 #include "config/suggest.h"
@@ -241,6 +242,23 @@ std::optional<int> read_signal(Context& c, const Value& v, const std::string& ke
   auto sig = parse_signal(text);
   if (!sig) c.error(v, "unknown signal " + (v.is_integer() ? text : quote(text)));
   return sig;
+}
+
+/// An integer from `low` to `high`.
+std::optional<int> read_int_in(Context& c, const Value& v, const std::string& key, int low, int high) {
+  if (!v.is_integer() || v.as_integer() < low || v.as_integer() > high) {
+    c.error(v, quote(key) + " must be an integer from " + std::to_string(low) + " to " + std::to_string(high));
+    return std::nullopt;
+  }
+  return static_cast<int>(v.as_integer());
+}
+
+std::optional<int> read_nice(Context& c, const Value& v, const std::string& key) {
+  return read_int_in(c, v, key, -20, 19);
+}
+
+std::optional<int> read_oom_score_adj(Context& c, const Value& v, const std::string& key) {
+  return read_int_in(c, v, key, -1000, 1000);
 }
 
 /// "022", "0022", "22", "0o022" -> 022; nullopt unless octal and at most 0777.
@@ -476,6 +494,7 @@ const Field<StopSpec> kStopFields[] = {
 
 void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
+void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 
 const Field<ServiceSpec> kServiceFields[] = {
     {"name", store<&ServiceSpec::name, read_name>},
@@ -495,6 +514,9 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"clear_environment", store<&ServiceSpec::clear_environment, read_bool>},
     {"after", store<&ServiceSpec::after, read_after>},
     {"reload_signal", store<&ServiceSpec::reload_signal, read_signal>},
+    {"nice", store<&ServiceSpec::nice, read_nice>},
+    {"oom_score_adj", store<&ServiceSpec::oom_score_adj, read_oom_score_adj>},
+    {"limits", read_limits},
     {"start", read_start},
     {"stop", read_stop},
 };
@@ -505,6 +527,7 @@ std::vector<std::string> all_keys() {
   for (const auto& f : kServiceFields) keys.emplace_back(f.key);
   for (const auto& f : kStartFields) keys.push_back("start." + std::string(f.key));
   for (const auto& f : kStopFields) keys.push_back("stop." + std::string(f.key));
+  for (const auto& name : limit_names()) keys.push_back("limits." + name);
   return keys;
 }
 
@@ -556,6 +579,31 @@ void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s
 void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
   if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
   read_table(c, v, k, kStopFields, s.stop);
+}
+
+/// [limits]: a table of limit names; each a number, "infinity" or "SOFT:HARD".
+void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
+  for (const auto& [key, value] : v.as_table()) {
+    std::string qualified = qualify(k, key);
+    auto resource = limit_resource(key);
+    if (!resource) {
+      std::string message = "unknown limit " + quote(qualified);
+      if (auto suggestion = suggest_key(k, key)) message += ", did you mean " + quote(*suggestion) + "?";
+      c.error(value, message);
+      continue;
+    }
+    std::string text;
+    if (value.is_integer() && value.as_integer() >= 0) text = std::to_string(value.as_integer());
+    else if (value.is_string()) text = value.as_string().str;
+    else {
+      c.error(value, quote(qualified) + " must be a number of at least 0, \"infinity\" or \"SOFT:HARD\"");
+      continue;
+    }
+    std::string why;
+    if (auto limit = parse_limit(text, *resource, &why)) s.limits.push_back(*limit);
+    else c.error(value, "invalid " + quote(qualified) + ": " + why);
+  }
 }
 
 /// The checks that need the whole file: required keys and defaults.

@@ -4,9 +4,12 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
+
+#include "config/limits.h"
 
 namespace daemonctl::config {
 
@@ -47,6 +50,9 @@ struct ServiceSpec {
   StopSpec stop;
   std::vector<std::string> after;  ///< names of the services to start before this one
   int reload_signal = 1;           ///< SIGHUP: what `reload` sends
+  std::optional<int> nice;           ///< -20..19; unset: daemonctl's own
+  std::optional<int> oom_score_adj;  ///< -1000..1000; unset: daemonctl's own
+  std::vector<Limit> limits;         ///< [limits], by name
   std::map<std::string, Location> locations;  ///< where each top-level key and table is written
 };
 

@@ -1,12 +1,14 @@
 #include "core/check.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <tuple>
 
 #include "core/commands.h"
@@ -124,6 +126,50 @@ void check_pidfile_folder(Findings& found, const std::string& pidfile) {
   }
 }
 
+// What the daemon's setrlimit, setpriority and oom_score_adj would refuse:
+// a nofile above the kernel's nr_open, and, when not root, raising a hard
+// limit, lowering nice or lowering oom_score_adj.
+void check_tuning(Findings& found, const config::ServiceSpec& spec) {
+  auto read_number = [](const char* path, long long fallback) {
+    auto text = posix::read_file(path, 64);
+    return text ? std::atoll(text->c_str()) : fallback;
+  };
+  bool root = ::geteuid() == 0;
+  for (const config::Limit& limit : spec.limits) {
+    std::string name = "'limits." + std::string(config::limit_name(limit.resource)) + "'";
+    if (limit.resource == RLIMIT_NOFILE && limit.hard != RLIM_INFINITY) {
+      auto nr_open = static_cast<rlim_t>(read_number("/proc/sys/fs/nr_open", 1048576));
+      if (limit.hard > nr_open) {
+        found.error("limits", name + " is above the kernel's most open files, " + std::to_string(nr_open) +
+                                  " (/proc/sys/fs/nr_open)");
+      }
+    }
+    if (limit.resource == RLIMIT_NOFILE && limit.hard == RLIM_INFINITY) {
+      found.error("limits", name + " cannot be \"infinity\": the kernel caps open files at /proc/sys/fs/nr_open");
+    }
+    struct rlimit now{};
+    if (!root && ::getrlimit(limit.resource, &now) == 0 && limit.hard > now.rlim_max) {
+      found.error("limits", name + " raises the hard limit " + config::format_limit({limit.resource, now.rlim_max, now.rlim_max}) +
+                                " to " + config::format_limit({limit.resource, limit.hard, limit.hard}) + ": only root can");
+    }
+  }
+  if (!root && spec.nice) {
+    errno = 0;
+    int now = ::getpriority(PRIO_PROCESS, 0);
+    if (errno == 0 && *spec.nice < now) {
+      found.error("nice", "'nice' " + std::to_string(*spec.nice) + " is below daemonctl's own " + std::to_string(now) +
+                              ": only root can lower it");
+    }
+  }
+  if (!root && spec.oom_score_adj) {
+    long long now = read_number("/proc/self/oom_score_adj", 0);
+    if (*spec.oom_score_adj < now) {
+      found.error("oom_score_adj", "'oom_score_adj' " + std::to_string(*spec.oom_score_adj) + " is below daemonctl's own " +
+                                       std::to_string(now) + ": only root can lower it");
+    }
+  }
+}
+
 // ---- warnings: what would let another user fool daemonctl ---------------
 
 void lint_pidfile_folder(Findings& found, const std::string& folder) {
@@ -196,6 +242,7 @@ std::vector<Finding> check_service(const config::ServiceSpec& spec, const std::s
   if (Status st = check_directory(spec.directory); !st) found.error("directory", st.error().message);
   check_credentials(found, spec);
   check_stdio_paths(found, spec);
+  check_tuning(found, spec);
   std::string pidfile = state_paths(Context{state_dir}, spec).pidfile;
   check_pidfile_folder(found, pidfile);
 

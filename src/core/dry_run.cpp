@@ -196,6 +196,14 @@ Lines process_lines(const config::ServiceSpec& spec, const Launch& l) {
   lines = lines + environment_lines(l.env, environ);
   lines.push_back("would run in '" + spec.directory + "' with umask " + octal(spec.umask) + " as user " +
                   user_name(uid) + " group " + group_name(gid));
+  std::string tuning;
+  auto add = [&tuning](const std::string& what) { tuning += (tuning.empty() ? "" : ", ") + what; };
+  if (spec.nice) add("nice " + std::to_string(*spec.nice));
+  if (spec.oom_score_adj) add("oom_score_adj " + std::to_string(*spec.oom_score_adj));
+  for (const config::Limit& limit : spec.limits) {
+    add("limit " + std::string(config::limit_name(limit.resource)) + " " + config::format_limit(limit));
+  }
+  if (!tuning.empty()) lines.push_back("would set " + tuning);
   return lines;
 }
 

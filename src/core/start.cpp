@@ -51,6 +51,11 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   rq.uid = l.creds.uid;
   rq.gid = l.creds.gid;
   rq.groups = l.creds.groups;
+  for (const config::Limit& limit : spec.limits) {
+    rq.limits.push_back({limit.resource, limit.soft, limit.hard, std::string(config::limit_name(limit.resource))});
+  }
+  rq.nice = spec.nice;
+  rq.oom_score_adj = spec.oom_score_adj;
   auto prepared = posix::prepare_daemon(rq);
   if (!prepared) return std::move(prepared).error();
   const posix::Pidfd& proc = prepared->proc();

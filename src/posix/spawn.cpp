@@ -17,16 +17,19 @@ namespace daemonctl::posix {
 namespace {
 
 // What the forked processes tell the parent through the report pipe.
-enum class Step : int { ready, setsid, fork, setgroups, setgid, setuid, chdir, fd0, fd1, fd2, exec };
+enum class Step : int {
+  ready, setsid, fork, rlimit, nice, oom_score_adj, setgroups, setgid, setuid, chdir, fd0, fd1, fd2, exec
+};
 
 struct Report {
   Step step;
   int value;  // the daemon's own pid for Step::ready, else an errno
+  int which;  // Step::rlimit: the index of the limit in the request
 };
 
 // Only async-signal-safe calls between fork and exec.
-[[noreturn]] void report_and_exit(int fd, Step step, int err) {
-  Report r{step, err};
+[[noreturn]] void report_and_exit(int fd, Step step, int err, int which = 0) {
+  Report r{step, err, which};
   [[maybe_unused]] ssize_t n = ::write(fd, &r, sizeof r);
   ::_exit(127);
 }
@@ -58,8 +61,27 @@ void cloexec_all_from_3() {
   for (int fd = 3; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+// Writes `text` (built before the fork) to /proc/self/oom_score_adj.
+bool write_oom_score_adj(const std::string& text) {
+  int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  int err = errno;
+  ::close(fd);
+  errno = err;
+  return ok;
+}
+
 [[noreturn]] void exec_daemon(const SpawnRequest& rq, char* const argv[], char* const envp[],
-                              int report, int go) {
+                              const std::string& oom_text, int report, int go) {
+  for (std::size_t i = 0; i < rq.limits.size(); ++i) {
+    const ResourceLimit& l = rq.limits[i];
+    struct rlimit value{l.soft, l.hard};
+    if (::setrlimit(l.resource, &value) < 0) report_and_exit(report, Step::rlimit, errno, static_cast<int>(i));
+  }
+  // setpriority returns 0 or -1; -1 with errno set is the failure.
+  if (rq.nice && ::setpriority(PRIO_PROCESS, 0, *rq.nice) < 0) report_and_exit(report, Step::nice, errno);
+  if (rq.oom_score_adj && !write_oom_score_adj(oom_text)) report_and_exit(report, Step::oom_score_adj, errno);
   if (rq.change_ids) {
     // Groups first, the uid last: after setuid there is no way back.
     if (::setgroups(rq.groups.size(), rq.groups.data()) < 0) report_and_exit(report, Step::setgroups, errno);
@@ -81,7 +103,7 @@ void cloexec_all_from_3() {
   if (::dup2(err, 2) < 0) report_and_exit(report, Step::fd2, errno);
   cloexec_all_from_3();
   reset_signals();
-  Report ready{Step::ready, ::getpid()};
+  Report ready{Step::ready, ::getpid(), 0};
   [[maybe_unused]] ssize_t n = ::write(report, &ready, sizeof ready);
   // Exec only on the go; EOF means the caller died or gave up on us.
   char byte;
@@ -94,11 +116,11 @@ void cloexec_all_from_3() {
 }
 
 [[noreturn]] void first_child(const SpawnRequest& rq, char* const argv[], char* const envp[],
-                              int report, int go) {
+                              const std::string& oom_text, int report, int go) {
   if (::setsid() < 0) report_and_exit(report, Step::setsid, errno);
   pid_t pid = ::fork();
   if (pid < 0) report_and_exit(report, Step::fork, errno);
-  if (pid == 0) exec_daemon(rq, argv, envp, report, go);
+  if (pid == 0) exec_daemon(rq, argv, envp, oom_text, report, go);
   ::_exit(0);
 }
 
@@ -116,8 +138,19 @@ Error exec_error(const std::string& executable, int err) {
   return e;
 }
 
-Error step_error(const SpawnRequest& rq, Step step, int err) {
-  switch (step) {
+std::string limit_text(rlim_t v) { return v == RLIM_INFINITY ? "infinity" : std::to_string(v); }
+
+Error step_error(const SpawnRequest& rq, const Report& r) {
+  int err = r.value;
+  switch (r.step) {
+    case Step::rlimit: {
+      if (r.which < 0 || static_cast<std::size_t>(r.which) >= rq.limits.size()) break;
+      const ResourceLimit& l = rq.limits[static_cast<std::size_t>(r.which)];
+      return sys_error("cannot set limit '" + l.name + "' to " + limit_text(l.soft) + ":" + limit_text(l.hard), err);
+    }
+    case Step::nice: return sys_error("cannot set nice " + std::to_string(rq.nice.value_or(0)), err);
+    case Step::oom_score_adj:
+      return sys_error("cannot set oom_score_adj " + std::to_string(rq.oom_score_adj.value_or(0)), err);
     case Step::exec: return exec_error(rq.executable, err);
     case Step::chdir: return sys_error("cannot change directory to '" + rq.directory + "'", err);
     case Step::fd0: return sys_error("cannot make 'stdin' fd 0 of the daemon", err);
@@ -145,6 +178,7 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
   // Everything the children need is built before fork: no allocation after.
   std::vector<char*> argv = c_strings(rq.argv);
   std::vector<char*> envp = c_strings(rq.env);
+  std::string oom_text = rq.oom_score_adj ? std::to_string(*rq.oom_score_adj) : std::string();
 
   std::unique_lock forking(forking_mutex());
   // Orphans of ours come to us, not to PID 1: the daemon can be reaped and
@@ -163,7 +197,7 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
     // Only the parent may hold these ends, or EOF would never come.
     report_r.reset();
     go_w.reset();
-    first_child(rq, argv.data(), envp.data(), report_w.get(), go_r.get());
+    first_child(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
   }
   report_w.reset();
   go_r.reset();
@@ -176,7 +210,7 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
   if (!read_report(report_r.get(), r)) {
     return Error{ExitStatus::failure, "the daemon died before it was ready"};
   }
-  if (r.step != Step::ready) return step_error(rq, r.step, r.value);
+  if (r.step != Step::ready) return step_error(rq, r);
   // It waits for the go, and we are its subreaper: its pid is still its own.
   auto daemon = Pidfd::open(r.value);
   if (!daemon) return std::move(daemon).error();

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <string>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <vector>
 
@@ -18,6 +20,13 @@
 #include "posix/pidfd.h"
 
 namespace daemonctl::posix {
+
+/// One setrlimit(2) for the daemon.
+struct ResourceLimit {
+  int resource = 0;
+  rlim_t soft = 0, hard = 0;
+  std::string name;  ///< for messages: "nofile"
+};
 
 struct SpawnRequest {
   std::string executable;         ///< path handed to execve
@@ -32,6 +41,11 @@ struct SpawnRequest {
   uid_t uid = 0;
   gid_t gid = 0;
   std::vector<gid_t> groups;   ///< supplementary groups
+  // Set while still privileged, before the ids change: lowering nice or
+  // oom_score_adj and raising a hard limit need root.
+  std::vector<ResourceLimit> limits;
+  std::optional<int> nice;           ///< setpriority(2) of the daemon
+  std::optional<int> oom_score_adj;  ///< written to /proc/self/oom_score_adj
 };
 
 /// A daemon forked and set up, held just before its exec.

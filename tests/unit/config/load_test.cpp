@@ -475,7 +475,7 @@ TEST_CASE("parse_service: deep nesting is refused, not a stack overflow", "[conf
   CHECK(error(kCommand + dotted + "b = 1") == "2:130: " + why);
   CHECK(error(kCommand + "[" + dotted + "b]") == "2:129: " + why);
   // 64 levels are fine as far as nesting goes.
-  CHECK(error(kCommand + "a = " + std::string(64, '[') + std::string(64, ']')) == "2:5: unknown key 'a'");
+  CHECK(error(kCommand + "a = " + std::string(64, '[') + std::string(64, ']')) == "2:5: unknown key 'a', did you mean 'limits.as'?");
 }
 
 TEST_CASE("parse_service: long lines of many values are refused, not parsed for hours", "[config]") {
@@ -550,4 +550,58 @@ TEST_CASE("parse_service: locations say where each top-level key is written", "[
   CHECK(s.locations.at("user").line == 3);
   CHECK(s.locations.at("user").column == 10);
   CHECK(s.locations.count("stop") == 1);
+}
+
+// ---------------------------------------------------------------- nice, oom_score_adj, limits
+
+TEST_CASE("parse_service: nice, oom_score_adj and limits are unset by default", "[config][limits]") {
+  ServiceSpec s = parse(kCommand);
+  CHECK_FALSE(s.nice);
+  CHECK_FALSE(s.oom_score_adj);
+  CHECK(s.limits.empty());
+}
+
+TEST_CASE("parse_service: nice and oom_score_adj take their whole ranges", "[config][limits]") {
+  CHECK(parse(kCommand + "nice = -20\n").nice == -20);
+  CHECK(parse(kCommand + "nice = 19\n").nice == 19);
+  CHECK(parse(kCommand + "oom_score_adj = -1000\n").oom_score_adj == -1000);
+  CHECK(parse(kCommand + "oom_score_adj = 1000\n").oom_score_adj == 1000);
+  CHECK(error(kCommand + "nice = -21\n") == "2:8: 'nice' must be an integer from -20 to 19");
+  CHECK(error(kCommand + "nice = 1.5\n") == "2:8: 'nice' must be an integer from -20 to 19");
+  CHECK(error(kCommand + "oom_score_adj = 1001\n") == "2:17: 'oom_score_adj' must be an integer from -1000 to 1000");
+}
+
+TEST_CASE("parse_service: a limit is a number, infinity or SOFT:HARD, kept by name", "[config][limits]") {
+  ServiceSpec s = parse(kCommand + "[limits]\nnproc = 50\nnofile = \"1024:4096\"\ncore = \"infinity\"\nas = \"0:infinity\"\n");
+  REQUIRE(s.limits.size() == 4);
+  auto check = [&](std::size_t i, int resource, rlim_t soft, rlim_t hard) {
+    INFO("limit " << i);
+    CHECK(s.limits[i].resource == resource);
+    CHECK(s.limits[i].soft == soft);
+    CHECK(s.limits[i].hard == hard);
+  };
+  check(0, RLIMIT_AS, 0, RLIM_INFINITY);
+  check(1, RLIMIT_CORE, RLIM_INFINITY, RLIM_INFINITY);
+  check(2, RLIMIT_NOFILE, 1024, 4096);
+  check(3, RLIMIT_NPROC, 50, 50);
+  CHECK(format_limit(s.limits[0]) == "0:infinity");
+  CHECK(format_limit(s.limits[1]) == "infinity");
+  CHECK(format_limit(s.limits[2]) == "1024:4096");
+}
+
+TEST_CASE("parse_service: every bad limit is located at its value", "[config][limits]") {
+  Strings all = errors(kCommand + "[limits]\nnofle = 1\ncore = -1\nnproc = \"10:5\"\nas = \"\"\nstack = \"1:\"\n"
+                                  "cpu = \"99999999999999999999\"\n");
+  CHECK(all == Strings{
+                   kPath + ":3:9: unknown limit 'limits.nofle', did you mean 'limits.nofile'?",
+                   kPath + ":4:8: 'limits.core' must be a number of at least 0, \"infinity\" or \"SOFT:HARD\"",
+                   kPath + ":5:9: invalid 'limits.nproc': the soft limit 10 is above the hard limit 5",
+                   kPath + ":6:6: invalid 'limits.as': '' is not a number or \"infinity\"",
+                   kPath + ":7:9: invalid 'limits.stack': '' is not a number or \"infinity\"",
+                   kPath + ":8:7: invalid 'limits.cpu': '99999999999999999999' is too large; say \"infinity\"",
+               });
+}
+
+TEST_CASE("parse_service: a limit name at the top level is suggested under limits", "[config][limits]") {
+  CHECK(error(kCommand + "nofile = 5\n") == "2:10: unknown key 'nofile', did you mean 'limits.nofile'?");
 }
