@@ -13,6 +13,7 @@
 #include <toml.hpp>
 
 #include "config/duration.h"
+#include "config/endpoint.h"
 #include "config/limits.h"
 #include "config/paths.h"
 #include "config/signal_name.h"
@@ -288,32 +289,31 @@ std::optional<mode_t> read_umask(Context& c, const Value& v, const std::string& 
   return std::nullopt;
 }
 
-constexpr const char* kCommandType = "'command' must be an array of strings or a string";
-
-std::optional<std::vector<std::string>> command_words(Context& c, const Value& v) {
+std::optional<std::vector<std::string>> command_words(Context& c, const Value& v, const std::string& key) {
+  const std::string type = quote(key) + " must be an array of strings or a string";
   if (v.is_string()) {
     if (v.as_string().str.find('\0') != std::string::npos) {
-      c.error(v, "'command' must not contain a NUL character");
+      c.error(v, quote(key) + " must not contain a NUL character");
       return std::nullopt;
     }
     auto words = split_words(v.as_string().str);
     if (auto* why = std::get_if<std::string>(&words)) {
-      c.error(v, "invalid command: " + *why);
+      c.error(v, "invalid " + (key == "command" ? std::string("command") : quote(key)) + ": " + *why);
       return std::nullopt;
     }
     return std::get<std::vector<std::string>>(std::move(words));
   }
   if (!v.is_array()) {
-    c.error(v, kCommandType);
+    c.error(v, type);
     return std::nullopt;
   }
   std::vector<std::string> argv;
   bool ok = true;
   for (const Value& item : v.as_array()) {
     if (!item.is_string()) {
-      c.error(item, kCommandType);
+      c.error(item, type);
       ok = false;
-    } else if (auto word = read_string(c, item, "command")) {
+    } else if (auto word = read_string(c, item, key)) {
       argv.push_back(*word);
     } else {
       ok = false;
@@ -322,16 +322,17 @@ std::optional<std::vector<std::string>> command_words(Context& c, const Value& v
   return ok ? std::optional(std::move(argv)) : std::nullopt;
 }
 
-std::optional<std::vector<std::string>> read_command(Context& c, const Value& v) {
-  auto argv = command_words(c, v);
+/// An argv: `command`, or `ready.command`.
+std::optional<std::vector<std::string>> read_command(Context& c, const Value& v, const std::string& key) {
+  auto argv = command_words(c, v, key);
   if (!argv) return std::nullopt;
   if (argv->empty()) {
-    c.error(v, "'command' must not be empty");
+    c.error(v, quote(key) + " must not be empty");
     return std::nullopt;
   }
   std::string& program = argv->front();
   if (program.empty()) {
-    c.error(v.is_array() ? v.as_array().front() : v, "'command[0]' must not be empty");
+    c.error(v.is_array() ? v.as_array().front() : v, quote(key + "[0]") + " must not be empty");
     return std::nullopt;
   }
   // A bare name is looked up in PATH at start; only a path is relative to the file.
@@ -492,15 +493,48 @@ const Field<StopSpec> kStopFields[] = {
     {"group", store<&StopSpec::group, read_bool>},
 };
 
+const Field<ReadySpec> kReadyFields[] = {
+    {"notify", store<&ReadySpec::notify, read_bool>},
+    {"tcp",
+     [](Context& c, const Value& v, const std::string& k, ReadySpec& s) {
+       auto text = read_string(c, v, k);
+       if (!text) return;
+       std::string why;
+       if (auto endpoint = parse_endpoint(*text, &why)) s.tcp = *endpoint;
+       else c.error(v, "invalid " + quote(k) + " " + quote(*text) + ": " + why);
+     }},
+    {"file", store<&ReadySpec::file, read_path>},
+    {"command",
+     [](Context& c, const Value& v, const std::string& k, ReadySpec& s) {
+       if (auto argv = read_command(c, v, k)) s.command = std::move(*argv);
+     }},
+    {"timeout",
+     [](Context& c, const Value& v, const std::string& k, ReadySpec& s) {
+       auto d = read_duration(c, v, k);
+       if (d && *d <= Duration::zero()) c.error(v, quote(k) + " must be greater than 0");
+       else if (d) s.timeout = *d;
+     }},
+};
+
+std::optional<ServiceType> read_type(Context& c, const Value& v, const std::string& key) {
+  auto text = read_string(c, v, key);
+  if (!text) return std::nullopt;
+  if (*text == "simple") return ServiceType::simple;
+  if (*text == "forking") return ServiceType::forking;
+  c.error(v, "unknown " + quote(key) + " " + quote(*text) + ": \"simple\" (the default) or \"forking\"");
+  return std::nullopt;
+}
+
 void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
+void read_ready(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 
 const Field<ServiceSpec> kServiceFields[] = {
     {"name", store<&ServiceSpec::name, read_name>},
     {"command",
-     [](Context& c, const Value& v, const std::string&, ServiceSpec& s) {
-       if (auto argv = read_command(c, v)) s.command = std::move(*argv);
+     [](Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+       if (auto argv = read_command(c, v, k)) s.command = std::move(*argv);
      }},
     {"pidfile", store<&ServiceSpec::pidfile, read_path>},
     {"directory", store<&ServiceSpec::directory, read_path>},
@@ -517,8 +551,10 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"nice", store<&ServiceSpec::nice, read_nice>},
     {"oom_score_adj", store<&ServiceSpec::oom_score_adj, read_oom_score_adj>},
     {"limits", read_limits},
+    {"type", store<&ServiceSpec::type, read_type>},
     {"start", read_start},
     {"stop", read_stop},
+    {"ready", read_ready},
 };
 
 /// Every key a service file may hold, nested ones as "stop.signal".
@@ -527,6 +563,7 @@ std::vector<std::string> all_keys() {
   for (const auto& f : kServiceFields) keys.emplace_back(f.key);
   for (const auto& f : kStartFields) keys.push_back("start." + std::string(f.key));
   for (const auto& f : kStopFields) keys.push_back("stop." + std::string(f.key));
+  for (const auto& f : kReadyFields) keys.push_back("ready." + std::string(f.key));
   for (const auto& name : limit_names()) keys.push_back("limits." + name);
   return keys;
 }
@@ -581,6 +618,11 @@ void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s)
   read_table(c, v, k, kStopFields, s.stop);
 }
 
+void read_ready(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
+  read_table(c, v, k, kReadyFields, s.ready);
+}
+
 /// [limits]: a table of limit names; each a number, "infinity" or "SOFT:HARD".
 void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
   if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
@@ -610,6 +652,9 @@ void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& 
 void complete(Context& c, const Value& root, ServiceSpec& spec) {
   const auto& table = root.as_table();
   if (!table.count("command")) c.file_error("missing required key 'command'");
+  if (spec.type == ServiceType::forking && !table.count("pidfile")) {
+    c.error(table.at("type"), "type \"forking\" needs 'pidfile': the file the program writes its pid to");
+  }
   if (table.count("name")) return;
   std::string_view stem = file_name(c.file());
   if (stem.ends_with(".toml")) stem.remove_suffix(5);

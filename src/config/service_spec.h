@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "config/endpoint.h"
 #include "config/limits.h"
 
 namespace daemonctl::config {
@@ -25,6 +26,20 @@ struct StopSpec {
   Duration timeout = std::chrono::seconds(10);      ///< then SIGKILL; always > 0
   bool group = false;                               ///< signal the process group, not only the pid
 };
+
+/// [ready]: when `start` may return. Every check given must pass.
+struct ReadySpec {
+  bool notify = false;               ///< READY=1 on $NOTIFY_SOCKET (sd_notify)
+  std::optional<Endpoint> tcp;       ///< a TCP connect succeeds
+  std::string file;                  ///< absolute; the file exists
+  std::vector<std::string> command;  ///< exits 0 (run again until it does)
+  Duration timeout = std::chrono::seconds(30);  ///< then start stops it and fails; always > 0
+  bool any() const { return notify || tcp || !file.empty() || !command.empty(); }
+};
+
+/// How the command runs: in the foreground (simple), or daemonizing itself
+/// and writing `pidfile` (forking).
+enum class ServiceType { simple, forking };
 
 /// Where a key is written in the service file (1-based).
 struct Location {
@@ -46,8 +61,10 @@ struct ServiceSpec {
   std::string stderr_path = "/dev/null";
   std::map<std::string, std::string> environment;
   bool clear_environment = false;
+  ServiceType type = ServiceType::simple;
   StartSpec start;
   StopSpec stop;
+  ReadySpec ready;
   std::vector<std::string> after;  ///< names of the services to start before this one
   int reload_signal = 1;           ///< SIGHUP: what `reload` sends
   std::optional<int> nice;           ///< -20..19; unset: daemonctl's own

@@ -81,6 +81,13 @@ std::string check_program(Findings& found, const config::ServiceSpec& spec) {
   return *executable;
 }
 
+void check_ready_command(Findings& found, const config::ServiceSpec& spec) {
+  if (spec.ready.command.empty()) return;
+  std::string path = path_of(daemon_environment(spec, environ));
+  auto executable = resolve_executable(spec.ready.command.front(), path);
+  if (!executable) found.error("ready", "ready.command: " + executable.error().message);
+}
+
 void check_credentials(Findings& found, const config::ServiceSpec& spec) {
   // Each alone, so that a finding is placed at the key at fault.
   if (!spec.user.empty()) {
@@ -240,6 +247,7 @@ std::vector<Finding> check_service(const config::ServiceSpec& spec, const std::s
   Findings found(spec);
   std::string executable = check_program(found, spec);
   if (Status st = check_directory(spec.directory); !st) found.error("directory", st.error().message);
+  check_ready_command(found, spec);
   check_credentials(found, spec);
   check_stdio_paths(found, spec);
   check_tuning(found, spec);

@@ -12,6 +12,10 @@ StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec) {
   return StatePaths{spec.pidfile.empty() ? base + ".pid" : spec.pidfile, base + ".record", base + ".lock"};
 }
 
+std::string notify_socket_path(const Context& ctx, const config::ServiceSpec& spec) {
+  return ctx.state_dir + "/" + spec.name + ".notify";
+}
+
 Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
   auto lock = posix::lock_file(state_paths(ctx, spec).lock);
   if (!lock) return std::move(lock).error();

@@ -24,6 +24,8 @@ struct Outcome {
 };
 
 StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec);
+/// Where start binds the socket a `ready.notify` service sends READY=1 to.
+std::string notify_socket_path(const Context& ctx, const config::ServiceSpec& spec);
 
 // start, stop and restart hold the service's lock (state dir/<name>.lock)
 // while they work: commands on one service run one at a time, commands on

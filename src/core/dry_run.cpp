@@ -17,6 +17,7 @@
 #include "config/signal_name.h"
 #include "core/inspect.h"
 #include "core/launch.h"
+#include "core/ready.h"
 #include "posix/files.h"
 #include "posix/proc.h"
 
@@ -229,9 +230,21 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
   }
   if (Status st = check_writable(paths.record); !st) return std::move(st).error();
   if (Status st = check_writable(paths.pidfile); !st) return std::move(st).error();
-  Lines lines = process_lines(spec, l) + stdio_lines(spec, l);
+  Lines lines;
+  if (spec.ready.notify) {
+    Launch notified{l.executable, l.ready_program, l.env, l.creds, {}};
+    notified.env.push_back("NOTIFY_SOCKET=" + notify_socket_path(ctx, spec));
+    lines = process_lines(spec, notified);
+  } else {
+    lines = process_lines(spec, l);
+  }
+  lines = lines + stdio_lines(spec, l);
   if (missing(folder) && folder != ctx.state_dir) lines.push_back("would create directory '" + folder + "'");
   lines.push_back("would write pidfile '" + paths.pidfile + "' and record '" + paths.record + "'");
+  if (spec.ready.any()) {
+    lines.push_back("would wait up to " + config::format_duration(spec.ready.timeout) + " for " +
+                    describe_ready(spec.ready) + ", and stop it if it is not ready by then");
+  }
   if (spec.start.grace.count() > 0) {
     lines.push_back("would wait " + config::format_duration(spec.start.grace) +
                     " of start grace, and fail if it exits meanwhile");

@@ -247,9 +247,21 @@ static Result<Launch> plan_launch(const config::ServiceSpec& spec, char** inheri
     }
   }
   l.env = daemon_environment(with_user, inherited_env);
+  // Never a supervisor's: a daemon must not answer the one daemonctl runs
+  // under. start adds its own for a service with ready.notify.
+  std::erase_if(l.env, [](const std::string& entry) { return entry.starts_with("NOTIFY_SOCKET="); });
   auto executable = resolve_executable(spec.command.front(), path_of(l.env));
   if (!executable) return std::move(executable).error();
   l.executable = std::move(*executable);
+  if (!spec.ready.command.empty()) {
+    auto ready = resolve_executable(spec.ready.command.front(), path_of(l.env));
+    if (!ready) {
+      Error e = std::move(ready).error();
+      e.message = "ready.command: " + e.message;
+      return e;
+    }
+    l.ready_program = std::move(*ready);
+  }
   if (Status st = check_directory(spec.directory); !st) return std::move(st).error();
   return l;
 }

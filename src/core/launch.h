@@ -69,6 +69,7 @@ Status check_stdio(const config::ServiceSpec& spec);
 /// fails before anything is stopped or forked.
 struct Launch {
   std::string executable;
+  std::string ready_program;  ///< ready.command[0] resolved, if there is one
   std::vector<std::string> env;
   Credentials creds;
   Stdio stdio;

@@ -6,6 +6,8 @@
 #include "core/commands.h"
 #include "core/inspect.h"
 #include "core/launch.h"
+#include "core/ready.h"
+#include "core/terminate.h"
 #include "posix/files.h"
 #include "posix/proc.h"
 #include "posix/spawn.h"
@@ -33,6 +35,14 @@ Status record_identity(const StatePaths& paths, const posix::Pidfd& proc) {
   return {};
 }
 
+// A daemon that never became ready is stopped, as `stop` would, and reaped.
+void stop_unready(const config::ServiceSpec& spec, const posix::Pidfd& proc) {
+  auto stat = posix::read_stat(proc.pid());
+  auto ended = terminate(proc, stat ? stat->pgrp : 0, spec.stop);
+  if (!ended) log::warn(spec.name + ": " + ended.error().message);
+  (void)proc.reap();
+}
+
 }  // namespace
 
 Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l) {
@@ -56,6 +66,15 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   }
   rq.nice = spec.nice;
   rq.oom_score_adj = spec.oom_score_adj;
+  std::optional<posix::NotifySocket> notify;
+  uid_t daemon_uid = l.creds.change ? l.creds.uid : ::geteuid();
+  if (spec.ready.notify) {
+    auto sock = posix::NotifySocket::bind(notify_socket_path(ctx, spec), daemon_uid,
+                                          l.creds.change ? l.creds.gid : ::getegid());
+    if (!sock) return std::move(sock).error();
+    notify.emplace(std::move(*sock));
+  }
+  if (notify) rq.env.push_back("NOTIFY_SOCKET=" + notify->address());
   auto prepared = posix::prepare_daemon(rq);
   if (!prepared) return std::move(prepared).error();
   const posix::Pidfd& proc = prepared->proc();
@@ -71,6 +90,18 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     return std::move(st).error();
   }
   log::debug(spec.name + ": exec'd '" + l.executable + "' as pid " + std::to_string(proc.pid()));
+
+  if (spec.ready.any()) {
+    ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, rq.env};
+    auto ready = wait_ready(spec, proc, probe);
+    if (!ready || *ready) {
+      Error e = ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();
+      if (!(ready && (*ready)->died)) stop_unready(spec, proc);
+      (void)remove_state(paths);
+      return e;
+    }
+    log::debug(spec.name + ": ready");
+  }
 
   if (spec.start.grace.count() > 0 && proc.wait_exit(spec.start.grace)) {
     auto how = proc.reap();

@@ -605,3 +605,51 @@ TEST_CASE("parse_service: every bad limit is located at its value", "[config][li
 TEST_CASE("parse_service: a limit name at the top level is suggested under limits", "[config][limits]") {
   CHECK(error(kCommand + "nofile = 5\n") == "2:10: unknown key 'nofile', did you mean 'limits.nofile'?");
 }
+
+// ---------------------------------------------------------------- ready and type
+
+TEST_CASE("parse_service: no readiness checks and type simple by default", "[config][ready]") {
+  ServiceSpec s = parse(kCommand);
+  CHECK_FALSE(s.ready.any());
+  CHECK(s.ready.timeout == 30s);
+  CHECK(s.type == ServiceType::simple);
+}
+
+TEST_CASE("parse_service: every readiness check", "[config][ready]") {
+  ServiceSpec s = parse(kCommand + "[ready]\nnotify = true\ntcp = \"127.0.0.1:6379\"\nfile = \"run/ready\"\n"
+                                   "command = [\"redis-cli\", \"ping\"]\ntimeout = \"2s\"\n");
+  CHECK(s.ready.notify);
+  REQUIRE(s.ready.tcp);
+  CHECK(s.ready.tcp->to_string() == "127.0.0.1:6379");
+  CHECK(s.ready.file == "/srv/svc/run/ready");
+  CHECK(s.ready.command == Strings{"redis-cli", "ping"});
+  CHECK(s.ready.timeout == 2s);
+  CHECK(s.ready.any());
+  CHECK(parse(kCommand + "[ready]\ntcp = \"[::1]:80\"\n").ready.tcp->to_string() == "[::1]:80");
+  CHECK(parse(kCommand + "[ready]\ntcp = \"localhost:80\"\n").ready.tcp->to_string() == "127.0.0.1:80");
+  CHECK(parse(kCommand + "[ready]\ncommand = \"./probe --quick\"\n").ready.command == Strings{"/srv/svc/probe", "--quick"});
+}
+
+TEST_CASE("parse_service: bad readiness checks are located at their values", "[config][ready]") {
+  CHECK(error(kCommand + "[ready]\ntcp = \"127.0.0.1\"\n") ==
+        "3:7: invalid 'ready.tcp' '127.0.0.1': expected HOST:PORT, like \"127.0.0.1:6379\" or \"[::1]:6379\"");
+  CHECK(error(kCommand + "[ready]\ntcp = \"127.0.0.1:0\"\n") ==
+        "3:7: invalid 'ready.tcp' '127.0.0.1:0': the port must be a number from 1 to 65535");
+  CHECK(error(kCommand + "[ready]\ntcp = \"db.example:5432\"\n") ==
+        "3:7: invalid 'ready.tcp' 'db.example:5432': 'db.example' is not an IPv4 address (write IPv6 in brackets; "
+        "names are not looked up)");
+  CHECK(error(kCommand + "[ready]\ntcp = \"[db]:1\"\n") == "3:7: invalid 'ready.tcp' '[db]:1': 'db' is not an IPv6 address");
+  CHECK(error(kCommand + "[ready]\ntimeout = 0\n") == "3:11: 'ready.timeout' must be greater than 0");
+  CHECK(error(kCommand + "[ready]\nnotfy = true\n") == "3:9: unknown key 'ready.notfy', did you mean 'ready.notify'?");
+  CHECK(error(kCommand + "[ready]\ncommand = []\n") == "3:11: 'ready.command' must not be empty");
+  CHECK(error(kCommand + "[ready]\ncommand = [1]\n") == "3:12: 'ready.command' must be an array of strings or a string");
+  CHECK(error(kCommand + "ready = 1\n") == "2:9: 'ready' must be a table");
+}
+
+TEST_CASE("parse_service: type forking needs a pidfile, other types are unknown", "[config][ready]") {
+  CHECK(parse(kCommand + "type = \"forking\"\npidfile = \"/run/x.pid\"\n").type == ServiceType::forking);
+  CHECK(parse(kCommand + "type = \"simple\"\n").type == ServiceType::simple);
+  CHECK(error(kCommand + "type = \"forking\"\n") ==
+        "2:8: type \"forking\" needs 'pidfile': the file the program writes its pid to");
+  CHECK(error(kCommand + "type = \"notify\"\n") == "2:8: unknown 'type' 'notify': \"simple\" (the default) or \"forking\"");
+}

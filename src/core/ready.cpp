@@ -1,0 +1,125 @@
+#include "core/ready.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/log.h"
+#include "config/duration.h"
+#include "config/signal_name.h"
+#include "posix/probe.h"
+
+namespace daemonctl::core {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string quoted_argv(const std::vector<std::string>& argv) {
+  std::string text;
+  for (const auto& word : argv) text += (text.empty() ? "" : " ") + word;
+  return "'" + text + "'";
+}
+
+std::string describe_exit(const posix::ExitInfo& how) {
+  if (how.killed) return "was killed by " + config::signal_name(how.code);
+  return "exited with status " + std::to_string(how.code);
+}
+
+// The checks still to pass, and what was last seen of them.
+struct Pending {
+  bool notify, tcp, file, command;
+  std::string status;        // the last STATUS= sent
+  std::string command_last;  // how the last ready command ended
+  bool done() const { return !notify && !tcp && !file && !command; }
+};
+
+std::string missing(const config::ReadySpec& ready, const Pending& p) {
+  std::vector<std::string> parts;
+  if (p.notify) parts.push_back("no READY=1 on the notify socket" + (p.status.empty() ? "" : " (last STATUS=" + p.status + ")"));
+  if (p.tcp) parts.push_back("no TCP connect to " + ready.tcp->to_string());
+  if (p.file) parts.push_back("no file '" + ready.file + "'");
+  if (p.command) {
+    parts.push_back(quoted_argv(ready.command) + (p.command_last.empty() ? " did not run" : " " + p.command_last));
+  }
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
+  return text;
+}
+
+}  // namespace
+
+std::string describe_ready(const config::ReadySpec& ready) {
+  std::vector<std::string> parts;
+  if (ready.notify) parts.push_back("READY=1 on the notify socket");
+  if (ready.tcp) parts.push_back("a TCP connect to " + ready.tcp->to_string());
+  if (!ready.file.empty()) parts.push_back("file '" + ready.file + "' to exist");
+  if (!ready.command.empty()) parts.push_back(quoted_argv(ready.command) + " to exit 0");
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : ", ") + part;
+  return text;
+}
+
+Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, const posix::Pidfd& proc,
+                                           const ReadyProbe& probe) {
+  const config::ReadySpec& ready = spec.ready;
+  const auto deadline = Clock::now() + ready.timeout;
+  Pending p{ready.notify, ready.tcp.has_value(), !ready.file.empty(), !ready.command.empty(), {}, {}};
+  // The checks that can only be polled are tried at 1 ms, then less often.
+  auto period = std::chrono::milliseconds(1);
+  const auto max_period = std::chrono::milliseconds(50);
+  for (;;) {
+    while (p.notify && probe.notify) {
+      auto m = probe.notify->receive();
+      if (!m) break;
+      if (m->uid != 0 && m->uid != probe.daemon_uid) {
+        log::warn(spec.name + ": ignoring a notify message from uid " + std::to_string(m->uid));
+        continue;
+      }
+      if (auto status = posix::notify_field(m->text, "STATUS")) p.status = *status;
+      if (posix::notify_field(m->text, "READY") == "1") p.notify = false;
+      if (auto err = posix::notify_field(m->text, "ERRNO"); err && p.notify) {
+        int code = std::atoi(err->c_str());
+        return std::optional(NotReady{false, "the service reported ERRNO=" + *err + " (" + std::strerror(code) + ")" +
+                                                 (p.status.empty() ? "" : ": " + p.status)});
+      }
+      if (auto main_pid = posix::notify_field(m->text, "MAINPID"); main_pid && *main_pid != std::to_string(proc.pid())) {
+        log::warn(spec.name + ": MAINPID=" + *main_pid + " ignored: daemonctl keeps to pid " + std::to_string(proc.pid()) +
+                  ", the one it started");
+      }
+    }
+    if (p.file) p.file = ::access(ready.file.c_str(), F_OK) != 0;
+    if (p.tcp) p.tcp = !posix::tcp_accepts(ready.tcp->host, ready.tcp->port, ready.tcp->ipv6, std::chrono::milliseconds(100));
+    if (auto left = deadline - Clock::now(); p.command && left > Clock::duration::zero()) {
+      auto ran = posix::run_probe(probe.command_program, ready.command, probe.env, spec.directory, left);
+      if (!ran) return std::move(ran).error();
+      if (!ran->timed_out && !ran->exit.killed && ran->exit.code == 0) p.command = false;
+      else if (!ran->timed_out) p.command_last = describe_exit(ran->exit);
+      else if (p.command_last.empty()) p.command_last = "was still running at the timeout";  // cut short by the deadline
+    }
+    if (p.done()) return std::optional<NotReady>();
+
+    if (proc.wait_exit(std::chrono::nanoseconds(0))) {
+      auto how = proc.reap();
+      std::string what = how ? describe_exit(*how) : "exited";
+      return std::optional(NotReady{true, "pid " + std::to_string(proc.pid()) + " " + what + " before it was ready" +
+                                              (p.status.empty() ? "" : " (last STATUS=" + p.status + ")")});
+    }
+    auto now = Clock::now();
+    if (now >= deadline) {
+      return std::optional(NotReady{false, "not ready within " + config::format_duration(ready.timeout) + ": " +
+                                               missing(ready, p)});
+    }
+    // Wake on the daemon's death or a notify message at once; poll the rest.
+    bool polled = p.tcp || p.file || p.command;
+    auto wait = deadline - now;
+    if (polled) wait = std::min<Clock::duration>(wait, period);
+    period = std::min(period * 2, max_period);
+    pollfd fds[2] = {{proc.fd(), POLLIN, 0}, {probe.notify ? probe.notify->fd() : -1, POLLIN, 0}};
+    int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+    if (::poll(fds, 2, ms) < 0 && errno != EINTR) return sys_error("poll");
+  }
+}
+
+}  // namespace daemonctl::core

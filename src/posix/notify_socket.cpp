@@ -1,0 +1,103 @@
+#include "posix/notify_socket.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+namespace daemonctl::posix {
+
+Result<NotifySocket> NotifySocket::bind(const std::string& path, uid_t uid, gid_t gid) {
+  UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd) return sys_error("cannot create the notify socket");
+  int on = 1;
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0) return sys_error("SO_PASSCRED");
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string address, file;
+  socklen_t len = 0;
+  if (path.size() < sizeof addr.sun_path) {
+    (void)::unlink(path.c_str());  // a socket left by a start that died
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+    address = file = path;
+  } else {
+    static std::atomic<unsigned> serial{0};
+    std::string name = "daemonctl/" + std::to_string(::getpid()) + "/" + std::to_string(serial++);
+    std::memcpy(addr.sun_path + 1, name.data(), name.size());  // sun_path[0] == 0: abstract
+    len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    address = "@" + name;
+  }
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) < 0) {
+    return sys_error("cannot bind the notify socket '" + address + "'");
+  }
+  NotifySocket sock(std::move(fd), std::move(address), std::move(file));
+  if (!sock.file_.empty()) {
+    if (::chmod(sock.file_.c_str(), 0600) < 0) return sys_error("cannot chmod '" + sock.file_ + "'");
+    if (::geteuid() == 0 && ::chown(sock.file_.c_str(), uid, gid) < 0) {
+      return sys_error("cannot chown '" + sock.file_ + "'");
+    }
+  }
+  return sock;
+}
+
+NotifySocket::NotifySocket(NotifySocket&& other) noexcept
+    : fd_(std::move(other.fd_)), address_(std::move(other.address_)), file_(std::exchange(other.file_, {})) {}
+
+NotifySocket::~NotifySocket() {
+  if (!file_.empty()) (void)::unlink(file_.c_str());
+}
+
+std::optional<NotifySocket::Message> NotifySocket::receive() const {
+  char buf[4096];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+  iovec iov{buf, sizeof buf};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (n < 0) return std::nullopt;
+  Message m;
+  m.text.assign(buf, static_cast<std::size_t>(n));
+  m.uid = static_cast<uid_t>(-1);  // no credentials: trusted by no one
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+      ucred cred;
+      std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+      m.pid = cred.pid;
+      m.uid = cred.uid;
+    } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      // fds sent along (sd_pid_notify_with_fds): not wanted, never kept.
+      auto fds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (std::size_t i = 0; i < fds; ++i) {
+        int passed;
+        std::memcpy(&passed, CMSG_DATA(c) + i * sizeof(int), sizeof passed);
+        ::close(passed);
+      }
+    }
+  }
+  return m;
+}
+
+std::optional<std::string> notify_field(const std::string& text, const std::string& key) {
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == '=') {
+      return std::string(line.substr(key.size() + 1));
+    }
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace daemonctl::posix
