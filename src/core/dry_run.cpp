@@ -16,6 +16,7 @@
 #include "config/duration.h"
 #include "config/signal_name.h"
 #include "core/inspect.h"
+#include "core/forking.h"
 #include "core/launch.h"
 #include "core/ready.h"
 #include "posix/files.h"
@@ -230,17 +231,20 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
   }
   if (Status st = check_writable(paths.record); !st) return std::move(st).error();
   if (Status st = check_writable(paths.pidfile); !st) return std::move(st).error();
-  Lines lines;
-  if (spec.ready.notify) {
-    Launch notified{l.executable, l.ready_program, l.env, l.creds, {}};
-    notified.env.push_back("NOTIFY_SOCKET=" + notify_socket_path(ctx, spec));
-    lines = process_lines(spec, notified);
-  } else {
-    lines = process_lines(spec, l);
-  }
-  lines = lines + stdio_lines(spec, l);
+  // The entries launch adds to the environment.
+  Launch started{l.executable, l.ready_program, l.env, l.creds, {}};
+  if (spec.ready.notify) started.env.push_back("NOTIFY_SOCKET=" + notify_socket_path(ctx, spec));
+  bool forking = spec.type == config::ServiceType::forking;
+  if (forking) started.env.push_back(forking_mark(spec));
+  Lines lines = process_lines(spec, started) + stdio_lines(spec, l);
   if (missing(folder) && folder != ctx.state_dir) lines.push_back("would create directory '" + folder + "'");
-  lines.push_back("would write pidfile '" + paths.pidfile + "' and record '" + paths.record + "'");
+  if (forking) {
+    lines.push_back("would wait up to " + config::format_duration(spec.ready.timeout) +
+                    " for it to exit 0 and for pidfile '" + paths.pidfile + "' to name the process it leaves");
+    lines.push_back("would write record '" + paths.record + "'");
+  } else {
+    lines.push_back("would write pidfile '" + paths.pidfile + "' and record '" + paths.record + "'");
+  }
   if (spec.ready.any()) {
     lines.push_back("would wait up to " + config::format_duration(spec.ready.timeout) + " for " +
                     describe_ready(spec.ready) + ", and stop it if it is not ready by then");

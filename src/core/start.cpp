@@ -5,6 +5,7 @@
 #include "config/signal_name.h"
 #include "core/commands.h"
 #include "core/inspect.h"
+#include "core/forking.h"
 #include "core/launch.h"
 #include "core/ready.h"
 #include "core/terminate.h"
@@ -22,12 +23,14 @@ std::string describe(const posix::ExitInfo& how) {
   return "exited with status " + std::to_string(how.code);
 }
 
-// Writes the record, then the pidfile: the pidfile is the commit point.
-Status record_identity(const StatePaths& paths, const posix::Pidfd& proc) {
+// Writes the record, then the pidfile: the pidfile is the commit point. A
+// forking service wrote its own pidfile: then only the record.
+Status record_identity(const StatePaths& paths, const posix::Pidfd& proc, bool write_pidfile = true) {
   auto stat = posix::read_stat(proc.pid());
   if (!stat) return Error{ExitStatus::failure, "the daemon (pid " + std::to_string(proc.pid()) + ") vanished at start"};
   Record record{proc.pid(), stat->starttime, posix::boot_id(), stat->pgrp};
   if (Status st = posix::write_file_atomic(paths.record, format_record(record), 0644); !st) return st;
+  if (!write_pidfile) return {};
   if (Status st = posix::write_file_atomic(paths.pidfile, std::to_string(proc.pid()) + "\n", 0644); !st) {
     (void)posix::remove_file(paths.record);
     return st;
@@ -75,12 +78,15 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     notify.emplace(std::move(*sock));
   }
   if (notify) rq.env.push_back("NOTIFY_SOCKET=" + notify->address());
+  bool forking = spec.type == config::ServiceType::forking;
+  std::string mark = forking ? forking_mark(spec) : "";
+  if (forking) rq.env.push_back(mark);
   auto prepared = posix::prepare_daemon(rq);
   if (!prepared) return std::move(prepared).error();
-  const posix::Pidfd& proc = prepared->proc();
   // Recorded before it runs anything: no daemon ever runs without its
-  // pidfile, even if daemonctl is killed right here.
-  if (Status st = record_identity(paths, proc); !st) {
+  // pidfile, even if daemonctl is killed right here. A forking command is
+  // recorded once it has named its daemon.
+  if (Status st = forking ? Status() : record_identity(paths, prepared->proc()); !st) {
     prepared->abandon();
     (void)remove_state(paths);
     return std::move(st).error();
@@ -89,7 +95,24 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     (void)remove_state(paths);
     return std::move(st).error();
   }
-  log::debug(spec.name + ": exec'd '" + l.executable + "' as pid " + std::to_string(proc.pid()));
+  log::debug(spec.name + ": exec'd '" + l.executable + "' as pid " + std::to_string(prepared->proc().pid()));
+
+  std::optional<posix::Pidfd> forked;
+  if (forking) {
+    auto daemon = await_forked(spec, paths.pidfile, prepared->proc(), mark);
+    if (!daemon) {
+      (void)remove_state(paths);
+      return std::move(daemon).error();
+    }
+    forked.emplace(std::move(*daemon));
+    if (Status st = record_identity(paths, *forked, false); !st) {
+      stop_unready(spec, *forked);
+      (void)remove_state(paths);
+      return std::move(st).error();
+    }
+    log::debug(spec.name + ": forked into pid " + std::to_string(forked->pid()));
+  }
+  const posix::Pidfd& proc = forked ? *forked : prepared->proc();
 
   if (spec.ready.any()) {
     ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, rq.env};
