@@ -133,46 +133,59 @@ void check_pidfile_folder(Findings& found, const std::string& pidfile) {
   }
 }
 
+// Does daemonctl hold capability `cap` (CAP_SYS_RESOURCE...)? From the
+// CapEff mask of /proc/self/status: root may lack some, in a container.
+bool has_capability(int cap) {
+  auto text = posix::read_file("/proc/self/status", 1 << 16);
+  if (!text) return ::geteuid() == 0;
+  auto at = text->find("\nCapEff:");
+  if (at == std::string::npos) return ::geteuid() == 0;
+  unsigned long long mask = std::strtoull(text->c_str() + at + 8, nullptr, 16);
+  return (mask >> cap) & 1;
+}
+
 // What the daemon's setrlimit, setpriority and oom_score_adj would refuse:
-// a nofile above the kernel's nr_open, and, when not root, raising a hard
-// limit, lowering nice or lowering oom_score_adj.
+// a nofile above the kernel's nr_open; without CAP_SYS_RESOURCE, raising a
+// hard limit or lowering oom_score_adj; without CAP_SYS_NICE, lowering nice.
 void check_tuning(Findings& found, const config::ServiceSpec& spec) {
+  constexpr int kSysNice = 23, kSysResource = 24;  // linux/capability.h
   auto read_number = [](const char* path, long long fallback) {
     auto text = posix::read_file(path, 64);
     return text ? std::atoll(text->c_str()) : fallback;
   };
-  bool root = ::geteuid() == 0;
+  auto lacking = [](const char* cap) { return std::string(": that needs ") + cap + ", which daemonctl lacks"; };
+  bool resource = has_capability(kSysResource);
   for (const config::Limit& limit : spec.limits) {
     std::string name = "'limits." + std::string(config::limit_name(limit.resource)) + "'";
-    if (limit.resource == RLIMIT_NOFILE && limit.hard != RLIM_INFINITY) {
+    if (limit.resource == RLIMIT_NOFILE && limit.hard == RLIM_INFINITY) {
+      found.error("limits", name + " cannot be \"infinity\": the kernel caps open files at /proc/sys/fs/nr_open");
+    } else if (limit.resource == RLIMIT_NOFILE) {
       auto nr_open = static_cast<rlim_t>(read_number("/proc/sys/fs/nr_open", 1048576));
       if (limit.hard > nr_open) {
         found.error("limits", name + " is above the kernel's most open files, " + std::to_string(nr_open) +
                                   " (/proc/sys/fs/nr_open)");
       }
     }
-    if (limit.resource == RLIMIT_NOFILE && limit.hard == RLIM_INFINITY) {
-      found.error("limits", name + " cannot be \"infinity\": the kernel caps open files at /proc/sys/fs/nr_open");
-    }
     struct rlimit now{};
-    if (!root && ::getrlimit(limit.resource, &now) == 0 && limit.hard > now.rlim_max) {
+    if (!resource && ::getrlimit(limit.resource, &now) == 0 && limit.hard > now.rlim_max) {
       found.error("limits", name + " raises the hard limit " + config::format_limit({limit.resource, now.rlim_max, now.rlim_max}) +
-                                " to " + config::format_limit({limit.resource, limit.hard, limit.hard}) + ": only root can");
+                                " to " + config::format_limit({limit.resource, limit.hard, limit.hard}) +
+                                lacking("CAP_SYS_RESOURCE"));
     }
   }
-  if (!root && spec.nice) {
+  if (spec.nice && !has_capability(kSysNice)) {
     errno = 0;
     int now = ::getpriority(PRIO_PROCESS, 0);
     if (errno == 0 && *spec.nice < now) {
       found.error("nice", "'nice' " + std::to_string(*spec.nice) + " is below daemonctl's own " + std::to_string(now) +
-                              ": only root can lower it");
+                              lacking("CAP_SYS_NICE"));
     }
   }
-  if (!root && spec.oom_score_adj) {
+  if (spec.oom_score_adj && !resource) {
     long long now = read_number("/proc/self/oom_score_adj", 0);
     if (*spec.oom_score_adj < now) {
       found.error("oom_score_adj", "'oom_score_adj' " + std::to_string(*spec.oom_score_adj) + " is below daemonctl's own " +
-                                       std::to_string(now) + ": only root can lower it");
+                                       std::to_string(now) + lacking("CAP_SYS_RESOURCE"));
     }
   }
 }

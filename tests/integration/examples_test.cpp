@@ -104,7 +104,7 @@ TEST_CASE("example stubborn is stopped with SIGKILL") {
 }
 
 TEST_CASE("every example starts, reports running, and stops") {
-  for (const char* name : {"ticker", "stubborn"}) {
+  for (const char* name : {"ticker", "stubborn", "ready", "forking", "tuned"}) {
     Sandbox box;
     check_lifecycle(box, name);
   }

@@ -81,7 +81,7 @@ TEST_CASE("a limit the kernel refuses fails the start with exit 4 naming it, and
   CHECK(pids_with_env(box.mark()).empty());
 }
 
-TEST_CASE("check names the nice, oom_score_adj and limits a user other than root cannot set") {
+TEST_CASE("check names the nice, oom_score_adj and limits daemonctl lacks the capabilities to set") {
   Sandbox box;
   REQUIRE(::chmod(box.dir().c_str(), 0755) == 0);
   const struct passwd* pw = ::getpwnam("nobody");
@@ -91,9 +91,10 @@ TEST_CASE("check names the nice, oom_score_adj and limits a user other than root
   as_nobody.uid = pw->pw_uid;
   Run r = daemonctl({"--state-dir", box.path("nobody-state"), "check", file}, as_nobody);
   CHECK(r.code == 6);
-  CHECK(r.out.find(file + ":3:8: error: 'nice' -5 is below daemonctl's own 0: only root can lower it") !=
+  CHECK(r.out.find(file + ":3:8: error: 'nice' -5 is below daemonctl's own 0: that needs CAP_SYS_NICE, which daemonctl lacks") !=
         std::string::npos);
-  CHECK(r.out.find(file + ":4:17: error: 'oom_score_adj' -10 is below daemonctl's own 0: only root can lower it") !=
+  CHECK(r.out.find(file + ":4:17: error: 'oom_score_adj' -10 is below daemonctl's own 0: that needs CAP_SYS_RESOURCE, which daemonctl "
+                       "lacks") !=
         std::string::npos);
   CHECK(r.out.find(file + ":5:1: error: 'limits.nofile' cannot be \"infinity\"") != std::string::npos);
   CHECK(r.out.find("'limits.nofile' raises the hard limit") != std::string::npos);
