@@ -58,6 +58,12 @@ JsonObject status_object(const Target& t, const core::StatusInfo& s) {
   o.strings("argv", t.spec->command);
   if (s.reason.empty()) o.null("reason");
   else o.string("reason", s.reason);
+  if (s.monitor != 0) {
+    o.number("monitor_pid", static_cast<long long>(s.monitor)).boolean("monitor_alive", s.monitor_alive);
+    o.number("restarts", static_cast<long long>(s.restarts));
+    if (s.last_exit.empty()) o.null("last_exit");
+    else o.string("last_exit", s.last_exit);
+  }
   return o.number("exit", static_cast<long long>(to_int(s.status)));
 }
 

@@ -516,6 +516,38 @@ const Field<ReadySpec> kReadyFields[] = {
      }},
 };
 
+std::optional<RestartPolicy> read_policy(Context& c, const Value& v, const std::string& key) {
+  auto text = read_string(c, v, key);
+  if (!text) return std::nullopt;
+  if (*text == "no") return RestartPolicy::no;
+  if (*text == "on-failure") return RestartPolicy::on_failure;
+  if (*text == "always") return RestartPolicy::always;
+  c.error(v, "unknown " + quote(key) + " " + quote(*text) + ": \"no\" (the default), \"on-failure\" or \"always\"");
+  return std::nullopt;
+}
+
+/// A duration greater than 0.
+std::optional<Duration> read_positive_duration(Context& c, const Value& v, const std::string& key) {
+  auto d = read_duration(c, v, key);
+  if (d && *d <= Duration::zero()) {
+    c.error(v, quote(key) + " must be greater than 0");
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<int> read_restart_limit(Context& c, const Value& v, const std::string& key) {
+  return read_int_in(c, v, key, 1, 1000000);
+}
+
+const Field<RestartSpec> kRestartFields[] = {
+    {"policy", store<&RestartSpec::policy, read_policy>},
+    {"delay", store<&RestartSpec::delay, read_duration>},
+    {"max_delay", store<&RestartSpec::max_delay, read_duration>},
+    {"limit", store<&RestartSpec::limit, read_restart_limit>},
+    {"window", store<&RestartSpec::window, read_positive_duration>},
+};
+
 std::optional<ServiceType> read_type(Context& c, const Value& v, const std::string& key) {
   auto text = read_string(c, v, key);
   if (!text) return std::nullopt;
@@ -528,6 +560,7 @@ std::optional<ServiceType> read_type(Context& c, const Value& v, const std::stri
 void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_ready(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
+void read_restart(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 
 const Field<ServiceSpec> kServiceFields[] = {
@@ -555,6 +588,7 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"start", read_start},
     {"stop", read_stop},
     {"ready", read_ready},
+    {"restart", read_restart},
 };
 
 /// Every key a service file may hold, nested ones as "stop.signal".
@@ -564,6 +598,7 @@ std::vector<std::string> all_keys() {
   for (const auto& f : kStartFields) keys.push_back("start." + std::string(f.key));
   for (const auto& f : kStopFields) keys.push_back("stop." + std::string(f.key));
   for (const auto& f : kReadyFields) keys.push_back("ready." + std::string(f.key));
+  for (const auto& f : kRestartFields) keys.push_back("restart." + std::string(f.key));
   for (const auto& name : limit_names()) keys.push_back("limits." + name);
   return keys;
 }
@@ -623,6 +658,15 @@ void read_ready(Context& c, const Value& v, const std::string& k, ServiceSpec& s
   read_table(c, v, k, kReadyFields, s.ready);
 }
 
+void read_restart(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
+  read_table(c, v, k, kRestartFields, s.restart);
+  if (s.restart.max_delay < s.restart.delay) {
+    c.error(v, "'restart.max_delay' (" + format_duration(s.restart.max_delay) + ") is below 'restart.delay' (" +
+                   format_duration(s.restart.delay) + ")");
+  }
+}
+
 /// [limits]: a table of limit names; each a number, "infinity" or "SOFT:HARD".
 void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
   if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
@@ -652,6 +696,9 @@ void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& 
 void complete(Context& c, const Value& root, ServiceSpec& spec) {
   const auto& table = root.as_table();
   if (!table.count("command")) c.file_error("missing required key 'command'");
+  if (spec.type == ServiceType::forking && spec.restart.policy != RestartPolicy::no) {
+    c.error(table.at("type"), "type \"forking\" cannot be restarted by a monitor (yet): remove 'restart.policy'");
+  }
   if (spec.type == ServiceType::forking && !table.count("pidfile")) {
     c.error(table.at("type"), "type \"forking\" needs 'pidfile': the file the program writes its pid to");
   }

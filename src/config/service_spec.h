@@ -37,6 +37,20 @@ struct ReadySpec {
   bool any() const { return notify || tcp || !file.empty() || !command.empty(); }
 };
 
+/// [restart]: what the monitor does when the daemon exits.
+enum class RestartPolicy {
+  no,          ///< no monitor: the daemon is left alone (the default)
+  on_failure,  ///< restart after a non-zero exit, or a kill by a signal other than the stop signal
+  always,      ///< restart after any exit
+};
+struct RestartSpec {
+  RestartPolicy policy = RestartPolicy::no;
+  Duration delay = std::chrono::seconds(1);       ///< before the first restart; doubles per quick failure
+  Duration max_delay = std::chrono::seconds(60);  ///< the doubling stops here; >= delay
+  int limit = 5;                                  ///< at most this many restarts within `window`, then "failed"
+  Duration window = std::chrono::seconds(60);     ///< > 0
+};
+
 /// How the command runs: in the foreground (simple), or daemonizing itself
 /// and writing `pidfile` (forking).
 enum class ServiceType { simple, forking };
@@ -65,6 +79,7 @@ struct ServiceSpec {
   StartSpec start;
   StopSpec stop;
   ReadySpec ready;
+  RestartSpec restart;
   std::vector<std::string> after;  ///< names of the services to start before this one
   int reload_signal = 1;           ///< SIGHUP: what `reload` sends
   std::optional<int> nice;           ///< -20..19; unset: daemonctl's own

@@ -19,7 +19,7 @@ std::string notify_socket_path(const Context& ctx, const config::ServiceSpec& sp
 Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
   auto lock = posix::lock_file(state_paths(ctx, spec).lock);
   if (!lock) return std::move(lock).error();
-  return start_locked(ctx, spec);
+  return start_locked(ctx, spec, lock->get());
 }
 
 Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec) {
@@ -36,7 +36,7 @@ Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec) {
   if (!l) return std::move(l).error();
   auto stopped = stop_locked(ctx, spec);
   if (!stopped) return stopped;
-  auto started = launch(ctx, spec, std::move(*l));
+  auto started = launch(ctx, spec, std::move(*l), lock->get());
   if (stopped->pid == 0) return started;
   if (!started) {
     Error e = std::move(started).error();

@@ -40,21 +40,26 @@ Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec);
 Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec);
 
 /// start and stop for a caller that holds the lock.
-Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec);
+/// `lock_fd`: the lock held, handed to a monitor until it has recorded its daemon.
+Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec, int lock_fd);
 Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec);
 /// The fork and exec of a start whose checks are done (prepare_launch).
-Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l);
+Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l, int lock_fd);
 
 /// What status knows of a service, for tables and JSON.
 struct StatusInfo {
   ExitStatus status = ExitStatus::not_running;  ///< the LSB status code
-  std::string state;        ///< "running", "dead", "stopped" or "unknown"
+  std::string state;        ///< "running", "dead", "stopped", "unknown", "restarting" or "failed"
   pid_t pid = 0;            ///< the pid the pidfile names; 0 if none
   double started_at = 0;    ///< running: when it started, seconds since the epoch
   double uptime = 0;        ///< running: seconds
   std::string pidfile;
   std::string reason;       ///< dead, unknown: why
   std::string text;         ///< the line `status` prints
+  pid_t monitor = 0;        ///< supervised ([restart]): the monitor's pid, 0 if none
+  bool monitor_alive = false;
+  int restarts = 0;
+  std::string last_exit;    ///< how the last daemon ended, "" if none yet
 };
 /// status() with the facts behind its line.
 Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& spec);

@@ -19,6 +19,7 @@
 #include "core/forking.h"
 #include "core/launch.h"
 #include "core/ready.h"
+#include "core/supervised.h"
 #include "posix/files.h"
 #include "posix/proc.h"
 
@@ -135,10 +136,18 @@ Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
 // What stop_locked would do with the service in state `now`. Nothing when it
 // does not run, apart from cleaning up.
 Result<Lines> stop_lines(const StatePaths& paths, const config::ServiceSpec& spec, const Inspection& now) {
+  Lines monitor;
+  if (now.monitor.alive) {
+    monitor.push_back("would send SIGTERM to monitor pid " + std::to_string(now.monitor.pid) +
+                      " and wait for it to exit, so that it restarts nothing");
+  }
   switch (now.state) {
     case State::stopped:
       if (missing(paths.record)) return Lines{};
       return Lines{"would remove orphaned record '" + paths.record + "'"};
+    case State::restarting:
+    case State::failed:
+      return monitor + Lines{"would remove record '" + paths.record + "'"};
     case State::unknown:
       return unknown_state(now);
     case State::dead:
@@ -161,7 +170,7 @@ Result<Lines> stop_lines(const StatePaths& paths, const config::ServiceSpec& spe
   if (Status st = check_removable(paths.pidfile); !st) return std::move(st).error();
   if (Status st = check_removable(paths.record); !st) return std::move(st).error();
   bool repeat = stop.interval.count() > 0 && stop.interval < stop.timeout;
-  return Lines{
+  return monitor + Lines{
       "would send " + config::signal_name(stop.signal) + " to " + target +
           (repeat ? " every " + config::format_duration(stop.interval) : " once"),
       "would send SIGKILL after " + config::format_duration(stop.timeout),
@@ -238,7 +247,15 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
   if (forking) started.env.push_back(forking_mark(spec));
   Lines lines = process_lines(spec, started) + stdio_lines(spec, l);
   if (missing(folder) && folder != ctx.state_dir) lines.push_back("would create directory '" + folder + "'");
-  if (forking) {
+  if (spec.restart.policy != config::RestartPolicy::no) {
+    auto program = monitor_program();
+    if (!program) return std::move(program).error();
+    lines.push_back("would start monitor " + *program + " as the daemon; it starts the command as its child, "
+                    "writes pidfile '" + paths.pidfile + "' and record '" + paths.record + "', and restarts it (" +
+                    (spec.restart.policy == config::RestartPolicy::always ? "always" : "on failure") + ", at most " +
+                    std::to_string(spec.restart.limit) + " times within " +
+                    config::format_duration(spec.restart.window) + ")");
+  } else if (forking) {
     lines.push_back("would wait up to " + config::format_duration(spec.ready.timeout) +
                     " for it to exit 0 and for pidfile '" + paths.pidfile + "' to name the process it leaves");
     lines.push_back("would write record '" + paths.record + "'");
@@ -271,6 +288,9 @@ Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec) {
   switch (now.state) {
     case State::running:
       return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
+    case State::restarting:
+      return Outcome{ExitStatus::success,
+                     "already running (monitor pid " + std::to_string(now.monitor.pid) + " is restarting it)"};
     case State::unknown:
       return unknown_state(now);
     case State::dead:
@@ -280,6 +300,9 @@ Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec) {
       lines = lines + *stale;
       break;
     }
+    case State::failed:
+      lines.push_back("would remove the record of the failed service '" + paths.record + "'");
+      break;
     case State::stopped:
       break;
   }
@@ -326,7 +349,11 @@ Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, 
     case State::unknown:
       return unknown_state(now);
     case State::stopped:
+    case State::failed:
       return Outcome{ExitStatus::inactive, "not running"};
+    case State::restarting:
+      return Outcome{ExitStatus::inactive, "not running (monitor pid " + std::to_string(now.monitor.pid) +
+                                               " is restarting it)"};
     case State::dead:
     case State::invalid: {
       auto stale = stale_lines(paths, now);

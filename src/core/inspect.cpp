@@ -48,12 +48,47 @@ std::string insecure(const std::string& pidfile) {
   return {};
 }
 
+std::optional<Record> read_record(const StatePaths& paths) {
+  auto text = posix::read_file(paths.record, kRecordLimit, O_NOFOLLOW);
+  return text ? parse_record(*text) : std::nullopt;
+}
+
+// The monitor the record names, and whether that very process still runs.
+MonitorFacts monitor_facts(const Record& record) {
+  MonitorFacts m;
+  m.pid = record.monitor;
+  if (m.pid == 0) return m;
+  m.starttime = record.monitor_starttime;
+  m.restarts = record.restarts;
+  m.last_exit = record.last_exit;
+  auto stat = posix::read_stat(m.pid);
+  m.alive = stat && stat->starttime == m.starttime && record.boot_id == posix::boot_id() && stat->state != 'Z' &&
+            stat->state != 'X';
+  return m;
+}
+
+// No pidfile: stopped, unless a monitor is between two daemons or gave up.
+Inspection without_pidfile(const StatePaths& paths) {
+  Inspection i;
+  auto record = read_record(paths);
+  if (!record || record->monitor == 0) return i;
+  i.monitor = monitor_facts(*record);
+  i.pid = record->pid;
+  if (record->phase == "failed") {
+    i.state = State::failed;
+    i.reason = "gave up after " + std::to_string(record->restarts) + " restarts; last " +
+               (record->last_exit.empty() ? std::string("exit unknown") : record->last_exit);
+  } else if (i.monitor.alive) {
+    i.state = State::restarting;
+    i.reason = record->last_exit;
+  }
+  return i;
+}
+
 // Is the live process `pid` (with `stat`) the one daemonctl started? Empty
 // string if so, else the reason it is not.
 std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& paths,
-                     const std::function<std::string()>& program, pid_t& pgid) {
-  auto text = posix::read_file(paths.record, kRecordLimit, O_NOFOLLOW);
-  std::optional<Record> record = text ? parse_record(*text) : std::nullopt;
+                     const std::optional<Record>& record, const std::function<std::string()>& program, pid_t& pgid) {
   if (record) {
     if (record->pid != pid) return "the record names pid " + std::to_string(record->pid);
     if (record->boot_id != posix::boot_id()) return "pidfile written before this boot";
@@ -79,7 +114,7 @@ Inspection inspect(const StatePaths& paths, const std::function<std::string()>& 
   Inspection none;
   auto text = posix::read_file(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
   if (!text) {
-    if (text.error().err == ENOENT) return none;
+    if (text.error().err == ENOENT) return without_pidfile(paths);
     if (text.error().err == ELOOP) {
       none.state = State::unknown;
       none.reason = "pidfile '" + paths.pidfile + "' is a symbolic link; refusing to use it";
@@ -96,6 +131,15 @@ Inspection inspect(const StatePaths& paths, const std::function<std::string()>& 
     none.reason = pid.error().message;
     return none;
   }
+  // The process is gone: dead, unless a live monitor is about to restart it.
+  auto gone = [&](const std::string& why) {
+    Inspection i = dead(*pid, why);
+    auto record = read_record(paths);
+    if (!record || record->pid != *pid || record->monitor == 0) return i;
+    i.monitor = monitor_facts(*record);
+    if (i.monitor.alive) i.state = State::restarting;
+    return i;
+  };
   // Open the handle first and prove identity after: if the proof holds, the
   // handle is on the proven process, whatever happens to the pid later.
   // Without a handle the proof is of that moment, which is all status needs.
@@ -103,7 +147,7 @@ Inspection inspect(const StatePaths& paths, const std::function<std::string()>& 
   if (handle == Handle::pidfd) {
     auto opened = posix::Pidfd::open(*pid);
     if (!opened) {
-      if (opened.error().err == ESRCH) return dead(*pid, "no such process");
+      if (opened.error().err == ESRCH) return gone("no such process");
       none.state = State::unknown;
       none.reason = opened.error().message;
       none.status = opened.error().status;
@@ -112,21 +156,25 @@ Inspection inspect(const StatePaths& paths, const std::function<std::string()>& 
     proc = std::move(*opened);
   }
   auto stat = posix::read_stat(*pid);
-  if (!stat) return dead(*pid, "no such process");
-  if (stat->state == 'Z' || stat->state == 'X') return dead(*pid, "the process has exited (zombie)");
+  if (!stat) return gone("no such process");
+  if (stat->state == 'Z' || stat->state == 'X') return gone("the process has exited (zombie)");
   pid_t pgid = 0;
-  if (std::string why = disprove(*pid, *stat, paths, executable, pgid); !why.empty()) {
-    return dead(*pid, why);
+  std::optional<Record> record = read_record(paths);
+  if (std::string why = disprove(*pid, *stat, paths, record, executable, pgid); !why.empty()) {
+    Inspection stale = dead(*pid, why);
+    if (record && record->pid == *pid) stale.monitor = monitor_facts(*record);
+    return stale;
   }
   // Last, as only a forged record could name daemonctl itself.
   if (*pid == ::getpid()) return dead(*pid, "pid is daemonctl itself");
-  if (proc && proc->wait_exit(std::chrono::nanoseconds(0))) return dead(*pid, "the process has exited");
+  if (proc && proc->wait_exit(std::chrono::nanoseconds(0))) return gone("the process has exited");
   Inspection running;
   running.state = State::running;
   running.pid = *pid;
   running.proc = std::move(proc);
   running.starttime = stat->starttime;
   running.pgid = pgid;
+  if (record) running.monitor = monitor_facts(*record);
   return running;
 }
 

@@ -19,6 +19,17 @@ enum class State {
   dead,     ///< the pidfile names a pid that is gone, a zombie, or another process
   invalid,  ///< the pidfile holds no valid pid
   unknown,  ///< the pidfile cannot be read
+  restarting,  ///< no pidfile, but its monitor lives: between a daemon's exit and the next start
+  failed,      ///< no pidfile: its monitor gave up after too many restarts
+};
+
+/// What the record says of a monitor ([restart]), if one was recorded.
+struct MonitorFacts {
+  pid_t pid = 0;                 ///< 0: no monitor
+  std::uint64_t starttime = 0;
+  bool alive = false;            ///< that very process still runs
+  int restarts = 0;
+  std::string last_exit;         ///< "exited with status 1"
 };
 
 struct Inspection {
@@ -27,7 +38,8 @@ struct Inspection {
   std::optional<posix::Pidfd> proc;  ///< running with Handle::pidfd only: a handle on the proven process
   std::uint64_t starttime = 0;       ///< running only
   pid_t pgid = 0;                    ///< running only: the recorded process group (or the current one)
-  std::string reason;                ///< dead, invalid, unknown: why, for messages
+  std::string reason;                ///< dead, invalid, unknown, failed: why, for messages
+  MonitorFacts monitor;
   ExitStatus status = ExitStatus::failure;  ///< unknown: the status of the error behind it
 };
 

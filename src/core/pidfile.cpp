@@ -50,13 +50,19 @@ Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max) {
 }
 
 std::string format_record(const Record& r) {
-  return "pid " + std::to_string(r.pid) + "\nstarttime " + std::to_string(r.starttime) + "\nboot_id " +
-         r.boot_id + "\npgid " + std::to_string(r.pgid) + "\n";
+  std::string text = "pid " + std::to_string(r.pid) + "\nstarttime " + std::to_string(r.starttime) + "\nboot_id " +
+                     r.boot_id + "\npgid " + std::to_string(r.pgid) + "\n";
+  if (r.monitor == 0) return text;
+  text += "monitor " + std::to_string(r.monitor) + "\nmonitor_starttime " + std::to_string(r.monitor_starttime) +
+          "\nrestarts " + std::to_string(r.restarts) + "\nphase " + r.phase + "\n";
+  if (!r.last_exit.empty()) text += "last_exit " + r.last_exit + "\n";
+  return text;
 }
 
 std::optional<Record> parse_record(std::string_view text) {
   Record r;
   bool pid = false, start = false, boot = false, pgid = false;
+  bool monitor = false, monitor_start = false, restarts = false;
   while (!text.empty()) {
     auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -68,8 +74,17 @@ std::optional<Record> parse_record(std::string_view text) {
     else if (key == "starttime") start = parse_number(value, r.starttime);
     else if (key == "boot_id") boot = !(r.boot_id = std::string(value)).empty();
     else if (key == "pgid") pgid = parse_number(value, r.pgid);
+    else if (key == "monitor") monitor = parse_number(value, r.monitor);
+    else if (key == "monitor_starttime") monitor_start = parse_number(value, r.monitor_starttime);
+    else if (key == "restarts") restarts = parse_number(value, r.restarts);
+    else if (key == "phase") r.phase = std::string(value);
+    else if (key == "last_exit") r.last_exit = std::string(value);
   }
   if (!(pid && start && boot && pgid) || r.pid <= 1) return std::nullopt;
+  if (r.monitor != 0) {
+    bool phase = r.phase == "running" || r.phase == "restarting" || r.phase == "failed";
+    if (!(monitor && monitor_start && restarts && phase) || r.monitor <= 1 || r.restarts < 0) return std::nullopt;
+  }
   return r;
 }
 

@@ -22,9 +22,16 @@ struct Record {
   std::uint64_t starttime = 0;  ///< /proc/PID/stat field 22
   std::string boot_id;          ///< /proc/sys/kernel/random/boot_id
   pid_t pgid = 0;               ///< its process group at start
+
+  // Written by a monitor ([restart]); pid is then its current (or last) child.
+  pid_t monitor = 0;                    ///< 0: no monitor
+  std::uint64_t monitor_starttime = 0;  ///< the monitor's proof
+  int restarts = 0;                     ///< how many times it restarted the daemon
+  std::string last_exit{};              ///< "exited with status 1", "" if none yet
+  std::string phase{};                  ///< "running", "restarting" (no pidfile meanwhile), "failed" (gave up)
 };
 
-/// "pid 123\nstarttime 456\nboot_id ...\npgid 122\n"
+/// "pid 123\nstarttime 456\nboot_id ...\npgid 122\n", then the monitor's lines if any
 std::string format_record(const Record& r);
 /// nullopt unless every field is present and well-formed.
 std::optional<Record> parse_record(std::string_view text);

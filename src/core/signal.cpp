@@ -20,7 +20,11 @@ Result<Outcome> send_signal(const Context& ctx, const config::ServiceSpec& spec,
       if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
       [[fallthrough]];
     case State::stopped:
+    case State::failed:
       return Outcome{ExitStatus::inactive, "not running"};
+    case State::restarting:
+      return Outcome{ExitStatus::inactive, "not running (monitor pid " + std::to_string(now.monitor.pid) +
+                                               " is restarting it)"};
   }
   std::string pid = std::to_string(now.pid);
   if (Status sent = now.proc->send_signal(sig); !sent) {

@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -8,6 +9,7 @@
 #include "core/forking.h"
 #include "core/launch.h"
 #include "core/ready.h"
+#include "core/supervised.h"
 #include "core/terminate.h"
 #include "posix/files.h"
 #include "posix/proc.h"
@@ -28,7 +30,7 @@ std::string describe(const posix::ExitInfo& how) {
 Status record_identity(const StatePaths& paths, const posix::Pidfd& proc, bool write_pidfile = true) {
   auto stat = posix::read_stat(proc.pid());
   if (!stat) return Error{ExitStatus::failure, "the daemon (pid " + std::to_string(proc.pid()) + ") vanished at start"};
-  Record record{proc.pid(), stat->starttime, posix::boot_id(), stat->pgrp};
+  Record record{.pid = proc.pid(), .starttime = stat->starttime, .boot_id = posix::boot_id(), .pgid = stat->pgrp};
   if (Status st = posix::write_file_atomic(paths.record, format_record(record), 0644); !st) return st;
   if (!write_pidfile) return {};
   if (Status st = posix::write_file_atomic(paths.pidfile, std::to_string(proc.pid()) + "\n", 0644); !st) {
@@ -36,6 +38,20 @@ Status record_identity(const StatePaths& paths, const posix::Pidfd& proc, bool w
     return st;
   }
   return {};
+}
+
+// The daemon a failed supervised start recorded (its monitor has stood
+// down), stopped as `stop` would, and reaped: the monitor's orphans are ours.
+void stop_recorded(const config::ServiceSpec& spec, const StatePaths& paths) {
+  auto text = posix::read_file(paths.record, 4096, O_NOFOLLOW);
+  auto record = text ? parse_record(*text) : std::nullopt;
+  if (!record) return;
+  auto proc = posix::Pidfd::open(record->pid);
+  auto stat = posix::read_stat(record->pid);
+  if (!proc || !stat || stat->starttime != record->starttime) return;
+  auto ended = terminate(*proc, 0, spec.stop);
+  if (!ended) log::warn(spec.name + ": " + ended.error().message);
+  (void)proc->reap();
 }
 
 // A daemon that never became ready is stopped, as `stop` would, and reaped.
@@ -48,7 +64,7 @@ void stop_unready(const config::ServiceSpec& spec, const posix::Pidfd& proc) {
 
 }  // namespace
 
-Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l) {
+Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l, int lock_fd) {
   StatePaths paths = state_paths(ctx, spec);
   if (Status st = posix::make_dirs(posix::dirname(paths.pidfile), 0755); !st) return std::move(st).error();
   posix::SpawnRequest rq;
@@ -81,23 +97,38 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   bool forking = spec.type == config::ServiceType::forking;
   std::string mark = forking ? forking_mark(spec) : "";
   if (forking) rq.env.push_back(mark);
-  auto prepared = posix::prepare_daemon(rq);
-  if (!prepared) return std::move(prepared).error();
-  // Recorded before it runs anything: no daemon ever runs without its
-  // pidfile, even if daemonctl is killed right here. A forking command is
-  // recorded once it has named its daemon.
-  if (Status st = forking ? Status() : record_identity(paths, prepared->proc()); !st) {
-    prepared->abandon();
-    (void)remove_state(paths);
-    return std::move(st).error();
-  }
-  if (Status st = prepared->exec(); !st) {
-    (void)remove_state(paths);
-    return std::move(st).error();
-  }
-  log::debug(spec.name + ": exec'd '" + l.executable + "' as pid " + std::to_string(prepared->proc().pid()));
 
+  std::optional<Supervised> supervised;
+  std::optional<posix::PreparedDaemon> prepared;
   std::optional<posix::Pidfd> forked;
+  if (spec.restart.policy != config::RestartPolicy::no) {
+    auto started = start_monitor(spec, paths, rq, lock_fd);
+    if (!started) {
+      (void)remove_state(paths);
+      return std::move(started).error();
+    }
+    supervised.emplace(std::move(*started));
+    log::debug(spec.name + ": monitor pid " + std::to_string(supervised->monitor.pid()) + " started pid " +
+               std::to_string(supervised->daemon.pid()));
+  } else {
+    auto made = posix::prepare_daemon(rq);
+    if (!made) return std::move(made).error();
+    prepared.emplace(std::move(*made));
+    // Recorded before it runs anything: no daemon ever runs without its
+    // pidfile, even if daemonctl is killed right here. A forking command is
+    // recorded once it has named its daemon.
+    if (Status st = forking ? Status() : record_identity(paths, prepared->proc()); !st) {
+      prepared->abandon();
+      (void)remove_state(paths);
+      return std::move(st).error();
+    }
+    if (Status st = prepared->exec(); !st) {
+      (void)remove_state(paths);
+      return std::move(st).error();
+    }
+    log::debug(spec.name + ": exec'd '" + l.executable + "' as pid " + std::to_string(prepared->proc().pid()));
+  }
+
   if (forking) {
     auto daemon = await_forked(spec, paths.pidfile, prepared->proc(), mark);
     if (!daemon) {
@@ -112,36 +143,55 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     }
     log::debug(spec.name + ": forked into pid " + std::to_string(forked->pid()));
   }
-  const posix::Pidfd& proc = forked ? *forked : prepared->proc();
+  const posix::Pidfd& proc = supervised ? supervised->daemon : forked ? *forked : prepared->proc();
+  // A start that fails from here stops what it started: a monitor first, so
+  // that it restarts nothing, then the daemon it recorded.
+  auto undo = [&](bool died) {
+    if (supervised) {
+      stand_down(supervised->monitor.pid(), 0);
+      stop_recorded(spec, paths);
+    } else if (!died) {
+      stop_unready(spec, proc);
+    }
+    (void)remove_state(paths);
+  };
 
   if (spec.ready.any()) {
     ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, rq.env};
     auto ready = wait_ready(spec, proc, probe);
     if (!ready || *ready) {
       Error e = ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();
-      if (!(ready && (*ready)->died)) stop_unready(spec, proc);
-      (void)remove_state(paths);
+      undo(ready && (*ready)->died);
       return e;
     }
     log::debug(spec.name + ": ready");
   }
 
   if (spec.start.grace.count() > 0 && proc.wait_exit(spec.start.grace)) {
-    auto how = proc.reap();
-    (void)remove_state(paths);
+    // A monitor's child is the monitor's to reap; its status is in the record.
+    auto how = supervised ? Result<posix::ExitInfo>(Error{}) : proc.reap();
+    undo(true);
     std::string what = how ? describe(*how) : "exited";
     return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " + what + " within the start grace of " +
                                           config::format_duration(spec.start.grace)};
   }
-  return Outcome{ExitStatus::success, "started (pid " + std::to_string(proc.pid()) + ")", proc.pid()};
+  std::string text = "started (pid " + std::to_string(proc.pid());
+  if (supervised) text += ", monitor pid " + std::to_string(supervised->monitor.pid());
+  return Outcome{ExitStatus::success, text + ")", proc.pid()};
 }
 
-Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec) {
+Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec, int lock_fd) {
   StatePaths paths = state_paths(ctx, spec);
   Inspection now = inspect_service(paths, spec);
   switch (now.state) {
     case State::running:
       return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
+    case State::restarting:
+      return Outcome{ExitStatus::success,
+                     "already running (monitor pid " + std::to_string(now.monitor.pid) + " is restarting it)"};
+    case State::failed:
+      (void)remove_state(paths);  // a fresh start, with fresh counts
+      break;
     case State::unknown:
       return unknown_state(now);
     case State::dead:
@@ -153,7 +203,7 @@ Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec
   }
   auto l = prepare_launch(spec, environ);
   if (!l) return std::move(l).error();
-  return launch(ctx, spec, std::move(*l));
+  return launch(ctx, spec, std::move(*l), lock_fd);
 }
 
 }  // namespace daemonctl::core

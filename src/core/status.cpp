@@ -26,14 +26,38 @@ Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& sp
   info.pidfile = paths.pidfile;
   info.reason = now.reason;
   std::string pid = std::to_string(now.pid);
+  info.monitor = now.monitor.pid;
+  info.monitor_alive = now.monitor.alive;
+  info.restarts = now.monitor.restarts;
+  info.last_exit = now.monitor.last_exit;
+  // "monitor pid 12, 2 restarts, last exited with status 1"
+  std::string supervision;
+  if (now.monitor.pid != 0) {
+    supervision = "monitor pid " + std::to_string(now.monitor.pid) + (now.monitor.alive ? "" : " gone, unsupervised");
+    if (now.monitor.restarts > 0) {
+      supervision += ", " + std::to_string(now.monitor.restarts) + (now.monitor.restarts == 1 ? " restart" : " restarts");
+    }
+    if (!now.monitor.last_exit.empty()) supervision += ", last " + now.monitor.last_exit;
+  }
   switch (now.state) {
+    case State::restarting:
+      info.status = ExitStatus::success;
+      info.state = "restarting";
+      info.text = "restarting (" + supervision + ")";
+      return info;
+    case State::failed:
+      info.status = ExitStatus::failure;
+      info.state = "failed";
+      info.text = "failed: monitor pid " + std::to_string(now.monitor.pid) + " " + now.reason;
+      return info;
     case State::running: {
       double since_boot = static_cast<double>(now.starttime) / static_cast<double>(posix::clock_ticks_per_second());
       info.status = ExitStatus::success;
       info.state = "running";
       info.uptime = posix::uptime_seconds() - since_boot;
       info.started_at = posix::boot_time() + since_boot;
-      info.text = "running (pid " + pid + ", up " + format_uptime(info.uptime) + ")";
+      info.text = "running (pid " + pid + ", up " + format_uptime(info.uptime) +
+                  (supervision.empty() ? "" : ", " + supervision) + ")";
       return info;
     }
     case State::stopped:

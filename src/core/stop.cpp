@@ -1,6 +1,7 @@
 #include "config/duration.h"
 #include "core/commands.h"
 #include "core/inspect.h"
+#include "core/supervised.h"
 #include "core/terminate.h"
 
 namespace daemonctl::core {
@@ -8,10 +9,21 @@ namespace daemonctl::core {
 Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
   Inspection now = inspect_service(paths, spec);
+  // A monitor first: it exits before the daemon is signalled, so no restart
+  // races the stop. It cannot change the state meanwhile: that needs the
+  // lock we hold.
+  if (now.monitor.alive) stand_down(now.monitor.pid, now.monitor.starttime);
+  std::string monitor = now.monitor.pid != 0 ? ", monitor pid " + std::to_string(now.monitor.pid) : "";
   switch (now.state) {
     case State::stopped:
       (void)remove_state(paths);  // an orphaned record, if any
       return Outcome{ExitStatus::success, "not running"};
+    case State::restarting:
+      (void)remove_state(paths);
+      return Outcome{ExitStatus::success, "stopped (between restarts" + monitor + ")"};
+    case State::failed:
+      (void)remove_state(paths);
+      return Outcome{ExitStatus::success, "not running (had failed: " + now.reason + ")"};
     case State::unknown:
       return unknown_state(now);
     case State::dead:
@@ -24,7 +36,7 @@ Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec)
   auto done = terminate(*now.proc, now.pgid, spec.stop);
   if (!done) return std::move(done).error();
   if (Status st = remove_state(paths); !st) return std::move(st).error();
-  std::string text = "stopped (pid " + std::to_string(now.pid);
+  std::string text = "stopped (pid " + std::to_string(now.pid) + monitor;
   if (done->killed) text += ", killed with SIGKILL after " + config::format_duration(spec.stop.timeout);
   return Outcome{ExitStatus::success, text + ")", now.pid};
 }

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 
 namespace daemonctl::posix {
@@ -18,7 +20,7 @@ namespace {
 
 // What the forked processes tell the parent through the report pipe.
 enum class Step : int {
-  ready, setsid, fork, rlimit, nice, oom_score_adj, setgroups, setgid, setuid, chdir, fd0, fd1, fd2, exec
+  ready, setsid, setpgid, fds, fork, rlimit, nice, oom_score_adj, setgroups, setgid, setuid, chdir, fd0, fd1, fd2, exec
 };
 
 struct Report {
@@ -44,21 +46,51 @@ bool read_report(int fd, Report& r) {
   }
 }
 
+// The hex mask after `key` ("SigIgn:\t") in /proc/self/status text.
+std::uint64_t status_mask(const char* text, const char* key) {
+  const char* at = std::strstr(text, key);
+  if (!at) return ~std::uint64_t{0};  // cannot tell: every signal
+  std::uint64_t mask = 0;
+  for (at += std::strlen(key); *at; ++at) {
+    int digit = *at >= '0' && *at <= '9' ? *at - '0' : *at >= 'a' && *at <= 'f' ? *at - 'a' + 10 : -1;
+    if (digit < 0) break;
+    mask = mask << 4 | static_cast<std::uint64_t>(digit);
+  }
+  return mask;
+}
+
+// Default dispositions and an empty mask, as the program expects. execve
+// resets caught signals itself; only ignored ones survive it. So only the
+// signals ignored or caught now (/proc/self/status: usually one or two) are
+// reset, not all 64 with a system call each.
 void reset_signals() {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  std::uint64_t touched = ~std::uint64_t{0};
+  char text[4096];
+  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t n = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (n > 0) {
+      text[n] = '\0';
+      touched = status_mask(text, "SigIgn:\t") | status_mask(text, "SigCgt:\t");
+    }
+  }
   struct sigaction dfl{};
   dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);  // KILL, STOP: EINVAL, harmless
+  for (int sig = 1; sig < NSIG && sig <= 64; ++sig) {
+    if (touched >> (sig - 1) & 1) ::sigaction(sig, &dfl, nullptr);  // KILL, STOP: EINVAL, harmless
+  }
 }
 
-// Marks every descriptor from 3 up close-on-exec, so that the report pipe
-// stays usable until the exec itself closes everything.
-void cloexec_all_from_3() {
-  if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+// Marks every descriptor from `first` up close-on-exec, so that the report
+// pipe stays usable until the exec itself closes everything.
+void cloexec_all_from(int first) {
+  if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
   long max = ::sysconf(_SC_OPEN_MAX);
-  for (int fd = 3; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  for (int fd = first; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 // Writes `text` (built before the fork) to /proc/self/oom_score_adj.
@@ -74,6 +106,18 @@ bool write_oom_score_adj(const std::string& text) {
 
 [[noreturn]] void exec_daemon(const SpawnRequest& rq, char* const argv[], char* const envp[],
                               const std::string& oom_text, int report, int go) {
+  // fds 3.. are for pass_fds: everything in use moves above them first.
+  const int above = 3 + static_cast<int>(rq.pass_fds.size());
+  report = ::fcntl(report, F_DUPFD_CLOEXEC, above);
+  if (report < 0) ::_exit(127);
+  go = ::fcntl(go, F_DUPFD_CLOEXEC, above);
+  if (go < 0) report_and_exit(report, Step::fds, errno);
+  int passed[16];
+  if (rq.pass_fds.size() > sizeof passed / sizeof passed[0]) report_and_exit(report, Step::fds, EMFILE);
+  for (std::size_t i = 0; i < rq.pass_fds.size(); ++i) {
+    passed[i] = ::fcntl(rq.pass_fds[i], F_DUPFD_CLOEXEC, above);
+    if (passed[i] < 0) report_and_exit(report, Step::fds, errno);
+  }
   for (std::size_t i = 0; i < rq.limits.size(); ++i) {
     const ResourceLimit& l = rq.limits[i];
     struct rlimit value{l.soft, l.hard};
@@ -92,16 +136,19 @@ bool write_oom_score_adj(const std::string& text) {
   if (::chdir(rq.directory.c_str()) < 0) report_and_exit(report, Step::chdir, errno);
   ::umask(rq.umask);
   // The caller's fds may themselves be 0..2: move them clear of 0..2 first.
-  int in = ::fcntl(rq.stdin_fd, F_DUPFD_CLOEXEC, 3);
+  int in = ::fcntl(rq.stdin_fd, F_DUPFD_CLOEXEC, above);
   if (in < 0) report_and_exit(report, Step::fd0, errno);
-  int out = ::fcntl(rq.stdout_fd, F_DUPFD_CLOEXEC, 3);
+  int out = ::fcntl(rq.stdout_fd, F_DUPFD_CLOEXEC, above);
   if (out < 0) report_and_exit(report, Step::fd1, errno);
-  int err = ::fcntl(rq.stderr_fd, F_DUPFD_CLOEXEC, 3);
+  int err = ::fcntl(rq.stderr_fd, F_DUPFD_CLOEXEC, above);
   if (err < 0) report_and_exit(report, Step::fd2, errno);
   if (::dup2(in, 0) < 0) report_and_exit(report, Step::fd0, errno);
   if (::dup2(out, 1) < 0) report_and_exit(report, Step::fd1, errno);
   if (::dup2(err, 2) < 0) report_and_exit(report, Step::fd2, errno);
-  cloexec_all_from_3();
+  for (std::size_t i = 0; i < rq.pass_fds.size(); ++i) {  // dup2 leaves them open across the exec
+    if (::dup2(passed[i], 3 + static_cast<int>(i)) < 0) report_and_exit(report, Step::fds, errno);
+  }
+  cloexec_all_from(above);
   reset_signals();
   Report ready{Step::ready, ::getpid(), 0};
   [[maybe_unused]] ssize_t n = ::write(report, &ready, sizeof ready);
@@ -157,6 +204,8 @@ Error step_error(const SpawnRequest& rq, const Report& r) {
     case Step::fd1: return sys_error("cannot make 'stdout' fd 1 of the daemon", err);
     case Step::fd2: return sys_error("cannot make 'stderr' fd 2 of the daemon", err);
     case Step::setsid: return sys_error("setsid", err);
+    case Step::setpgid: return sys_error("setpgid", err);
+    case Step::fds: return sys_error("cannot pass descriptors to the program", err);
     case Step::setgroups: return sys_error("setgroups", err);
     case Step::setgid: return sys_error("setgid " + std::to_string(rq.gid), err);
     case Step::setuid: return sys_error("setuid " + std::to_string(rq.uid), err);
@@ -174,7 +223,9 @@ std::mutex& forking_mutex() {
   return m;
 }
 
-Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
+namespace {
+
+Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork) {
   // Everything the children need is built before fork: no allocation after.
   std::vector<char*> argv = c_strings(rq.argv);
   std::vector<char*> envp = c_strings(rq.env);
@@ -183,7 +234,7 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
   std::unique_lock forking(forking_mutex());
   // Orphans of ours come to us, not to PID 1: the daemon can be reaped and
   // its exit status reported, and its pid cannot be recycled before that.
-  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return sys_error("prctl(PR_SET_CHILD_SUBREAPER)");
+  if (double_fork && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return sys_error("prctl(PR_SET_CHILD_SUBREAPER)");
 
   int report[2], go[2];
   if (::pipe2(report, O_CLOEXEC) < 0) return sys_error("pipe");
@@ -197,25 +248,39 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) {
     // Only the parent may hold these ends, or EOF would never come.
     report_r.reset();
     go_w.reset();
-    first_child(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
+    if (double_fork) first_child(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
+    if (::setpgid(0, 0) < 0) report_and_exit(report_w.get(), Step::setpgid, errno);
+    exec_daemon(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
   }
   report_w.reset();
   go_r.reset();
-  while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+  if (double_fork) {
+    while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
   }
 
   // One report: "ready" with the daemon's pid, or why a child failed. EOF:
   // every child died without a word (killed from outside).
   Report r{};
   if (!read_report(report_r.get(), r)) {
+    if (!double_fork) (void)::waitpid(child, nullptr, 0);
     return Error{ExitStatus::failure, "the daemon died before it was ready"};
   }
-  if (r.step != Step::ready) return step_error(rq, r);
-  // It waits for the go, and we are its subreaper: its pid is still its own.
+  if (r.step != Step::ready) {
+    if (!double_fork) (void)::waitpid(child, nullptr, 0);
+    return step_error(rq, r);
+  }
+  // It waits for the go, and is our child or we are its subreaper: its pid is still its own.
   auto daemon = Pidfd::open(r.value);
   if (!daemon) return std::move(daemon).error();
   return PreparedDaemon(std::move(forking), std::move(*daemon), std::move(report_r), std::move(go_w), rq.executable);
 }
+
+}  // namespace
+
+Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) { return prepare(rq, true); }
+
+Result<PreparedDaemon> prepare_child(const SpawnRequest& rq) { return prepare(rq, false); }
 
 Status PreparedDaemon::exec() {
   char go = 1;

@@ -46,6 +46,7 @@ struct SpawnRequest {
   std::vector<ResourceLimit> limits;
   std::optional<int> nice;           ///< setpriority(2) of the daemon
   std::optional<int> oom_score_adj;  ///< written to /proc/self/oom_score_adj
+  std::vector<int> pass_fds;         ///< become fds 3, 4, ... of the program, kept open across the exec
 };
 
 /// A daemon forked and set up, held just before its exec.
@@ -88,5 +89,10 @@ class PreparedDaemon {
 /// it is the daemon's subreaper, so Pidfd::reap works on it. Errors name the
 /// step that failed; nothing is left running.
 Result<PreparedDaemon> prepare_daemon(const SpawnRequest& request);
+
+/// The same set-up and handshake with one fork: the program is this
+/// process's own child, in a process group of its own, in our session (a
+/// monitor's children: the monitor is the daemon).
+Result<PreparedDaemon> prepare_child(const SpawnRequest& request);
 
 }  // namespace daemonctl::posix

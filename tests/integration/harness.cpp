@@ -224,7 +224,14 @@ Sandbox::~Sandbox() {
   for (const auto& [pid, start] : tracked_) {
     if (!start.empty() && alive(pid) && starttime_of(pid) == start) ::kill(pid, SIGKILL);
   }
-  for (pid_t pid : pids_with_env(mark())) ::kill(pid, SIGKILL);  // marked: ours for sure
+  // Marked: ours for sure. Again until none is left: a monitor may start
+  // another daemon between two kills.
+  for (int round = 0; round < 50; ++round) {
+    std::vector<pid_t> left = pids_with_env(mark());
+    if (left.empty()) break;
+    for (pid_t pid : left) ::kill(pid, SIGKILL);
+    wait_until([&] { return pids_with_env(mark()).size() < left.size() || pids_with_env(mark()).empty(); }, 100ms);
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

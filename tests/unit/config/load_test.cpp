@@ -653,3 +653,38 @@ TEST_CASE("parse_service: type forking needs a pidfile, other types are unknown"
         "2:8: type \"forking\" needs 'pidfile': the file the program writes its pid to");
   CHECK(error(kCommand + "type = \"notify\"\n") == "2:8: unknown 'type' 'notify': \"simple\" (the default) or \"forking\"");
 }
+
+// ---------------------------------------------------------------- restart
+
+TEST_CASE("parse_service: restart defaults to no monitor, with systemd-like limits", "[config][restart]") {
+  ServiceSpec s = parse(kCommand);
+  CHECK(s.restart.policy == RestartPolicy::no);
+  CHECK(s.restart.delay == 1s);
+  CHECK(s.restart.max_delay == 60s);
+  CHECK(s.restart.limit == 5);
+  CHECK(s.restart.window == 60s);
+}
+
+TEST_CASE("parse_service: every restart key", "[config][restart]") {
+  ServiceSpec s = parse(kCommand + "[restart]\npolicy = \"on-failure\"\ndelay = \"250ms\"\nmax_delay = \"4s\"\n"
+                                   "limit = 3\nwindow = \"30s\"\n");
+  CHECK(s.restart.policy == RestartPolicy::on_failure);
+  CHECK(s.restart.delay == 250ms);
+  CHECK(s.restart.max_delay == 4s);
+  CHECK(s.restart.limit == 3);
+  CHECK(s.restart.window == 30s);
+  CHECK(parse(kCommand + "[restart]\npolicy = \"always\"\ndelay = 0\n").restart.policy == RestartPolicy::always);
+}
+
+TEST_CASE("parse_service: bad restart keys are located", "[config][restart]") {
+  CHECK(error(kCommand + "[restart]\npolicy = \"sometimes\"\n") ==
+        "3:10: unknown 'restart.policy' 'sometimes': \"no\" (the default), \"on-failure\" or \"always\"");
+  CHECK(error(kCommand + "[restart]\nlimit = 0\n") == "3:9: 'restart.limit' must be an integer from 1 to 1000000");
+  CHECK(error(kCommand + "[restart]\nwindow = 0\n") == "3:10: 'restart.window' must be greater than 0");
+  CHECK(error(kCommand + "[restart]\ndelay = \"2s\"\nmax_delay = \"1s\"\n") ==
+        "2:1: 'restart.max_delay' (1s) is below 'restart.delay' (2s)");
+  CHECK(error(kCommand + "[restart]\npolicyy = \"always\"\n") ==
+        "3:11: unknown key 'restart.policyy', did you mean 'restart.policy'?");
+  CHECK(error(kCommand + "type = \"forking\"\npidfile = \"/run/x.pid\"\n[restart]\npolicy = \"always\"\n") ==
+        "2:8: type \"forking\" cannot be restarted by a monitor (yet): remove 'restart.policy'");
+}

@@ -40,7 +40,7 @@ StatePaths write_state(const testing::TempDir& dir, pid_t pid, std::uint64_t ske
   StatePaths paths{dir / "svc.pid", dir / "svc.record", dir / "svc.lock"};
   auto stat = posix::read_stat(pid);
   REQUIRE(stat);
-  Record r{pid, stat->starttime + skew, posix::boot_id(), stat->pgrp};
+  Record r{.pid = pid, .starttime = stat->starttime + skew, .boot_id = posix::boot_id(), .pgid = stat->pgrp};
   testing::write_text(paths.pidfile, std::to_string(pid) + "\n");
   testing::write_text(paths.record, format_record(r));
   return paths;

@@ -79,12 +79,12 @@ TEST_CASE("parse_pidfile: numbers too long to be a pid", "[core][pidfile]") {
 // ---- format_record / parse_record ---------------------------------------
 
 TEST_CASE("format_record: one 'key value' line per field", "[core][pidfile]") {
-  Record r{4242, 123456789012u, "6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f", 4240};
+  Record r{.pid = 4242, .starttime = 123456789012u, .boot_id = "6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f", .pgid = 4240};
   CHECK(format_record(r) == kRecordText);
 }
 
 TEST_CASE("parse_record: reads what format_record writes", "[core][pidfile]") {
-  Record r{4242, 123456789012u, "6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f", 4240};
+  Record r{.pid = 4242, .starttime = 123456789012u, .boot_id = "6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f", .pgid = 4240};
   auto back = parse_record(format_record(r));
   REQUIRE(back.has_value());
   CHECK(back->pid == r.pid);
@@ -133,10 +133,35 @@ TEST_CASE("parse_record: garbage values are refused", "[core][pidfile]") {
 }
 
 TEST_CASE("parse_record: pid 0 and 1 are refused", "[core][pidfile]") {
-  Record r{1, 5, "b", 1};
+  Record r{.pid = 1, .starttime = 5, .boot_id = "b", .pgid = 1};
   CHECK_FALSE(parse_record(format_record(r)).has_value());
   r.pid = 0;
   CHECK_FALSE(parse_record(format_record(r)).has_value());
   r.pid = 2;
   CHECK(parse_record(format_record(r)).has_value());
+}
+
+TEST_CASE("record: a monitor's lines round-trip", "[core][pidfile]") {
+  Record r{.pid = 4242, .starttime = 99, .boot_id = "b00t", .pgid = 4242};
+  r.monitor = 4240;
+  r.monitor_starttime = 97;
+  r.restarts = 3;
+  r.last_exit = "exited with status 1";
+  r.phase = "restarting";
+  auto back = parse_record(format_record(r));
+  REQUIRE(back);
+  CHECK(back->monitor == 4240);
+  CHECK(back->monitor_starttime == 97);
+  CHECK(back->restarts == 3);
+  CHECK(back->last_exit == "exited with status 1");
+  CHECK(back->phase == "restarting");
+}
+
+TEST_CASE("record: a monitor without its proof or with an unknown phase is no record", "[core][pidfile]") {
+  std::string base = "pid 4242\nstarttime 99\nboot_id b\npgid 4242\n";
+  CHECK(parse_record(base + "monitor 4240\nmonitor_starttime 97\nrestarts 0\nphase running\n"));
+  CHECK_FALSE(parse_record(base + "monitor 4240\nrestarts 0\nphase running\n"));
+  CHECK_FALSE(parse_record(base + "monitor 4240\nmonitor_starttime 97\nrestarts 0\nphase sleeping\n"));
+  CHECK_FALSE(parse_record(base + "monitor 1\nmonitor_starttime 97\nrestarts 0\nphase running\n"));
+  CHECK(parse_record(base)->monitor == 0);
 }

@@ -1,0 +1,256 @@
+#include "monitor/supervise.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <deque>
+
+#include "config/signal_name.h"
+#include "core/pidfile.h"
+#include "posix/files.h"
+#include "posix/proc.h"
+#include "posix/signal_fd.h"
+
+extern char** environ;
+
+namespace daemonctl::monitor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// "250ms", "1.5s", "60s": for the log. Not config::format_duration, which
+// would bring its parser, and libm with it, into every monitor.
+std::string seconds_text(config::Duration d) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    std::string frac = std::to_string(1000 + ms % 1000).substr(1);
+    while (frac.back() == '0') frac.pop_back();
+    text += "." + frac;
+  }
+  return text + "s";
+}
+
+class Monitor {
+ public:
+  Monitor(const Plan& plan, posix::SignalFd& signals) : plan_(plan), signals_(signals) {
+    base_.monitor = ::getpid();
+    auto self = posix::read_stat(::getpid());
+    base_.monitor_starttime = self ? self->starttime : 0;
+    base_.boot_id = posix::boot_id();
+    child_ = plan.child;
+    for (char** e = environ; e && *e; ++e) child_.env.emplace_back(*e);
+    child_.stdin_fd = 0;
+    child_.stdout_fd = 1;
+    child_.stderr_fd = 2;
+  }
+
+  int run(int report_fd, int lock_fd);
+
+ private:
+  /// One line to the service's stderr log: "2026-11-27T14:40:00Z daemonctl-monitor[12]: web: ...".
+  void log(const std::string& what) const {
+    char when[32];
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
+                       ": " + what + "\n";
+    [[maybe_unused]] ssize_t n = ::write(2, line.data(), line.size());
+  }
+
+  /// A stand-down signal pending? Takes it.
+  bool told_to_stand_down() {
+    auto sig = signals_.take();
+    return sig && *sig != 0;
+  }
+
+  /// Takes the service lock (the lock file stays open between takes), or
+  /// returns false if told to stand down first.
+  bool lock() {
+    auto period = std::chrono::milliseconds(1);
+    for (;;) {
+      if (!lock_file_) {
+        auto fd = posix::open_file(plan_.lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd) lock_file_ = std::move(*fd);
+      }
+      if (lock_file_ && ::flock(lock_file_.get(), LOCK_EX | LOCK_NB) == 0) return true;
+      // Held by a daemonctl command: wait, but wake for a stand-down.
+      pollfd p{signals_.fd(), POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(period.count()));
+      if (told_to_stand_down()) return false;
+      period = std::min(period * 2, std::chrono::milliseconds(50));
+    }
+  }
+  void unlock() { ::flock(lock_file_.get(), LOCK_UN); }
+
+  /// Writes the record for `phase`, and the pidfile for a running child.
+  void write_state(const std::string& phase) {
+    core::Record r = base_;
+    r.phase = phase;
+    r.restarts = restarts_;
+    r.last_exit = last_exit_;
+    if (Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644); !st) log(st.error().message);
+    if (phase == "running") {
+      if (Status st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644); !st) {
+        log(st.error().message);
+      }
+    } else {
+      (void)posix::remove_file(plan_.pidfile);
+    }
+  }
+
+  void remove_state() {
+    (void)posix::remove_file(plan_.pidfile);
+    (void)posix::remove_file(plan_.record);
+  }
+
+  bool should_restart(const posix::ExitInfo& how) const {
+    if (plan_.restart.policy == config::RestartPolicy::always) return true;
+    if (how.killed) return how.code != plan_.stop_signal;
+    return how.code != 0;
+  }
+
+  static std::string describe(const posix::ExitInfo& how) {
+    if (how.killed) return "killed by " + config::signal_name(how.code);
+    return "exited with status " + std::to_string(how.code);
+  }
+
+  const Plan& plan_;
+  posix::SignalFd& signals_;
+  posix::SpawnRequest child_;
+  core::Record base_;
+  int restarts_ = 0;
+  std::string last_exit_;
+  posix::UniqueFd lock_file_;
+};
+
+void report(int& fd, const std::string& line) {
+  if (fd < 0) return;
+  [[maybe_unused]] ssize_t n = ::write(fd, line.data(), line.size());
+  ::close(fd);
+  fd = -1;
+}
+
+int Monitor::run(int report_fd, int lock_fd) {
+  auto delay = plan_.restart.delay;
+  std::deque<Clock::time_point> recent;  // restarts within the window
+  for (bool first = true;; first = false) {
+    // The child waits before its exec until its pid is recorded.
+    auto prepared = posix::prepare_child(child_);
+    if (!prepared && first) {
+      report(report_fd, "fail " + std::to_string(to_int(prepared.error().status)) + " " + prepared.error().message + "\n");
+      return 1;
+    }
+    std::optional<posix::Pidfd> proc;
+    Clock::time_point started = Clock::now();
+    if (prepared) {
+      if (!first && !lock()) {
+        prepared->abandon();
+        return 0;
+      }
+      pid_t pid = prepared->proc().pid();
+      auto stat = posix::read_stat(pid);
+      base_.pid = pid;
+      base_.starttime = stat ? stat->starttime : 0;
+      base_.pgid = pid;  // prepare_child: a group of its own
+      write_state("running");
+      if (!first) unlock();
+      if (Status st = prepared->exec(); !st) {
+        if (first) {
+          remove_state();
+          report(report_fd, "fail " + std::to_string(to_int(st.error().status)) + " " + st.error().message + "\n");
+          return 1;
+        }
+        last_exit_ = st.error().message;
+      } else {
+        if (auto opened = posix::Pidfd::open(pid)) proc.emplace(std::move(*opened));
+        if (first) {
+          report(report_fd, "ok " + std::to_string(pid) + "\n");
+          if (lock_fd >= 0) ::close(lock_fd);  // ours no more: daemonctl still holds it until it returns
+          lock_fd = -1;
+        }
+        log((restarts_ == 0 ? "started pid " : "restarted: pid ") + std::to_string(pid));
+      }
+    } else {
+      last_exit_ = "could not start: " + prepared.error().message;
+    }
+
+    if (proc) {
+      // Until the child exits or we are told to stand down.
+      for (;;) {
+        pollfd fds[2] = {{signals_.fd(), POLLIN, 0}, {proc->fd(), POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0 && errno != EINTR) return 1;
+        // Signals first: a stop signals us before the child, so a child's exit
+        // seen together with a stand-down is the stop's, never restarted.
+        if (told_to_stand_down()) return 0;
+        if (fds[1].revents) break;
+      }
+      auto how = proc->reap();
+      if (!how) return 1;
+      last_exit_ = describe(*how);
+      log("pid " + std::to_string(proc->pid()) + " " + last_exit_);
+      if (!should_restart(*how)) {
+        if (!lock()) return 0;
+        remove_state();
+        log("not restarting it (policy " + std::string(plan_.restart.policy == config::RestartPolicy::always ? "always" : "on-failure") + ")");
+        return 0;
+      }
+    }
+
+    auto now = Clock::now();
+    while (!recent.empty() && now - recent.front() >= plan_.restart.window) recent.pop_front();
+    if (static_cast<int>(recent.size()) >= plan_.restart.limit) {
+      if (!lock()) return 0;
+      write_state("failed");
+      log("giving up: " + std::to_string(recent.size()) + " restarts within " +
+          seconds_text(plan_.restart.window) + "; last " + last_exit_);
+      return 1;
+    }
+    if (now - started >= plan_.restart.window) delay = plan_.restart.delay;  // it ran well: no backoff
+    // With no delay the next daemon is recorded at once; meanwhile `status`
+    // sees the dead one's pidfile beside a live monitor: "restarting".
+    if (delay.count() > 0) {
+      if (!lock()) return 0;
+      write_state("restarting");
+      unlock();
+    }
+    log("restarting in " + seconds_text(delay) + " (restart " + std::to_string(recent.size() + 1) + " of " +
+        std::to_string(plan_.restart.limit) + " within " + seconds_text(plan_.restart.window) + ")");
+    if (delay.count() > 0) {
+      pollfd p{signals_.fd(), POLLIN, 0};
+      auto until = Clock::now() + delay;
+      while (Clock::now() < until) {
+        auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
+        ::poll(&p, 1, static_cast<int>(ms));
+        if (told_to_stand_down()) return 0;
+      }
+    }
+    recent.push_back(Clock::now());
+    ++restarts_;
+    delay = std::min(delay * 2, plan_.restart.max_delay);
+  }
+}
+
+}  // namespace
+
+int supervise(const Plan& plan, int report_fd, int lock_fd) {
+  ::signal(SIGPIPE, SIG_IGN);
+  auto signals = posix::SignalFd::open({SIGTERM, SIGINT, SIGHUP, SIGQUIT});
+  if (!signals) {
+    report(report_fd, "fail 1 " + signals.error().message + "\n");
+    return 1;
+  }
+  Monitor m(plan, *signals);
+  return m.run(report_fd, lock_fd);
+}
+
+}  // namespace daemonctl::monitor
