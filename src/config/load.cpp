@@ -548,6 +548,58 @@ const Field<RestartSpec> kRestartFields[] = {
     {"window", store<&RestartSpec::window, read_positive_duration>},
 };
 
+/// "10MiB", "512KiB", "1GB", "4096": a size in bytes, at least 1.
+std::optional<std::uint64_t> read_size(Context& c, const Value& v, const std::string& key) {
+  if (v.is_integer() && v.as_integer() > 0) return static_cast<std::uint64_t>(v.as_integer());
+  const std::string form = quote(key) + " must be a size like \"10MiB\", \"512KiB\" or a number of bytes";
+  if (!v.is_string()) {
+    c.error(v, form);
+    return std::nullopt;
+  }
+  std::string_view text = v.as_string().str;
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  static const std::pair<std::string_view, std::uint64_t> kUnits[] = {
+      {"", 1},           {"B", 1},          {"K", 1000},        {"KB", 1000},        {"KiB", 1024},
+      {"M", 1000000},    {"MB", 1000000},   {"MiB", 1 << 20},   {"G", 1000000000},   {"GB", 1000000000},
+      {"GiB", 1ull << 30}};
+  for (const auto& [name, factor] : kUnits) {
+    if (ec == std::errc() && end != text.data() && unit == name && n > 0 && n <= (1ull << 50) / factor) return n * factor;
+  }
+  c.error(v, form);
+  return std::nullopt;
+}
+
+/// `stdout`/`stderr`: a path, or `{ file = PATH, max_size = SIZE, keep = N }`.
+void read_log(Context& c, const Value& v, const std::string& key, std::string& path, Rotation& rotation) {
+  if (!v.is_table() && !v.is_string()) {
+    return c.error(v, quote(key) + " must be a path, or a table like { file = \"web.log\", max_size = \"10MiB\", keep = 5 }");
+  }
+  if (!v.is_table()) {
+    if (auto p = read_path(c, v, key)) path = *p;
+    return;
+  }
+  bool has_file = false, has_size = false;
+  for (const auto& [name, item] : v.as_table()) {
+    std::string qualified = key + "." + name;
+    if (name == "file") {
+      has_file = true;
+      if (auto p = read_path(c, item, qualified)) path = *p;
+    } else if (name == "max_size") {
+      has_size = true;
+      if (auto size = read_size(c, item, qualified)) rotation.max_size = *size;
+    } else if (name == "keep") {
+      if (auto keep = read_int_in(c, item, qualified, 1, 1000)) rotation.keep = *keep;
+    } else {
+      std::string message = "unknown key " + quote(qualified);
+      if (auto match = closest(name, {"file", "max_size", "keep"})) message += ", did you mean " + quote(key + "." + *match) + "?";
+      c.error(item, message);
+    }
+  }
+  if (!has_file || !has_size) c.error(v, quote(key) + " as a table needs 'file' and 'max_size' (or write the path alone)");
+}
+
 std::optional<ServiceType> read_type(Context& c, const Value& v, const std::string& key) {
   auto text = read_string(c, v, key);
   if (!text) return std::nullopt;
@@ -575,8 +627,12 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"user", store<&ServiceSpec::user, read_account>},
     {"group", store<&ServiceSpec::group, read_account>},
     {"stdin", store<&ServiceSpec::stdin_path, read_path>},
-    {"stdout", store<&ServiceSpec::stdout_path, read_path>},
-    {"stderr", store<&ServiceSpec::stderr_path, read_path>},
+    {"stdout", [](Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+       read_log(c, v, k, s.stdout_path, s.stdout_rotation);
+     }},
+    {"stderr", [](Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+       read_log(c, v, k, s.stderr_path, s.stderr_rotation);
+     }},
     {"environment", store<&ServiceSpec::environment, read_environment>},
     {"clear_environment", store<&ServiceSpec::clear_environment, read_bool>},
     {"after", store<&ServiceSpec::after, read_after>},
@@ -696,6 +752,16 @@ void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& 
 void complete(Context& c, const Value& root, ServiceSpec& spec) {
   const auto& table = root.as_table();
   if (!table.count("command")) c.file_error("missing required key 'command'");
+  bool rotated = spec.stdout_rotation.max_size != 0 || spec.stderr_rotation.max_size != 0;
+  if (spec.stdout_path == spec.stderr_path && table.count("stdout") && table.count("stderr") &&
+      (spec.stdout_rotation.max_size != spec.stderr_rotation.max_size ||
+       spec.stdout_rotation.keep != spec.stderr_rotation.keep)) {
+    c.error(table.at("stderr"), "'stderr' names the file of 'stdout' with other rotation settings: give them once, "
+                                "as the same table in both");
+  }
+  if (spec.type == ServiceType::forking && rotated) {
+    c.error(table.at("type"), "type \"forking\" writes its own output: 'stdout' and 'stderr' cannot be rotated");
+  }
   if (spec.type == ServiceType::forking && spec.restart.policy != RestartPolicy::no) {
     c.error(table.at("type"), "type \"forking\" cannot be restarted by a monitor (yet): remove 'restart.policy'");
   }

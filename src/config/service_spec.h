@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +36,13 @@ struct ReadySpec {
   std::vector<std::string> command;  ///< exits 0 (run again until it does)
   Duration timeout = std::chrono::seconds(30);  ///< then start stops it and fails; always > 0
   bool any() const { return notify || tcp || !file.empty() || !command.empty(); }
+};
+
+/// `stdout = { file = "web.log", max_size = "10MiB", keep = 5 }`: the output
+/// goes through a pipe to the monitor, which writes it and rotates the file.
+struct Rotation {
+  std::uint64_t max_size = 0;  ///< bytes; 0: no rotation (a plain file)
+  int keep = 5;                ///< web.log.1 ... web.log.<keep>
 };
 
 /// [restart]: what the monitor does when the daemon exits.
@@ -73,6 +81,8 @@ struct ServiceSpec {
   std::string stdin_path = "/dev/null";
   std::string stdout_path = "/dev/null";
   std::string stderr_path = "/dev/null";
+  Rotation stdout_rotation;  ///< when stdout is a table with max_size
+  Rotation stderr_rotation;
   std::map<std::string, std::string> environment;
   bool clear_environment = false;
   ServiceType type = ServiceType::simple;

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "config/duration.h"
@@ -247,14 +248,23 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
   if (forking) started.env.push_back(forking_mark(spec));
   Lines lines = process_lines(spec, started) + stdio_lines(spec, l);
   if (missing(folder) && folder != ctx.state_dir) lines.push_back("would create directory '" + folder + "'");
-  if (spec.restart.policy != config::RestartPolicy::no) {
+  if (needs_monitor(spec)) {
     auto program = monitor_program();
     if (!program) return std::move(program).error();
     lines.push_back("would start monitor " + *program + " as the daemon; it starts the command as its child, "
-                    "writes pidfile '" + paths.pidfile + "' and record '" + paths.record + "', and restarts it (" +
-                    (spec.restart.policy == config::RestartPolicy::always ? "always" : "on failure") + ", at most " +
-                    std::to_string(spec.restart.limit) + " times within " +
-                    config::format_duration(spec.restart.window) + ")");
+                    "writes pidfile '" + paths.pidfile + "' and record '" + paths.record + "'" +
+                    (spec.restart.policy == config::RestartPolicy::no
+                         ? std::string(", and does not restart it")
+                         : ", and restarts it (" +
+                               std::string(spec.restart.policy == config::RestartPolicy::always ? "always" : "on failure") +
+                               ", at most " + std::to_string(spec.restart.limit) + " times within " +
+                               config::format_duration(spec.restart.window) + ")"));
+    for (const auto& [stream, path, rotation] :
+         {std::tuple{"stdout", spec.stdout_path, spec.stdout_rotation}, {"stderr", spec.stderr_path, spec.stderr_rotation}}) {
+      if (rotation.max_size == 0 || (std::string(stream) == "stderr" && path == spec.stdout_path)) continue;
+      lines.push_back(std::string("would pass ") + stream + " through a pipe to the monitor, which rotates '" + path +
+                      "' at " + std::to_string(rotation.max_size) + " bytes, keeping " + std::to_string(rotation.keep));
+    }
   } else if (forking) {
     lines.push_back("would wait up to " + config::format_duration(spec.ready.timeout) +
                     " for it to exit 0 and for pidfile '" + paths.pidfile + "' to name the process it leaves");

@@ -101,7 +101,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   std::optional<Supervised> supervised;
   std::optional<posix::PreparedDaemon> prepared;
   std::optional<posix::Pidfd> forked;
-  if (spec.restart.policy != config::RestartPolicy::no) {
+  if (needs_monitor(spec)) {
     auto started = start_monitor(spec, paths, rq, lock_fd);
     if (!started) {
       (void)remove_state(paths);
@@ -148,8 +148,9 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   // that it restarts nothing, then the daemon it recorded.
   auto undo = [&](bool died) {
     if (supervised) {
-      stand_down(supervised->monitor.pid(), 0);
+      auto monitor = stand_down(supervised->monitor.pid(), 0);
       stop_recorded(spec, paths);
+      if (monitor) await_monitor(*monitor);
     } else if (!died) {
       stop_unready(spec, proc);
     }

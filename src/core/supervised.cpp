@@ -44,6 +44,11 @@ Result<std::string> read_report(int fd, const posix::Pidfd& monitor) {
 
 }  // namespace
 
+bool needs_monitor(const config::ServiceSpec& spec) {
+  return spec.restart.policy != config::RestartPolicy::no || spec.stdout_rotation.max_size != 0 ||
+         spec.stderr_rotation.max_size != 0;
+}
+
 Result<std::string> monitor_program() {
   char self[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
@@ -62,8 +67,27 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   auto program = monitor_program();
   if (!program) return std::move(program).error();
   if (lock_fd < 0) return Error{ExitStatus::failure, "internal error: a monitor needs the service lock"};
-  monitor::Plan plan{spec.name, paths.pidfile, paths.record, paths.lock, spec.restart, spec.stop.signal, daemon};
+  monitor::Plan plan;
+  plan.name = spec.name;
+  plan.pidfile = paths.pidfile;
+  plan.record = paths.record;
+  plan.lock = paths.lock;
+  plan.restart = spec.restart;
+  plan.stop_signal = spec.stop.signal;
+  plan.child = daemon;
   plan.child.env.clear();  // the monitor's environment is the daemon's
+  if (spec.stdout_rotation.max_size != 0) {
+    plan.out = {spec.stdout_path, spec.stdout_rotation.max_size, spec.stdout_rotation.keep};
+  }
+  if (spec.stderr_path == spec.stdout_path && spec.stdout_rotation.max_size != 0) {
+    plan.err_is_out = true;
+  } else if (spec.stderr_rotation.max_size != 0) {
+    plan.err = {spec.stderr_path, spec.stderr_rotation.max_size, spec.stderr_rotation.keep};
+  }
+  plan.log_mode = 0666 & ~daemon.umask;
+  plan.log_chown = daemon.change_ids;
+  plan.log_uid = daemon.uid;
+  plan.log_gid = daemon.gid;
   int report[2];
   if (::pipe2(report, O_CLOEXEC) < 0) return sys_error("pipe");
   posix::UniqueFd report_r(report[0]), report_w(report[1]);
@@ -87,7 +111,7 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   const posix::Pidfd& monitor = prepared->proc();
   auto text = read_report(report_r.get(), monitor);
   auto fail = [&](Error e) -> Error {
-    stand_down(monitor.pid(), 0);
+    if (auto m = stand_down(monitor.pid(), 0)) await_monitor(*m);
     return e;
   };
   if (!text) return fail(std::move(text).error());
@@ -110,18 +134,24 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   return Supervised{std::move(*monitor_again), std::move(*child)};
 }
 
-void stand_down(pid_t monitor, std::uint64_t starttime) {
+std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime) {
   auto proc = posix::Pidfd::open(monitor);
-  if (!proc) return;
+  if (!proc) return std::nullopt;
   auto stat = posix::read_stat(monitor);
-  if (!stat || (starttime != 0 && stat->starttime != starttime)) return;  // not that monitor
-  if (!proc->send_signal(SIGTERM)) return;
-  if (!proc->wait_exit(std::chrono::seconds(5))) {
-    log::warn("monitor pid " + std::to_string(monitor) + " did not stand down within 5s; killing it");
-    (void)proc->send_signal(SIGKILL);
-    proc->wait_exit(std::chrono::seconds(5));
+  if (!stat || (starttime != 0 && stat->starttime != starttime)) return std::nullopt;  // not that monitor
+  // Pending before anything else is done to the daemon: the monitor takes
+  // signals before a child's exit, so it restarts nothing from here on.
+  if (!proc->send_signal(SIGTERM)) return std::nullopt;
+  return std::move(*proc);
+}
+
+void await_monitor(const posix::Pidfd& monitor) {
+  if (!monitor.wait_exit(std::chrono::seconds(5))) {
+    log::warn("monitor pid " + std::to_string(monitor.pid()) + " did not exit within 5s of standing down; killing it");
+    (void)monitor.send_signal(SIGKILL);
+    monitor.wait_exit(std::chrono::seconds(5));
   }
-  (void)proc->reap();  // ours if we started it (its subreaper), else PID 1's
+  (void)monitor.reap();  // ours if we started it (its subreaper), else PID 1's
 }
 
 }  // namespace daemonctl::core

@@ -2,6 +2,8 @@
 // fork leaves is daemonctl-monitor, which starts the daemon as its child.
 #pragma once
 
+#include <optional>
+
 #include "common/result.h"
 #include "config/service_spec.h"
 #include "core/pidfile.h"
@@ -15,6 +17,9 @@ struct Supervised {
   posix::Pidfd daemon;  ///< the monitor's first child, recorded and exec'd
 };
 
+/// A service runs under a monitor when it restarts, or when its output is rotated.
+bool needs_monitor(const config::ServiceSpec& spec);
+
 /// Where daemonctl-monitor is: next to this executable.
 Result<std::string> monitor_program();
 
@@ -25,9 +30,15 @@ Result<std::string> monitor_program();
 Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePaths& paths,
                                  const posix::SpawnRequest& daemon, int lock_fd);
 
-/// Tells the monitor `monitor` (proven by its start time `starttime`) to
-/// stand down, and waits for it to exit: then no restart can race what
-/// follows. A monitor that is gone, or not that process, is left alone.
-void stand_down(pid_t monitor, std::uint64_t starttime);
+/// Tells the monitor `monitor` (proven by its start time `starttime`; 0:
+/// trusted, just started) to stand down: from now on it restarts nothing.
+/// Returns a handle to wait for its exit; none if it is gone, or is not that
+/// process. A monitor that carries the daemon's output (rotated logs) exits
+/// only after the daemon, once it has written all of it.
+std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime);
+
+/// Waits for a monitor told to stand down to exit (SIGKILL after 5 s) and
+/// reaps it if it is ours.
+void await_monitor(const posix::Pidfd& monitor);
 
 }  // namespace daemonctl::core

@@ -51,6 +51,14 @@ std::vector<std::string> encode(const Plan& p) {
     args.push_back("--rlimit=" + std::to_string(l.resource) + ":" + std::to_string(l.soft) + ":" +
                    std::to_string(l.hard) + ":" + l.name);
   }
+  auto log = [](const LogPlan& l) { return std::to_string(l.max_size) + ":" + std::to_string(l.keep) + ":" + l.path; };
+  if (!p.out.path.empty()) args.push_back("--out-log=" + log(p.out));
+  if (p.err_is_out) args.push_back("--err-log=same");
+  else if (!p.err.path.empty()) args.push_back("--err-log=" + log(p.err));
+  if (p.rotates()) {
+    args.push_back("--log-mode=" + std::to_string(p.log_mode));
+    if (p.log_chown) args.push_back("--log-owner=" + std::to_string(p.log_uid) + ":" + std::to_string(p.log_gid));
+  }
   if (c.nice) args.push_back("--nice=" + std::to_string(*c.nice));
   if (c.oom_score_adj) args.push_back("--oom-score-adj=" + std::to_string(*c.oom_score_adj));
   args.push_back("--");
@@ -78,6 +86,7 @@ Result<Plan> decode(int argc, const char* const argv[]) {
     else if (key == "policy") {
       if (value == "always") p.restart.policy = config::RestartPolicy::always;
       else if (value == "on-failure") p.restart.policy = config::RestartPolicy::on_failure;
+      else if (value == "no") p.restart.policy = config::RestartPolicy::no;
       else ok = false;
     } else if (key == "delay" && (ok = number(value, n))) p.restart.delay = config::Duration(n);
     else if (key == "max-delay" && (ok = number(value, n))) p.restart.max_delay = config::Duration(n);
@@ -105,6 +114,21 @@ Result<Plan> decode(int argc, const char* const argv[]) {
            number(value.substr(a + 1, b - a - 1), l.soft) && number(value.substr(b + 1, d - b - 1), l.hard);
       l.name = value.substr(d + 1 < value.size() ? d + 1 : value.size());
       c.limits.push_back(l);
+    } else if (key == "out-log" || key == "err-log") {
+      if (key == "err-log" && value == "same") {
+        p.err_is_out = true;
+        continue;
+      }
+      LogPlan& l = key == "out-log" ? p.out : p.err;
+      auto a = value.find(':'), b = value.find(':', a + 1);
+      ok = a != value.npos && b != value.npos && number(value.substr(0, a), l.max_size) &&
+           number(value.substr(a + 1, b - a - 1), l.keep) && b + 1 < value.size();
+      if (ok) l.path = value.substr(b + 1);
+    } else if (key == "log-mode") ok = number(value, p.log_mode);
+    else if (key == "log-owner") {
+      auto colon = value.find(':');
+      ok = colon != value.npos && number(value.substr(0, colon), p.log_uid) && number(value.substr(colon + 1), p.log_gid);
+      p.log_chown = ok;
     } else if (key == "nice" && (ok = number(value, n))) c.nice = static_cast<int>(n);
     else if (key == "oom-score-adj" && (ok = number(value, n))) c.oom_score_adj = static_cast<int>(n);
     else return bad("unknown option '--" + std::string(key) + "'");
@@ -112,7 +136,7 @@ Result<Plan> decode(int argc, const char* const argv[]) {
   }
   for (++i; i < argc; ++i) c.argv.emplace_back(argv[i]);
   if (p.name.empty() || p.pidfile.empty() || p.record.empty() || p.lock.empty() || c.executable.empty() ||
-      c.argv.empty() || p.restart.policy == config::RestartPolicy::no) {
+      c.argv.empty() || (p.restart.policy == config::RestartPolicy::no && !p.rotates())) {
     return bad("incomplete plan: run by 'daemonctl start', not by hand");
   }
   if (c.directory.empty()) c.directory = "/";

@@ -3,6 +3,7 @@
 // daemon's), so the monitor needs no service file, TOML or CLI library.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ namespace daemonctl::monitor {
 inline constexpr int kReportFd = 3;
 inline constexpr int kLockFd = 4;
 
+/// A log the monitor writes and rotates: the daemon's output comes through a pipe.
+struct LogPlan {
+  std::string path;            ///< "" : none (the stream goes straight to its file)
+  std::uint64_t max_size = 0;  ///< rotate before it would pass this
+  int keep = 5;                ///< path.1 ... path.<keep>
+};
+
 struct Plan {
   std::string name;
   std::string pidfile, record, lock;  ///< the service's state files
@@ -26,6 +34,13 @@ struct Plan {
   /// The daemon: everything but env (the monitor's own environment) and
   /// stdio (the monitor's own fds 0, 1, 2).
   posix::SpawnRequest child;
+  LogPlan out, err;            ///< rotated stdout, stderr
+  bool err_is_out = false;     ///< stderr goes to the rotated stdout
+  mode_t log_mode = 0644;      ///< for the files it creates
+  bool log_chown = false;      ///< give them to log_uid:log_gid
+  uid_t log_uid = 0;
+  gid_t log_gid = 0;
+  bool rotates() const { return !out.path.empty() || !err.path.empty() || err_is_out; }
 };
 
 /// argv[1..] for daemonctl-monitor.

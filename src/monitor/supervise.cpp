@@ -13,6 +13,7 @@
 
 #include "config/signal_name.h"
 #include "core/pidfile.h"
+#include "monitor/rotating_log.h"
 #include "posix/files.h"
 #include "posix/proc.h"
 #include "posix/signal_fd.h"
@@ -50,13 +51,26 @@ class Monitor {
     child_.stdin_fd = 0;
     child_.stdout_fd = 1;
     child_.stderr_fd = 2;
+    // Rotated streams reach the daemon as pipes; the monitor writes the files.
+    if (!plan.out.path.empty()) {
+      out_.emplace(plan.out, 1, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
+      if (out_->open_pipe()) child_.stdout_fd = out_->write_end();
+      else out_.reset();
+    }
+    if (plan.err_is_out && out_) {
+      child_.stderr_fd = out_->write_end();
+    } else if (!plan.err.path.empty()) {
+      err_.emplace(plan.err, 2, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
+      if (err_->open_pipe()) child_.stderr_fd = err_->write_end();
+      else err_.reset();
+    }
   }
 
   int run(int report_fd, int lock_fd);
 
  private:
   /// One line to the service's stderr log: "2026-11-27T14:40:00Z daemonctl-monitor[12]: web: ...".
-  void log(const std::string& what) const {
+  void log(const std::string& what) {
     char when[32];
     std::time_t now = std::time(nullptr);
     std::tm tm{};
@@ -64,7 +78,14 @@ class Monitor {
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
                        ": " + what + "\n";
+    if (plan_.err_is_out && out_) return out_->write(line.data(), line.size());
+    if (err_) return err_->write(line.data(), line.size());
     [[maybe_unused]] ssize_t n = ::write(2, line.data(), line.size());
+  }
+
+  void drain_logs() {
+    if (out_) out_->drain();
+    if (err_) err_->drain();
   }
 
   /// A stand-down signal pending? Takes it.
@@ -114,6 +135,7 @@ class Monitor {
   }
 
   bool should_restart(const posix::ExitInfo& how) const {
+    if (plan_.restart.policy == config::RestartPolicy::no) return false;
     if (plan_.restart.policy == config::RestartPolicy::always) return true;
     if (how.killed) return how.code != plan_.stop_signal;
     return how.code != 0;
@@ -131,6 +153,7 @@ class Monitor {
   int restarts_ = 0;
   std::string last_exit_;
   posix::UniqueFd lock_file_;
+  std::optional<RotatingLog> out_, err_;
 };
 
 void report(int& fd, const std::string& line) {
@@ -185,14 +208,29 @@ int Monitor::run(int report_fd, int lock_fd) {
     }
 
     if (proc) {
-      // Until the child exits or we are told to stand down.
+      // Until the child exits. Told to stand down, the monitor exits at
+      // once, unless it carries the daemon's output: then it writes all of
+      // it, and exits when the daemon does.
+      bool standing_down = false;
       for (;;) {
-        pollfd fds[2] = {{signals_.fd(), POLLIN, 0}, {proc->fd(), POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR) return 1;
+        pollfd fds[4] = {{signals_.fd(), POLLIN, 0},
+                         {proc->fd(), POLLIN, 0},
+                         {out_ ? out_->read_end() : -1, POLLIN, 0},
+                         {err_ ? err_->read_end() : -1, POLLIN, 0}};
+        if (::poll(fds, 4, -1) < 0 && errno != EINTR) return 1;
+        if (fds[2].revents || fds[3].revents) drain_logs();
         // Signals first: a stop signals us before the child, so a child's exit
         // seen together with a stand-down is the stop's, never restarted.
-        if (told_to_stand_down()) return 0;
+        if (told_to_stand_down()) {
+          if (!out_ && !err_) return 0;
+          standing_down = true;
+        }
         if (fds[1].revents) break;
+      }
+      drain_logs();
+      if (standing_down) {
+        (void)proc->reap();
+        return 0;
       }
       auto how = proc->reap();
       if (!how) return 1;
@@ -201,7 +239,8 @@ int Monitor::run(int report_fd, int lock_fd) {
       if (!should_restart(*how)) {
         if (!lock()) return 0;
         remove_state();
-        log("not restarting it (policy " + std::string(plan_.restart.policy == config::RestartPolicy::always ? "always" : "on-failure") + ")");
+        log(plan_.restart.policy == config::RestartPolicy::no ? std::string("not restarting it (no restart policy)")
+                                                               : "not restarting it (policy on-failure)");
         return 0;
       }
     }

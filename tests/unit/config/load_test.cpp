@@ -259,8 +259,12 @@ TEST_CASE("parse_service: paths", "[config]") {
   for (std::string key : {"pidfile", "directory", "stdin", "stdout", "stderr"}) {
     INFO(key);
     std::string at = "2:" + std::to_string(key.size() + 4) + ": '" + key + "'";
-    CHECK(error(kCommand + key + " = 1") == at + " must be a string");
-    CHECK(error(kCommand + key + " = [\"/x\"]") == at + " must be a string");
+    // stdout and stderr may also be tables (rotated logs).
+    std::string type = key == "stdout" || key == "stderr"
+                           ? " must be a path, or a table like { file = \"web.log\", max_size = \"10MiB\", keep = 5 }"
+                           : " must be a string";
+    CHECK(error(kCommand + key + " = 1") == at + type);
+    CHECK(error(kCommand + key + " = [\"/x\"]") == at + type);
     CHECK(error(kCommand + key + " = \"\"") == at + " must not be empty");
     CHECK(error(kCommand + key + " = \"/x\\u0000\"") == at + " must not contain a NUL character");
   }
@@ -687,4 +691,34 @@ TEST_CASE("parse_service: bad restart keys are located", "[config][restart]") {
         "3:11: unknown key 'restart.policyy', did you mean 'restart.policy'?");
   CHECK(error(kCommand + "type = \"forking\"\npidfile = \"/run/x.pid\"\n[restart]\npolicy = \"always\"\n") ==
         "2:8: type \"forking\" cannot be restarted by a monitor (yet): remove 'restart.policy'");
+}
+
+TEST_CASE("parse_service: stdout and stderr as rotated tables", "[config][rotation]") {
+  ServiceSpec s = parse(kCommand + "stdout = { file = \"web.log\", max_size = \"10MiB\", keep = 7 }\n"
+                                   "stderr = { file = \"err.log\", max_size = 4096 }\n");
+  CHECK(s.stdout_path == "/srv/svc/web.log");
+  CHECK(s.stdout_rotation.max_size == 10u << 20);
+  CHECK(s.stdout_rotation.keep == 7);
+  CHECK(s.stderr_path == "/srv/svc/err.log");
+  CHECK(s.stderr_rotation.max_size == 4096);
+  CHECK(s.stderr_rotation.keep == 5);
+  CHECK(parse(kCommand + "stdout = { file = \"a\", max_size = \"2GB\" }\n").stdout_rotation.max_size == 2000000000u);
+  CHECK(parse(kCommand + "stdout = { file = \"a\", max_size = \"3KiB\" }\n").stdout_rotation.max_size == 3072u);
+}
+
+TEST_CASE("parse_service: bad rotated logs are located", "[config][rotation]") {
+  CHECK(error(kCommand + "stdout = { file = \"a\", max_size = \"10 MiB\" }\n") ==
+        "2:35: 'stdout.max_size' must be a size like \"10MiB\", \"512KiB\" or a number of bytes");
+  CHECK(error(kCommand + "stdout = { file = \"a\", max_size = 0 }\n") ==
+        "2:35: 'stdout.max_size' must be a size like \"10MiB\", \"512KiB\" or a number of bytes");
+  CHECK(error(kCommand + "stdout = { max_size = 10 }\n") == "2:10: 'stdout' as a table needs 'file' and 'max_size' (or write the path alone)");
+  CHECK(error(kCommand + "stdout = { file = \"a\" }\n") ==
+        "2:10: 'stdout' as a table needs 'file' and 'max_size' (or write the path alone)");
+  CHECK(error(kCommand + "stdout = { file = \"a\", max_size = 9, kep = 2 }\n") ==
+        "2:44: unknown key 'stdout.kep', did you mean 'stdout.keep'?");
+  CHECK(error(kCommand + "stdout = { file = \"a\", max_size = 9, keep = 0 }\n") ==
+        "2:45: 'stdout.keep' must be an integer from 1 to 1000");
+  CHECK(error(kCommand + "stdout = { file = \"a\", max_size = 9 }\nstderr = { file = \"a\", max_size = 10 }\n") ==
+        "3:10: 'stderr' names the file of 'stdout' with other rotation settings: give them once, as the same table in "
+        "both");
 }

@@ -1,0 +1,91 @@
+#include "monitor/rotating_log.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <algorithm>
+#include <cstring>
+
+namespace daemonctl::monitor {
+
+RotatingLog::RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid)
+    : plan_(plan), fd_(fd), mode_(mode), chown_(chown), uid_(uid), gid_(gid) {
+  struct stat st;
+  if (::fstat(fd_, &st) == 0) size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+bool RotatingLog::open_pipe() {
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) < 0) return false;
+  read_.reset(ends[0]);
+  write_.reset(ends[1]);
+  ::fcntl(read_.get(), F_SETFL, O_NONBLOCK);
+  return true;
+}
+
+void RotatingLog::drain() {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(read_.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // EAGAIN: all of it for now
+    write(buf, static_cast<std::size_t>(n));
+  }
+}
+
+void RotatingLog::write(const char* data, std::size_t n) {
+  // Whole lines into the current file while they fit, then a new file. A
+  // line longer than max_size gets a file to itself: lines are never split.
+  while (n > 0) {
+    if (size_ + n <= plan_.max_size) return append(data, n);
+    std::size_t room = size_ < plan_.max_size ? static_cast<std::size_t>(plan_.max_size - size_) : 0;
+    if (const char* end = static_cast<const char*>(::memrchr(data, '\n', std::min(room, n)))) {
+      std::size_t head = static_cast<std::size_t>(end - data) + 1;
+      append(data, head);
+      data += head;
+      n -= head;
+      rotate();
+      continue;
+    }
+    if (size_ > 0) {
+      rotate();
+      continue;
+    }
+    const char* end = static_cast<const char*>(std::memchr(data, '\n', n));
+    std::size_t line = end ? static_cast<std::size_t>(end - data) + 1 : n;
+    append(data, line);
+    data += line;
+    n -= line;
+  }
+}
+
+void RotatingLog::append(const char* data, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd_, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;  // a full disk: the output is dropped, the daemon goes on
+    data += w;
+    n -= static_cast<std::size_t>(w);
+    size_ += static_cast<std::uint64_t>(w);
+  }
+}
+
+void RotatingLog::rotate() {
+  // web.log.(keep-1) -> web.log.keep, ..., web.log -> web.log.1
+  for (int i = plan_.keep - 1; i >= 1; --i) {
+    std::string from = plan_.path + "." + std::to_string(i), to = plan_.path + "." + std::to_string(i + 1);
+    (void)::rename(from.c_str(), to.c_str());
+  }
+  if (::rename(plan_.path.c_str(), (plan_.path + ".1").c_str()) < 0 && errno != ENOENT) return;
+  int fresh = ::open(plan_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode_);
+  if (fresh < 0) return;  // keeps writing to web.log.1
+  ::fchmod(fresh, mode_);
+  if (chown_) (void)::fchown(fresh, uid_, gid_);
+  ::dup2(fresh, fd_);  // the monitor's own stdout or stderr is the new file
+  ::close(fresh);
+  size_ = 0;
+}
+
+}  // namespace daemonctl::monitor
