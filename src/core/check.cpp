@@ -13,6 +13,7 @@
 
 #include "core/commands.h"
 #include "core/launch.h"
+#include "core/supervised.h"
 #include "posix/files.h"
 
 extern char** environ;
@@ -86,6 +87,13 @@ void check_ready_command(Findings& found, const config::ServiceSpec& spec) {
   std::string path = path_of(daemon_environment(spec, environ));
   auto executable = resolve_executable(spec.ready.command.front(), path);
   if (!executable) found.error("ready", "ready.command: " + executable.error().message);
+}
+
+// A service under a monitor needs daemonctl-monitor next to daemonctl.
+void check_monitor(Findings& found, const config::ServiceSpec& spec) {
+  if (!needs_monitor(spec)) return;
+  auto program = monitor_program();
+  if (!program) found.error(spec.restart.policy != config::RestartPolicy::no ? "restart" : "stdout", program.error().message);
 }
 
 void check_credentials(Findings& found, const config::ServiceSpec& spec) {
@@ -261,6 +269,7 @@ std::vector<Finding> check_service(const config::ServiceSpec& spec, const std::s
   std::string executable = check_program(found, spec);
   if (Status st = check_directory(spec.directory); !st) found.error("directory", st.error().message);
   check_ready_command(found, spec);
+  check_monitor(found, spec);
   check_credentials(found, spec);
   check_stdio_paths(found, spec);
   check_tuning(found, spec);

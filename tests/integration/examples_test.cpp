@@ -168,3 +168,23 @@ TEST_CASE("example stack starts db, cache, web in order and stops them in revers
   CHECK(in_stack({"status"}).code == 3);
   for (const char* name : {"db", "cache", "web"}) CHECK_FALSE(exists(box.state_dir() + "/" + name + ".pid"));
 }
+
+TEST_CASE("example supervised: its monitor restarts the failing worker and logs every exit") {
+  Sandbox box;
+  std::string file = copy_example(box, "supervised");
+  Run start = box.run({"start", file});
+  INFO(start.err);
+  REQUIRE(start.code == 0);
+  CHECK(start.out.find(", monitor pid ") != std::string::npos);
+  REQUIRE(wait_until([&] { return slurp(box.path("supervised.log")).find("restarted: pid ") != std::string::npos; },
+                     10000ms));
+  std::string log = slurp(box.path("supervised.log"));
+  CHECK(log.find("giving up\n") != std::string::npos);  // the worker's stderr
+  CHECK(log.find("exited with status 1") != std::string::npos);
+  CHECK(log.find("restarting in 1s (restart 1 of 5 within 60s)") != std::string::npos);
+  Run status = box.run({"status", file});
+  CHECK(status.code == 0);
+  CHECK(status.out.find("1 restart, last exited with status 1") != std::string::npos);
+  CHECK(box.run({"stop", file}).code == 0);
+  CHECK(box.run({"status", file}).code == 3);
+}

@@ -253,6 +253,10 @@ Run Sandbox::run(const std::vector<std::string>& args, RunOptions opt) {
   for (auto at = r.out.find("(pid "); at != std::string::npos; at = r.out.find("(pid ", at + 1)) {
     if (pid_t pid = static_cast<pid_t>(std::atoi(r.out.c_str() + at + 5)); pid > 0) track(pid);
   }
+  // And every monitor: killed first at the end, it restarts nothing.
+  for (auto at = r.out.find("monitor pid "); at != std::string::npos; at = r.out.find("monitor pid ", at + 1)) {
+    if (pid_t pid = static_cast<pid_t>(std::atoi(r.out.c_str() + at + 12)); pid > 0) tracked_.insert(tracked_.begin(), {pid, starttime_of(pid)});
+  }
   return r;
 }
 
