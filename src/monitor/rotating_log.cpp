@@ -25,7 +25,16 @@ bool RotatingLog::open_pipe() {
   return true;
 }
 
+void RotatingLog::reopen_if_moved() {
+  struct stat at_path, ours;
+  if (::fstat(fd_, &ours) < 0) return;
+  if (::stat(plan_.path.c_str(), &at_path) == 0 && at_path.st_ino == ours.st_ino && at_path.st_dev == ours.st_dev) return;
+  open_fresh();
+  if (::fstat(fd_, &ours) == 0) size_ = static_cast<std::uint64_t>(ours.st_size);
+}
+
 void RotatingLog::drain() {
+  reopen_if_moved();
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(read_.get(), buf, sizeof buf);
@@ -79,13 +88,22 @@ void RotatingLog::rotate() {
     (void)::rename(from.c_str(), to.c_str());
   }
   if (::rename(plan_.path.c_str(), (plan_.path + ".1").c_str()) < 0 && errno != ENOENT) return;
-  int fresh = ::open(plan_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode_);
-  if (fresh < 0) return;  // keeps writing to web.log.1
-  ::fchmod(fresh, mode_);
-  if (chown_) (void)::fchown(fresh, uid_, gid_);
-  ::dup2(fresh, fd_);  // the monitor's own stdout or stderr is the new file
-  ::close(fresh);
+  open_fresh();
   size_ = 0;
+}
+
+// The file at the path (created if missing) becomes fd_: the monitor's own
+// stdout or stderr. On failure it keeps writing to the file it has.
+void RotatingLog::open_fresh() {
+  int fresh = ::open(plan_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode_);
+  if (fresh < 0) return;
+  struct stat st;
+  if (::fstat(fresh, &st) == 0 && st.st_size == 0) {  // made just now: the mode and owner of a log file
+    ::fchmod(fresh, mode_);
+    if (chown_) (void)::fchown(fresh, uid_, gid_);
+  }
+  ::dup2(fresh, fd_);
+  ::close(fresh);
 }
 
 }  // namespace daemonctl::monitor

@@ -23,7 +23,9 @@ class RotatingLog {
   int read_end() const { return read_.get(); }
   int write_end() const { return write_.get(); }
 
-  /// Copies whatever the pipe holds now into the file.
+  /// Copies whatever the pipe holds now into the file. First, if the file
+  /// was renamed or removed by someone else (logrotate without
+  /// copytruncate), a new one is opened at the path.
   void drain();
   /// Appends `n` bytes, rotating first at a line end if the file would pass max_size.
   void write(const char* data, std::size_t n);
@@ -31,6 +33,8 @@ class RotatingLog {
  private:
   void append(const char* data, std::size_t n);
   void rotate();
+  void reopen_if_moved();
+  void open_fresh();
 
   LogPlan plan_;
   int fd_;

@@ -352,3 +352,51 @@ TEST_CASE("logs -f watches the log's folder and file with inotify, not only a ti
   REQUIRE(live.wait_out("x\ny\n"));
   CHECK(wait_until([&] { return inotify_watched(live.pid()).count(inode_of(log)) == 1; }));
 }
+
+TEST_CASE("logs -f follows a rotated service log across the monitor's rotations, every line once, in order") {
+  Sandbox box;
+  // The service waits for `go`, then writes 400 numbered lines in bursts;
+  // 1000-byte files: a rotation every hundred lines or so.
+  std::string file = box.service(
+      "svc", "command = [\"/bin/sh\", \"-c\", \"while [ ! -e go ]; do sleep 0.01; done; i=0; while [ $i -lt 400 ]; do "
+             "i=$((i+1)); echo line $i; [ $((i % 40)) = 0 ] && sleep 0.05; done; exec sleep 1000\"]\n" +
+                 box.mark_line() + "directory = \"" + box.dir() + "\"\nstdout = { file = \"" + box.path("out.log") +
+                 "\", max_size = 1000, keep = 2 }\n");
+  Run r = box.run({"start", file});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  Live live(box.args({"logs", file, "-f"}));
+  REQUIRE(live.wait_signals_blocked());
+  box.write("go", "");
+  REQUIRE(wait_until([&] { return live.out().find("line 400\n") != std::string::npos; }));
+  CHECK(exists(box.path("out.log.2")));  // it did rotate, more than once
+  std::vector<std::string> lines;
+  for (const auto& line : lines_of(live.out())) {
+    if (line.starts_with("line ")) lines.push_back(line);
+  }
+  REQUIRE(lines.size() == 400);
+  for (std::size_t i = 0; i < lines.size(); ++i) REQUIRE(lines[i] == "line " + std::to_string(i + 1));
+  ::kill(live.pid(), SIGINT);
+  CHECK(live.wait_exit() == 0);
+  CHECK(box.run({"stop", file}).code == 0);
+}
+
+TEST_CASE("a monitor writing a rotated log opens a new file when logrotate renames it away") {
+  Sandbox box;
+  std::string file = box.service(
+      "svc", "command = [\"/bin/sh\", \"-c\", \"while :; do for f in say.*; do [ -e $f ] && cat $f && rm $f; done; "
+             "sleep 0.01; done\"]\n" +
+                 box.mark_line() + "directory = \"" + box.dir() + "\"\nstdout = { file = \"" + box.path("out.log") +
+                 "\", max_size = \"1MiB\" }\n");
+  REQUIRE(box.run({"start", file}).code == 0);
+  box.write("tmp", "first\n");
+  REQUIRE(::rename(box.path("tmp").c_str(), box.path("say.1").c_str()) == 0);
+  REQUIRE(wait_until([&] { return slurp(box.path("out.log")).find("first\n") != std::string::npos; }));
+  // As logrotate does without copytruncate: rename, then (maybe) create.
+  REQUIRE(::rename(box.path("out.log").c_str(), box.path("out.log.old").c_str()) == 0);
+  box.write("tmp", "second\n");
+  REQUIRE(::rename(box.path("tmp").c_str(), box.path("say.2").c_str()) == 0);
+  REQUIRE(wait_until([&] { return slurp(box.path("out.log")).find("second\n") != std::string::npos; }));
+  CHECK(slurp(box.path("out.log.old")).find("second") == std::string::npos);
+  CHECK(box.run({"stop", file}).code == 0);
+}
