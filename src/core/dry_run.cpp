@@ -272,6 +272,9 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
   } else {
     lines.push_back("would write pidfile '" + paths.pidfile + "' and record '" + paths.record + "'");
   }
+  if (!spec.ready.file.empty() && !missing(spec.ready.file)) {
+    lines.push_back("would remove the old ready file '" + spec.ready.file + "'");
+  }
   if (spec.ready.any()) {
     lines.push_back("would wait up to " + config::format_duration(spec.ready.timeout) + " for " +
                     describe_ready(spec.ready) + ", and stop it if it is not ready by then");

@@ -116,7 +116,8 @@ Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, cons
     auto wait = deadline - now;
     if (polled) wait = std::min<Clock::duration>(wait, period);
     period = std::min(period * 2, max_period);
-    pollfd fds[2] = {{proc.fd(), POLLIN, 0}, {probe.notify ? probe.notify->fd() : -1, POLLIN, 0}};
+    // The socket only while READY=1 is awaited: later messages are not read.
+    pollfd fds[2] = {{proc.fd(), POLLIN, 0}, {probe.notify && p.notify ? probe.notify->fd() : -1, POLLIN, 0}};
     int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
     if (::poll(fds, 2, ms) < 0 && errno != EINTR) return sys_error("poll");
   }

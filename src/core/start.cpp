@@ -40,20 +40,6 @@ Status record_identity(const StatePaths& paths, const posix::Pidfd& proc, bool w
   return {};
 }
 
-// The daemon a failed supervised start recorded (its monitor has stood
-// down), stopped as `stop` would, and reaped: the monitor's orphans are ours.
-void stop_recorded(const config::ServiceSpec& spec, const StatePaths& paths) {
-  auto text = posix::read_file(paths.record, 4096, O_NOFOLLOW);
-  auto record = text ? parse_record(*text) : std::nullopt;
-  if (!record) return;
-  auto proc = posix::Pidfd::open(record->pid);
-  auto stat = posix::read_stat(record->pid);
-  if (!proc || !stat || stat->starttime != record->starttime) return;
-  auto ended = terminate(*proc, 0, spec.stop);
-  if (!ended) log::warn(spec.name + ": " + ended.error().message);
-  (void)proc->reap();
-}
-
 // A daemon that never became ready is stopped, as `stop` would, and reaped.
 void stop_unready(const config::ServiceSpec& spec, const posix::Pidfd& proc) {
   auto stat = posix::read_stat(proc.pid());
@@ -85,6 +71,10 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   }
   rq.nice = spec.nice;
   rq.oom_score_adj = spec.oom_score_adj;
+  // A ready file left by an earlier run must not pass for this one.
+  if (!spec.ready.file.empty() && ::unlink(spec.ready.file.c_str()) < 0 && errno != ENOENT) {
+    return sys_error("cannot remove the old ready file '" + spec.ready.file + "'");
+  }
   std::optional<posix::NotifySocket> notify;
   uid_t daemon_uid = l.creds.change ? l.creds.uid : ::geteuid();
   if (spec.ready.notify) {
@@ -149,7 +139,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   auto undo = [&](bool died) {
     if (supervised) {
       auto monitor = stand_down(supervised->monitor.pid(), 0);
-      stop_recorded(spec, paths);
+      stop_recorded(spec.stop, paths);
       if (monitor) await_monitor(*monitor);
     } else if (!died) {
       stop_unready(spec, proc);
@@ -197,6 +187,10 @@ Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec
       return unknown_state(now);
     case State::dead:
     case State::invalid:
+      // A monitor that still lives must not go on beside the new start.
+      if (now.monitor.alive) {
+        if (auto monitor = stand_down(now.monitor.pid, now.monitor.starttime)) await_monitor(*monitor);
+      }
       if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
       break;
     case State::stopped:

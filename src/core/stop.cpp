@@ -14,7 +14,9 @@ Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec)
   // lock we hold. Its exit is awaited after the daemon's (it may be
   // writing the daemon's last output).
   std::optional<posix::Pidfd> standing_down;
-  if (now.monitor.alive) standing_down = stand_down(now.monitor.pid, now.monitor.starttime);
+  if (now.monitor.alive && now.state != State::unknown) {
+    standing_down = stand_down(now.monitor.pid, now.monitor.starttime);
+  }
   auto monitor_gone = [&] {
     if (standing_down) await_monitor(*standing_down);
   };
@@ -32,8 +34,7 @@ Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec)
       monitor_gone();
       (void)remove_state(paths);
       return Outcome{ExitStatus::success, "not running (had failed: " + now.reason + ")"};
-    case State::unknown:
-      monitor_gone();
+    case State::unknown:  // the monitor was left alone: nothing is stopped
       return unknown_state(now);
     case State::dead:
     case State::invalid:

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "common/log.h"
+#include "core/terminate.h"
 #include "monitor/plan.h"
 #include "posix/files.h"
 #include "posix/proc.h"
@@ -111,7 +112,9 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   const posix::Pidfd& monitor = prepared->proc();
   auto text = read_report(report_r.get(), monitor);
   auto fail = [&](Error e) -> Error {
-    if (auto m = stand_down(monitor.pid(), 0)) await_monitor(*m);
+    auto m = stand_down(monitor.pid(), 0);
+    stop_recorded(spec.stop, paths);  // a child it may have recorded
+    if (m) await_monitor(*m);
     return e;
   };
   if (!text) return fail(std::move(text).error());
@@ -143,6 +146,18 @@ std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime) {
   // signals before a child's exit, so it restarts nothing from here on.
   if (!proc->send_signal(SIGTERM)) return std::nullopt;
   return std::move(*proc);
+}
+
+void stop_recorded(const config::StopSpec& stop, const StatePaths& paths) {
+  auto text = posix::read_file(paths.record, 4096, O_NOFOLLOW);
+  auto record = text ? parse_record(*text) : std::nullopt;
+  if (!record) return;
+  auto proc = posix::Pidfd::open(record->pid);
+  auto stat = posix::read_stat(record->pid);
+  if (!proc || !stat || stat->starttime != record->starttime) return;
+  auto ended = terminate(*proc, record->pgid, stop);
+  if (!ended) log::warn(ended.error().message);
+  (void)proc->reap();
 }
 
 void await_monitor(const posix::Pidfd& monitor) {

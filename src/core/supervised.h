@@ -37,6 +37,11 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
 /// only after the daemon, once it has written all of it.
 std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime);
 
+/// Stops, as `stop` would (its recorded group with stop.group), and reaps
+/// the daemon the record names, if it is still that process: what a failed
+/// supervised start leaves once its monitor stands down.
+void stop_recorded(const config::StopSpec& stop, const StatePaths& paths);
+
 /// Waits for a monitor told to stand down to exit (SIGKILL after 5 s) and
 /// reaps it if it is ours.
 void await_monitor(const posix::Pidfd& monitor);

@@ -45,28 +45,34 @@ void RotatingLog::drain() {
 }
 
 void RotatingLog::write(const char* data, std::size_t n) {
-  // Whole lines into the current file while they fit, then a new file. A
-  // line longer than max_size gets a file to itself: lines are never split.
+  // Whole lines into the current file while they fit, then a new file, cut
+  // only where the file ends a line. A line longer than max_size gets a file
+  // to itself.
   while (n > 0) {
     if (size_ + n <= plan_.max_size) return append(data, n);
+    if (!at_line_end_) {  // finish the line begun in this file first
+      const char* end = static_cast<const char*>(std::memchr(data, '\n', n));
+      std::size_t rest = end ? static_cast<std::size_t>(end - data) + 1 : n;
+      append(data, rest);
+      data += rest;
+      n -= rest;
+      continue;
+    }
     std::size_t room = size_ < plan_.max_size ? static_cast<std::size_t>(plan_.max_size - size_) : 0;
     if (const char* end = static_cast<const char*>(::memrchr(data, '\n', std::min(room, n)))) {
       std::size_t head = static_cast<std::size_t>(end - data) + 1;
       append(data, head);
       data += head;
       n -= head;
-      rotate();
-      continue;
+    } else if (size_ == 0) {  // one line longer than max_size, alone in a fresh file
+      const char* line_end = static_cast<const char*>(std::memchr(data, '\n', n));
+      std::size_t line = line_end ? static_cast<std::size_t>(line_end - data) + 1 : n;
+      append(data, line);
+      data += line;
+      n -= line;
+      if (!at_line_end_) continue;
     }
-    if (size_ > 0) {
-      rotate();
-      continue;
-    }
-    const char* end = static_cast<const char*>(std::memchr(data, '\n', n));
-    std::size_t line = end ? static_cast<std::size_t>(end - data) + 1 : n;
-    append(data, line);
-    data += line;
-    n -= line;
+    if (n > 0 || size_ >= plan_.max_size) rotate();
   }
 }
 
@@ -78,6 +84,7 @@ void RotatingLog::append(const char* data, std::size_t n) {
     data += w;
     n -= static_cast<std::size_t>(w);
     size_ += static_cast<std::uint64_t>(w);
+    at_line_end_ = data[-1] == '\n';
   }
 }
 
@@ -87,9 +94,11 @@ void RotatingLog::rotate() {
     std::string from = plan_.path + "." + std::to_string(i), to = plan_.path + "." + std::to_string(i + 1);
     (void)::rename(from.c_str(), to.c_str());
   }
+  // If the file cannot be renamed (a folder we may not write), it just
+  // grows: counted afresh, so the next try is another max_size away.
+  size_ = 0;
   if (::rename(plan_.path.c_str(), (plan_.path + ".1").c_str()) < 0 && errno != ENOENT) return;
   open_fresh();
-  size_ = 0;
 }
 
 // The file at the path (created if missing) becomes fd_: the monitor's own

@@ -43,6 +43,7 @@ class RotatingLog {
   uid_t uid_;
   gid_t gid_;
   std::uint64_t size_ = 0;
+  bool at_line_end_ = true;  ///< the file ends with a newline (or is empty)
   posix::UniqueFd read_, write_;
 };
 

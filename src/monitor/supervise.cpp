@@ -113,20 +113,19 @@ class Monitor {
   }
   void unlock() { ::flock(lock_file_.get(), LOCK_UN); }
 
-  /// Writes the record for `phase`, and the pidfile for a running child.
-  void write_state(const std::string& phase) {
+  /// Writes the record for `phase`, and the pidfile for a running child
+  /// (else removes it). An error is logged and returned: a child must not
+  /// run unrecorded.
+  Status write_state(const std::string& phase) {
     core::Record r = base_;
     r.phase = phase;
     r.restarts = restarts_;
     r.last_exit = last_exit_;
-    if (Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644); !st) log(st.error().message);
-    if (phase == "running") {
-      if (Status st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644); !st) {
-        log(st.error().message);
-      }
-    } else {
-      (void)posix::remove_file(plan_.pidfile);
-    }
+    Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
+    if (st && phase == "running") st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
+    if (phase != "running") (void)posix::remove_file(plan_.pidfile);
+    if (!st) log(st.error().message);
+    return st;
   }
 
   void remove_state() {
@@ -185,23 +184,37 @@ int Monitor::run(int report_fd, int lock_fd) {
       base_.pid = pid;
       base_.starttime = stat ? stat->starttime : 0;
       base_.pgid = pid;  // prepare_child: a group of its own
-      write_state("running");
-      if (!first) unlock();
-      if (Status st = prepared->exec(); !st) {
+      Status recorded = write_state("running");
+      if (!recorded) {
+        // Not recorded, so not run: abandoned before its exec.
+        prepared->abandon();
         if (first) {
           remove_state();
-          report(report_fd, "fail " + std::to_string(to_int(st.error().status)) + " " + st.error().message + "\n");
+          report(report_fd, "fail " + std::to_string(to_int(recorded.error().status)) + " " +
+                                recorded.error().message + "\n");
           return 1;
         }
-        last_exit_ = st.error().message;
+        (void)write_state("restarting");
+        unlock();
+        last_exit_ = "could not be recorded: " + recorded.error().message;
       } else {
-        if (auto opened = posix::Pidfd::open(pid)) proc.emplace(std::move(*opened));
-        if (first) {
-          report(report_fd, "ok " + std::to_string(pid) + "\n");
-          if (lock_fd >= 0) ::close(lock_fd);  // ours no more: daemonctl still holds it until it returns
-          lock_fd = -1;
+        if (!first) unlock();
+        if (Status st = prepared->exec(); !st) {
+          if (first) {
+            remove_state();
+            report(report_fd, "fail " + std::to_string(to_int(st.error().status)) + " " + st.error().message + "\n");
+            return 1;
+          }
+          last_exit_ = st.error().message;
+        } else {
+          proc.emplace(std::move(*prepared).release());
+          if (first) {
+            report(report_fd, "ok " + std::to_string(pid) + "\n");
+            if (lock_fd >= 0) ::close(lock_fd);  // ours no more: daemonctl still holds it until it returns
+            lock_fd = -1;
+          }
+          log((restarts_ == 0 ? "started pid " : "restarted: pid ") + std::to_string(pid));
         }
-        log((restarts_ == 0 ? "started pid " : "restarted: pid ") + std::to_string(pid));
       }
     } else {
       last_exit_ = "could not start: " + prepared.error().message;
@@ -239,6 +252,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       if (!should_restart(*how)) {
         if (!lock()) return 0;
         remove_state();
+        unlock();
         log(plan_.restart.policy == config::RestartPolicy::no ? std::string("not restarting it (no restart policy)")
                                                                : "not restarting it (policy on-failure)");
         return 0;
@@ -249,19 +263,18 @@ int Monitor::run(int report_fd, int lock_fd) {
     while (!recent.empty() && now - recent.front() >= plan_.restart.window) recent.pop_front();
     if (static_cast<int>(recent.size()) >= plan_.restart.limit) {
       if (!lock()) return 0;
-      write_state("failed");
+      (void)write_state("failed");
+      unlock();
       log("giving up: " + std::to_string(recent.size()) + " restarts within " +
           seconds_text(plan_.restart.window) + "; last " + last_exit_);
       return 1;
     }
     if (now - started >= plan_.restart.window) delay = plan_.restart.delay;  // it ran well: no backoff
-    // With no delay the next daemon is recorded at once; meanwhile `status`
-    // sees the dead one's pidfile beside a live monitor: "restarting".
-    if (delay.count() > 0) {
-      if (!lock()) return 0;
-      write_state("restarting");
-      unlock();
-    }
+    // No pidfile names the dead child while the next is made: its pid may
+    // be reused meanwhile, and must not pass for the service.
+    if (!lock()) return 0;
+    (void)write_state("restarting");
+    unlock();
     log("restarting in " + seconds_text(delay) + " (restart " + std::to_string(recent.size() + 1) + " of " +
         std::to_string(plan_.restart.limit) + " within " + seconds_text(plan_.restart.window) + ")");
     if (delay.count() > 0) {

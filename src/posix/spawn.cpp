@@ -64,9 +64,6 @@ std::uint64_t status_mask(const char* text, const char* key) {
 // signals ignored or caught now (/proc/self/status: usually one or two) are
 // reset, not all 64 with a system call each.
 void reset_signals() {
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
   std::uint64_t touched = ~std::uint64_t{0};
   char text[4096];
   int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
@@ -83,6 +80,10 @@ void reset_signals() {
   for (int sig = 1; sig < NSIG && sig <= 64; ++sig) {
     if (touched >> (sig - 1) & 1) ::sigaction(sig, &dfl, nullptr);  // KILL, STOP: EINVAL, harmless
   }
+  // Unblocked last: no handler of ours can run in this process.
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
 // Marks every descriptor from `first` up close-on-exec, so that the report

@@ -78,6 +78,9 @@ class PreparedDaemon {
   /// Lets it go without exec: it exits at once, and is reaped.
   void abandon();
 
+  /// The handle, for one who keeps it after the exec.
+  Pidfd release() && { return std::move(proc_); }
+
  private:
   std::unique_lock<std::mutex> forking_;
   Pidfd proc_;

@@ -176,3 +176,16 @@ TEST_CASE("start --dry-run says what it would wait for") {
                    "it if it is not ready by then\n") != std::string::npos);
   nothing_left(box);
 }
+
+TEST_CASE("ready.file left by an earlier run does not pass for the next start") {
+  Sandbox box;
+  std::string ready = box.path("ready-file");
+  box.write("ready-file", "from the last run\n");
+  std::string file = box.service("svc", shell_service(box, "exec sleep 1000", "file = \"" + ready + "\"\ntimeout = \"300ms\"\n"));
+  Run dry = box.run({"start", "--dry-run", file});
+  CHECK(dry.out.find("svc: would remove the old ready file '" + ready + "'\n") != std::string::npos);
+  Run r = box.run({"start", file});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("not ready within 300ms: no file '" + ready + "'") != std::string::npos);
+  nothing_left(box);
+}

@@ -244,3 +244,16 @@ TEST_CASE("start and dry runs of a supervised service") {
   CHECK(dry_stop.out.find("would send SIGTERM to monitor pid ") != std::string::npos);
   CHECK(box.run({"stop", file}).code == 0);
 }
+
+TEST_CASE("a monitor that cannot write the pidfile runs nothing, and the start fails saying why") {
+  Sandbox box;
+  std::string file = box.service("svc", supervised(box, "[\"/bin/sleep\", \"1000\"]", "policy = \"always\"\n"));
+  REQUIRE(box.run({"status", file}).code == 3);  // makes the state dir
+  // write_file_atomic's temporary file cannot be created: a folder is in its way.
+  box.write("state/svc.pid.tmp/in-the-way", "");
+  Run r = box.run({"start", file});
+  CHECK(r.code != 0);
+  CHECK(r.err.find("svc.pid.tmp") != std::string::npos);
+  CHECK(pids_with_env(box.mark()).empty());
+  CHECK_FALSE(exists(box.state_dir() + "/svc.record"));
+}
