@@ -99,7 +99,20 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     }
     supervised.emplace(std::move(*started));
     log::debug(spec.name + ": monitor pid " + std::to_string(supervised->monitor.pid()) + " started pid " +
-               std::to_string(supervised->daemon.pid()));
+               std::to_string(supervised->pid));
+    if (!supervised->daemon && (spec.ready.any() || spec.start.grace.count() > 0)) {
+      // Gone before it could be ready, or within its grace.
+      auto monitor = stand_down(supervised->monitor.pid(), 0);
+      stop_recorded(spec.stop, paths);
+      if (monitor) await_monitor(*monitor);
+      (void)remove_state(paths);
+      return Error{ExitStatus::failure, "pid " + std::to_string(supervised->pid) + " exited " +
+                                            (spec.ready.any() ? "before it was ready" : "within the start grace")};
+    }
+    if (!supervised->daemon) {  // it ran, and exited: the monitor has it in hand
+      return Outcome{ExitStatus::success, "started (pid " + std::to_string(supervised->pid) + ", monitor pid " +
+                                              std::to_string(supervised->monitor.pid()) + ")", supervised->pid};
+    }
   } else {
     auto made = posix::prepare_daemon(rq);
     if (!made) return std::move(made).error();
@@ -133,7 +146,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     }
     log::debug(spec.name + ": forked into pid " + std::to_string(forked->pid()));
   }
-  const posix::Pidfd& proc = supervised ? supervised->daemon : forked ? *forked : prepared->proc();
+  const posix::Pidfd& proc = supervised ? *supervised->daemon : forked ? *forked : prepared->proc();
   // A start that fails from here stops what it started: a monitor first, so
   // that it restarts nothing, then the daemon it recorded.
   auto undo = [&](bool died) {

@@ -129,12 +129,16 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   pid_t pid = text->starts_with("ok ") ? static_cast<pid_t>(std::atol(text->c_str() + 3)) : 0;
   if (pid <= 1) return fail(Error{ExitStatus::failure, "the monitor (pid " + std::to_string(monitor.pid()) +
                                                            ") exited before it started the service"});
-  // The monitor's child, not reaped while the monitor lives: a pidfd on the pid is on it.
+  // The monitor's child: if the pid exists, it is that child, which the
+  // monitor has not reaped yet. If not, it has exited already, and been
+  // reaped (and maybe restarted) by the monitor.
   auto child = posix::Pidfd::open(pid);
-  if (!child) return fail(std::move(child).error());
+  if (!child && child.error().err != ESRCH) return fail(std::move(child).error());
   auto monitor_again = posix::Pidfd::open(monitor.pid());
   if (!monitor_again) return fail(std::move(monitor_again).error());
-  return Supervised{std::move(*monitor_again), std::move(*child)};
+  Supervised started{std::move(*monitor_again), pid, std::nullopt};
+  if (child) started.daemon.emplace(std::move(*child));
+  return started;
 }
 
 std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime) {

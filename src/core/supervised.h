@@ -14,7 +14,8 @@ namespace daemonctl::core {
 
 struct Supervised {
   posix::Pidfd monitor;
-  posix::Pidfd daemon;  ///< the monitor's first child, recorded and exec'd
+  pid_t pid = 0;                       ///< the monitor's first child, recorded and exec'd
+  std::optional<posix::Pidfd> daemon;  ///< a handle on it; none if it has exited already
 };
 
 /// A service runs under a monitor when it restarts, or when its output is rotated.

@@ -51,6 +51,7 @@ class Monitor {
     child_.stdin_fd = 0;
     child_.stdout_fd = 1;
     child_.stderr_fd = 2;
+    child_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1);  // all we change: see supervise()
     // Rotated streams reach the daemon as pipes; the monitor writes the files.
     if (!plan.out.path.empty()) {
       out_.emplace(plan.out, 1, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
@@ -166,25 +167,42 @@ int Monitor::run(int report_fd, int lock_fd) {
   auto delay = plan_.restart.delay;
   std::deque<Clock::time_point> recent;  // restarts within the window
   for (bool first = true;; first = false) {
-    // The child waits before its exec until its pid is recorded.
-    auto prepared = posix::prepare_child(child_);
-    if (!prepared && first) {
-      report(report_fd, "fail " + std::to_string(to_int(prepared.error().status)) + " " + prepared.error().message + "\n");
-      return 1;
-    }
-    std::optional<posix::Pidfd> proc;
+    // The child waits before its exec until its pid is recorded: recorded
+    // while it sets itself up, under the lock (the first time, daemonctl's).
+    bool locked = first, stood_down = false;
+    Status recorded = Error{ExitStatus::failure, "not recorded"};
     Clock::time_point started = Clock::now();
-    if (prepared) {
-      if (!first && !lock()) {
-        prepared->abandon();
-        return 0;
+    auto prepared = posix::prepare_child(child_, [&](pid_t pid) {
+      if (!locked && !(locked = lock())) {
+        stood_down = true;
+        return;
       }
-      pid_t pid = prepared->proc().pid();
       auto stat = posix::read_stat(pid);
       base_.pid = pid;
       base_.starttime = stat ? stat->starttime : 0;
       base_.pgid = pid;  // prepare_child: a group of its own
-      Status recorded = write_state("running");
+      recorded = write_state("running");
+    });
+    auto release = [&] {
+      if (locked && !first) unlock();
+      locked = false;
+    };
+    if (stood_down) {
+      if (prepared) prepared->abandon();
+      return 0;
+    }
+    if (!prepared) {
+      if (recorded) first ? remove_state() : (void)write_state("restarting");
+      release();
+      if (first) {
+        report(report_fd, "fail " + std::to_string(to_int(prepared.error().status)) + " " + prepared.error().message + "\n");
+        return 1;
+      }
+      last_exit_ = "could not start: " + prepared.error().message;
+    }
+    std::optional<posix::Pidfd> proc;
+    if (prepared) {
+      pid_t pid = prepared->proc().pid();
       if (!recorded) {
         // Not recorded, so not run: abandoned before its exec.
         prepared->abandon();
@@ -195,10 +213,10 @@ int Monitor::run(int report_fd, int lock_fd) {
           return 1;
         }
         (void)write_state("restarting");
-        unlock();
+        release();
         last_exit_ = "could not be recorded: " + recorded.error().message;
       } else {
-        if (!first) unlock();
+        release();
         if (Status st = prepared->exec(); !st) {
           if (first) {
             remove_state();
@@ -216,8 +234,6 @@ int Monitor::run(int report_fd, int lock_fd) {
           log((restarts_ == 0 ? "started pid " : "restarted: pid ") + std::to_string(pid));
         }
       }
-    } else {
-      last_exit_ = "could not start: " + prepared.error().message;
     }
 
     if (proc) {
@@ -271,9 +287,12 @@ int Monitor::run(int report_fd, int lock_fd) {
     }
     if (now - started >= plan_.restart.window) delay = plan_.restart.delay;  // it ran well: no backoff
     // No pidfile names the dead child while the next is made: its pid may
-    // be reused meanwhile, and must not pass for the service.
+    // be reused meanwhile, and must not pass for the service. Without a
+    // pidfile, a record with a live monitor reads "restarting"; with a delay
+    // the record says so too, with the last exit.
     if (!lock()) return 0;
-    (void)write_state("restarting");
+    if (delay.count() > 0) (void)write_state("restarting");
+    else (void)posix::remove_file(plan_.pidfile);
     unlock();
     log("restarting in " + seconds_text(delay) + " (restart " + std::to_string(recent.size() + 1) + " of " +
         std::to_string(plan_.restart.limit) + " within " + seconds_text(plan_.restart.window) + ")");

@@ -63,10 +63,10 @@ std::uint64_t status_mask(const char* text, const char* key) {
 // resets caught signals itself; only ignored ones survive it. So only the
 // signals ignored or caught now (/proc/self/status: usually one or two) are
 // reset, not all 64 with a system call each.
-void reset_signals() {
-  std::uint64_t touched = ~std::uint64_t{0};
+void reset_signals(const std::optional<std::uint64_t>& known) {
+  std::uint64_t touched = known.value_or(~std::uint64_t{0});
   char text[4096];
-  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  int fd = known ? -1 : ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     ssize_t n = ::read(fd, text, sizeof text - 1);
     ::close(fd);
@@ -150,7 +150,7 @@ bool write_oom_score_adj(const std::string& text) {
     if (::dup2(passed[i], 3 + static_cast<int>(i)) < 0) report_and_exit(report, Step::fds, errno);
   }
   cloexec_all_from(above);
-  reset_signals();
+  reset_signals(rq.changed_signals);
   Report ready{Step::ready, ::getpid(), 0};
   [[maybe_unused]] ssize_t n = ::write(report, &ready, sizeof ready);
   // Exec only on the go; EOF means the caller died or gave up on us.
@@ -226,7 +226,8 @@ std::mutex& forking_mutex() {
 
 namespace {
 
-Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork) {
+Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
+                               const std::function<void(pid_t)>& meanwhile = {}) {
   // Everything the children need is built before fork: no allocation after.
   std::vector<char*> argv = c_strings(rq.argv);
   std::vector<char*> envp = c_strings(rq.env);
@@ -258,6 +259,8 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork) {
   if (double_fork) {
     while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
     }
+  } else if (meanwhile) {
+    meanwhile(child);
   }
 
   // One report: "ready" with the daemon's pid, or why a child failed. EOF:
@@ -281,7 +284,9 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork) {
 
 Result<PreparedDaemon> prepare_daemon(const SpawnRequest& rq) { return prepare(rq, true); }
 
-Result<PreparedDaemon> prepare_child(const SpawnRequest& rq) { return prepare(rq, false); }
+Result<PreparedDaemon> prepare_child(const SpawnRequest& rq, const std::function<void(pid_t)>& meanwhile) {
+  return prepare(rq, false, meanwhile);
+}
 
 Status PreparedDaemon::exec() {
   char go = 1;

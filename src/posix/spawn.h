@@ -9,6 +9,8 @@
 // close-on-exec pipe whether the exec happened (EOF) or why not (an errno).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,6 +49,9 @@ struct SpawnRequest {
   std::optional<int> nice;           ///< setpriority(2) of the daemon
   std::optional<int> oom_score_adj;  ///< written to /proc/self/oom_score_adj
   std::vector<int> pass_fds;         ///< become fds 3, 4, ... of the program, kept open across the exec
+  /// Signals (bit sig-1) ignored or caught by the caller, to be reset to
+  /// their default; unset: read from /proc/self/status in the child.
+  std::optional<std::uint64_t> changed_signals;
 };
 
 /// A daemon forked and set up, held just before its exec.
@@ -96,6 +101,9 @@ Result<PreparedDaemon> prepare_daemon(const SpawnRequest& request);
 /// The same set-up and handshake with one fork: the program is this
 /// process's own child, in a process group of its own, in our session (a
 /// monitor's children: the monitor is the daemon).
-Result<PreparedDaemon> prepare_child(const SpawnRequest& request);
+/// `meanwhile(pid)` runs right after the fork, while the child sets itself
+/// up, so that recording it costs no time on the way to its exec.
+Result<PreparedDaemon> prepare_child(const SpawnRequest& request,
+                                     const std::function<void(pid_t)>& meanwhile = {});
 
 }  // namespace daemonctl::posix

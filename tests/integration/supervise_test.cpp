@@ -189,10 +189,13 @@ TEST_CASE("a restarted daemon gets the same user, limits and nice as the first")
   auto limits_of = [](pid_t pid) { return slurp("/proc/" + std::to_string(pid) + "/limits"); };
   CHECK(limits_of(first).find("Max open files            321                  654") != std::string::npos);
   REQUIRE(::kill(first, SIGKILL) == 0);
+  // The pidfile names the new child as soon as it is forked; what it runs
+  // with is final once it has exec'd.
   pid_t second = 0;
   REQUIRE(wait_until([&] {
     second = box.pidfile_pid("svc");
-    return second != 0 && second != first && alive(second);
+    return second != 0 && second != first && alive(second) &&
+           slurp("/proc/" + std::to_string(second) + "/stat").find("(sleep)") != std::string::npos;
   }));
   CHECK(limits_of(second).find("Max open files            321                  654") != std::string::npos);
   std::string stat = slurp("/proc/" + std::to_string(second) + "/stat");
