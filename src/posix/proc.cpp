@@ -76,34 +76,32 @@ Result<ProcStat> read_stat(pid_t pid) {
   return parse_stat(std::string(buf, static_cast<std::size_t>(n)));
 }
 
-std::vector<pid_t> group_members(pid_t pgid, pid_t session) {
-  std::vector<pid_t> members;
+namespace {
+
+// Live (not zombie) processes whose /proc/PID/stat satisfies `wanted`.
+template <class Wanted>
+std::vector<pid_t> live_processes(Wanted wanted) {
+  std::vector<pid_t> found;
   DIR* dir = ::opendir("/proc");
-  if (!dir) return members;
+  if (!dir) return found;
   while (struct dirent* e = ::readdir(dir)) {
     pid_t pid = 0;
     if (!to_number(std::string_view(e->d_name), pid) || pid <= 1) continue;
     auto st = read_stat(pid);
-    if (st && st->pgrp == pgid && st->session == session && st->state != 'Z' && st->state != 'X') {
-      members.push_back(pid);
-    }
+    if (st && st->state != 'Z' && st->state != 'X' && wanted(*st)) found.push_back(pid);
   }
   ::closedir(dir);
-  return members;
+  return found;
+}
+
+}  // namespace
+
+std::vector<pid_t> group_members(pid_t pgid, pid_t session) {
+  return live_processes([&](const ProcStat& st) { return st.pgrp == pgid && st.session == session; });
 }
 
 std::vector<pid_t> children_of(pid_t parent) {
-  std::vector<pid_t> children;
-  DIR* dir = ::opendir("/proc");
-  if (!dir) return children;
-  while (struct dirent* e = ::readdir(dir)) {
-    pid_t pid = 0;
-    if (!to_number(std::string_view(e->d_name), pid) || pid <= 1) continue;
-    auto st = read_stat(pid);
-    if (st && st->ppid == parent && st->state != 'Z' && st->state != 'X') children.push_back(pid);
-  }
-  ::closedir(dir);
-  return children;
+  return live_processes([&](const ProcStat& st) { return st.ppid == parent; });
 }
 
 std::optional<bool> environ_has(pid_t pid, const std::string& entry) {

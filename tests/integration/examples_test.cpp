@@ -14,26 +14,13 @@ using namespace harness;
 
 namespace {
 
-// A loopback TCP port that is free now.
-std::string free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return std::to_string(ntohs(addr.sin_port));
-}
-
 // Copies an example next to a sandbox's state dir, so that its relative
 // paths (logs) land in the sandbox, not in the source tree. The webserver's
 // fixed port becomes one that is free now.
 std::string copy_example(Sandbox& box, const std::string& name) {
   std::string text = slurp(std::string(EXAMPLES_DIR) + "/" + name + ".toml");
   for (auto at = text.find("\"8731\""); at != std::string::npos; at = text.find("\"8731\"")) {
-    text.replace(at, 6, "\"" + free_port() + "\"");
+    text.replace(at, 6, "\"" + std::to_string(free_port()) + "\"");
   }
   return box.write(name + ".toml", text);
 }

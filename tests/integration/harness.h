@@ -129,6 +129,9 @@ std::string cwd_of(pid_t pid);
 /// True if the process exists and is not a zombie.
 bool alive(pid_t pid);
 
+/// A loopback TCP port that nothing listens on right now.
+int free_port();
+
 /// Forks and execs argv as our own child (not a daemon); returns its pid
 /// once the exec has happened.
 pid_t spawn_child(const std::vector<std::string>& argv);

@@ -19,19 +19,6 @@ std::string shell_service(const Sandbox& box, const std::string& script, const s
   return "command = [\"/bin/sh\", \"-c\", \"" + script + "\"]\n" + box.mark_line() + "[ready]\n" + ready;
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 /// After a failed start: no pidfile, no record, no process of the sandbox.
 void nothing_left(const Sandbox& box) {
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
