@@ -41,6 +41,8 @@ TEST_CASE("ready.notify: start returns after READY=1 from systemd-notify, with N
   REQUIRE(r.code == 0);
   CHECK(exists(marker));
   pid_t pid = pid_in(r.out);
+  // The shell may be in the middle of `exec sleep` (its environ reads empty then).
+  REQUIRE(wait_until([&] { return !environ_of(pid).empty(); }));
   CHECK(environ_of(pid)["NOTIFY_SOCKET"] == box.state_dir() + "/svc.notify");
   CHECK_FALSE(exists(box.state_dir() + "/svc.notify"));  // removed once ready
   CHECK(box.run({"stop", file}).code == 0);
