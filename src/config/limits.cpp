@@ -11,7 +11,8 @@ struct Named {
   int resource;
 };
 
-// systemd's LimitXXX= names in lower case, which are setrlimit's own.
+// The names of setrlimit(2)'s RLIMIT_* constants in lower case, as systemd's
+// LimitNOFILE= and the like use them.
 constexpr Named kLimits[] = {
     {"as", RLIMIT_AS},           {"core", RLIMIT_CORE},         {"cpu", RLIMIT_CPU},
     {"data", RLIMIT_DATA},       {"fsize", RLIMIT_FSIZE},       {"locks", RLIMIT_LOCKS},

@@ -609,9 +609,9 @@ std::optional<ServiceType> read_type(Context& c, const Value& v, const std::stri
   return std::nullopt;
 }
 
-void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
-void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
-void read_ready(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
+/// A table of the service file ([start], [stop]...) read into `Member` by `Fields`.
+template <auto Member, const auto& Fields>
+void read_section(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_restart(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
 
@@ -641,9 +641,9 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"oom_score_adj", store<&ServiceSpec::oom_score_adj, read_oom_score_adj>},
     {"limits", read_limits},
     {"type", store<&ServiceSpec::type, read_type>},
-    {"start", read_start},
-    {"stop", read_stop},
-    {"ready", read_ready},
+    {"start", read_section<&ServiceSpec::start, kStartFields>},
+    {"stop", read_section<&ServiceSpec::stop, kStopFields>},
+    {"ready", read_section<&ServiceSpec::ready, kReadyFields>},
     {"restart", read_restart},
 };
 
@@ -699,24 +699,14 @@ void read_table(Context& c, const Value& table, std::string_view prefix, const F
   }
 }
 
-void read_start(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+template <auto Member, const auto& Fields>
+void read_section(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
   if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
-  read_table(c, v, k, kStartFields, s.start);
-}
-
-void read_stop(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
-  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
-  read_table(c, v, k, kStopFields, s.stop);
-}
-
-void read_ready(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
-  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
-  read_table(c, v, k, kReadyFields, s.ready);
+  read_table(c, v, k, Fields, s.*Member);
 }
 
 void read_restart(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
-  if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
-  read_table(c, v, k, kRestartFields, s.restart);
+  read_section<&ServiceSpec::restart, kRestartFields>(c, v, k, s);
   if (s.restart.max_delay < s.restart.delay) {
     c.error(v, "'restart.max_delay' (" + format_duration(s.restart.max_delay) + ") is below 'restart.delay' (" +
                    format_duration(s.restart.delay) + ")");

@@ -20,11 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string describe_exit(const posix::ExitInfo& how) {
-  if (how.killed) return "was killed by " + config::signal_name(how.code);
-  return "exited with status " + std::to_string(how.code);
-}
-
 // Stops, as `stop` would, and reaps every process this start left behind:
 // our children (orphans of the command, reparented to us) with `mark` in
 // their environment. One caught in an execve cannot be told yet: looked at

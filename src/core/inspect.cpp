@@ -48,11 +48,6 @@ std::string insecure(const std::string& pidfile) {
   return {};
 }
 
-std::optional<Record> read_record(const StatePaths& paths) {
-  auto text = posix::read_file(paths.record, kRecordLimit, O_NOFOLLOW);
-  return text ? parse_record(*text) : std::nullopt;
-}
-
 // The monitor the record names, and whether that very process still runs.
 MonitorFacts monitor_facts(const Record& record) {
   MonitorFacts m;
@@ -109,6 +104,11 @@ std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& p
 }
 
 }  // namespace
+
+std::optional<Record> read_record(const StatePaths& paths) {
+  auto text = posix::read_file(paths.record, kRecordLimit, O_NOFOLLOW);
+  return text ? parse_record(*text) : std::nullopt;
+}
 
 Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable, Handle handle) {
   Inspection none;

@@ -49,6 +49,9 @@ enum class Handle {
   none,   ///< only the facts (status): no pidfd, and three system calls fewer
 };
 
+/// The record in `paths`, if it can be read and is well-formed.
+std::optional<Record> read_record(const StatePaths& paths);
+
 /// inspect() with the service's program resolved as a start would.
 Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec, Handle handle = Handle::pidfd);
 

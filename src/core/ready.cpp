@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "config/duration.h"
 #include "config/signal_name.h"
+#include "core/terminate.h"
 #include "posix/probe.h"
 
 namespace daemonctl::core {
@@ -20,11 +21,6 @@ std::string quoted_argv(const std::vector<std::string>& argv) {
   std::string text;
   for (const auto& word : argv) text += (text.empty() ? "" : " ") + word;
   return "'" + text + "'";
-}
-
-std::string describe_exit(const posix::ExitInfo& how) {
-  if (how.killed) return "was killed by " + config::signal_name(how.code);
-  return "exited with status " + std::to_string(how.code);
 }
 
 // The checks still to pass, and what was last seen of them.

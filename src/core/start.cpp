@@ -20,11 +20,6 @@ extern char** environ;
 namespace daemonctl::core {
 namespace {
 
-std::string describe(const posix::ExitInfo& how) {
-  if (how.killed) return "was killed by " + config::signal_name(how.code);
-  return "exited with status " + std::to_string(how.code);
-}
-
 // Writes the record, then the pidfile: the pidfile is the commit point. A
 // forking service wrote its own pidfile: then only the record.
 Status record_identity(const StatePaths& paths, const posix::Pidfd& proc, bool write_pidfile = true) {
@@ -175,7 +170,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     // A monitor's child is the monitor's to reap; its status is in the record.
     auto how = supervised ? Result<posix::ExitInfo>(Error{}) : proc.reap();
     undo(true);
-    std::string what = how ? describe(*how) : "exited";
+    std::string what = how ? describe_exit(*how) : "exited";
     return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " + what + " within the start grace of " +
                                           config::format_duration(spec.start.grace)};
   }

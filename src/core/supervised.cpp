@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "common/log.h"
+#include "core/inspect.h"
 #include "core/terminate.h"
 #include "monitor/plan.h"
 #include "posix/files.h"
@@ -153,8 +154,7 @@ std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime) {
 }
 
 void stop_recorded(const config::StopSpec& stop, const StatePaths& paths) {
-  auto text = posix::read_file(paths.record, 4096, O_NOFOLLOW);
-  auto record = text ? parse_record(*text) : std::nullopt;
+  auto record = read_record(paths);
   if (!record) return;
   auto proc = posix::Pidfd::open(record->pid);
   auto stat = posix::read_stat(record->pid);

@@ -75,6 +75,11 @@ Status drain_group(pid_t pgid, pid_t session, Clock::time_point deadline, const 
 
 }  // namespace
 
+std::string describe_exit(const posix::ExitInfo& how) {
+  if (how.killed) return "was killed by " + config::signal_name(how.code);
+  return "exited with status " + std::to_string(how.code);
+}
+
 Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec) {
   Termination t;
   const auto deadline = Clock::now() + spec.timeout;

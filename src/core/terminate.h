@@ -2,6 +2,7 @@
 // SIGKILL at the timeout; done the moment the process has exited.
 #pragma once
 
+#include <string>
 #include <sys/types.h>
 
 #include "common/result.h"
@@ -14,6 +15,9 @@ struct Termination {
   bool killed = false;  ///< SIGKILL was needed
   int signals_sent = 0;
 };
+
+/// How a process ended, for messages: "exited with status 3", "was killed by SIGSEGV".
+std::string describe_exit(const posix::ExitInfo& how);
 
 /// Ends the process behind `proc`. With spec.group, signals go to process
 /// group `pgid` while the process is alive and still in that group;
