@@ -9,7 +9,6 @@
 
 #include "common/log.h"
 #include "config/duration.h"
-#include "config/signal_name.h"
 #include "core/pidfile.h"
 #include "core/terminate.h"
 #include "posix/files.h"

@@ -8,7 +8,6 @@
 
 #include "common/log.h"
 #include "config/duration.h"
-#include "config/signal_name.h"
 #include "core/terminate.h"
 #include "posix/probe.h"
 

@@ -3,7 +3,6 @@
 
 #include "common/log.h"
 #include "config/duration.h"
-#include "config/signal_name.h"
 #include "core/commands.h"
 #include "core/inspect.h"
 #include "core/forking.h"
