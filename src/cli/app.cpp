@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
     {Verb::list, "list", "A table of every service in the config folder: name, state, pid, uptime, command"},
     {Verb::check, "check", "Validate service files without starting anything (exit 0 or 6)"},
     {Verb::logs, "logs", "Print the last lines of a service's output files, and follow them with -f"},
+    {Verb::export_unit, "export", "Print a service as an equivalent unit of another init system (systemd)"},
 };
 
 bool has(std::initializer_list<Verb> verbs, Verb v) { return std::find(verbs.begin(), verbs.end(), v) != verbs.end(); }
@@ -41,6 +42,9 @@ void add_arguments(CLI::App* sub, Verb verb, Options& opt) {
     sub->add_option("SERVICE", opt.service, "The service: a name in the config folder, or a file")->required();
     sub->add_option("SIGNAL", opt.signal, "The signal: a name (HUP, SIGUSR1, RTMIN+1) or a number")->required();
   } else if (verb == logs) {
+    sub->add_option("SERVICE", opt.service, "The service: a name in the config folder, or a file")->required();
+  } else if (verb == export_unit) {
+    sub->add_option("FORMAT", opt.format, "The unit format: systemd")->required();
     sub->add_option("SERVICE", opt.service, "The service: a name in the config folder, or a file")->required();
   } else if (verb != list) {
     sub->add_option("SERVICE", opt.services, "Services: names in the config folder, or files (containing '/' or ending in .toml)");

@@ -62,6 +62,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
     if (opt.json) return usage(out, "logs prints the log lines themselves: --json does not apply");
     return show_logs(opt, out, config_dir);
   }
+  if (verb == export_unit) return export_service(opt, out, config_dir);
 
   bool everything = opt.all || verb == list || ((verb == status || verb == check) && opt.services.empty());
   if (!everything && opt.services.empty()) {

@@ -10,7 +10,7 @@
 
 namespace daemonctl::cli {
 
-enum class Verb { start, stop, restart, reload, signal, status, list, check, logs };
+enum class Verb { start, stop, restart, reload, signal, status, list, check, logs, export_unit };
 
 struct Options {
   bool verbose = false;
@@ -19,13 +19,14 @@ struct Options {
   std::optional<std::string> state_dir;
   std::optional<std::string> config_dir;
   std::vector<std::string> services;
-  std::string service;  ///< the one SERVICE of signal and logs (moved into services)
+  std::string service;  ///< the one SERVICE of signal, logs and export (moved into services)
   bool all = false;
   bool with_deps = false;
   bool dry_run = false;
   bool strict = false;
   unsigned jobs = 8;
   std::string signal;
+  std::string format;  ///< export's FORMAT: only "systemd"
   std::size_t lines = 50;
   bool follow = false;
 };

@@ -1,0 +1,50 @@
+// export FORMAT SERVICE: the service as a unit of another init system, on
+// stdout (or, with --json, as an object holding the unit's text).
+#include <cstdio>
+
+#include "cli/verbs.h"
+#include "config/catalog.h"
+#include "config/load.h"
+#include "core/launch.h"
+#include "core/systemd_unit.h"
+
+extern char** environ;
+
+namespace daemonctl::cli {
+
+int export_service(const Options& opt, Output& out, const std::string& config_dir) {
+  if (opt.format != "systemd") {
+    out.failure("", "", Error{ExitStatus::usage, "unknown export format '" + opt.format + "': the formats are: systemd"});
+    return to_int(ExitStatus::usage);
+  }
+  const std::string& arg = opt.services.front();
+  auto file = config::service_file(arg, config_dir);
+  if (!file) {
+    out.failure(arg, "", file.error());
+    return to_int(file.error().status);
+  }
+  auto spec = config::load_service(*file);
+  if (!spec) {
+    out.failure("", *file, spec.error());
+    return to_int(spec.error().status);
+  }
+  // The program daemonctl would exec: a unit needs its absolute path.
+  auto executable =
+      core::resolve_executable(spec->command.front(), core::path_of(core::daemon_environment(*spec, environ)));
+  if (!executable) {
+    out.failure(spec->name, spec->file, executable.error());
+    return to_int(executable.error().status);
+  }
+  std::string unit = core::systemd_unit(*spec, *executable);
+  if (out.json()) {
+    JsonObject o;
+    o.string("name", spec->name).string("file", spec->file).string("format", opt.format);
+    out.object(o.string("unit", spec->name + ".service").string("text", unit));
+  } else if (out.verbosity() != Verbosity::quiet) {
+    std::fputs(unit.c_str(), stdout);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace daemonctl::cli
