@@ -11,10 +11,12 @@
 
 namespace daemonctl::core {
 
-struct Launch;  // core/launch.h
+struct Launch;   // core/launch.h
+class Progress;  // core/progress.h
 
 struct Context {
   std::string state_dir;  ///< prepared: exists, ours, not a symlink
+  Progress* progress = nullptr;  ///< told how a stop's wait goes; nullptr: nobody
 };
 
 struct Outcome {

@@ -1,6 +1,7 @@
 #include "config/duration.h"
 #include "core/commands.h"
 #include "core/inspect.h"
+#include "core/progress.h"
 #include "core/supervised.h"
 #include "core/terminate.h"
 
@@ -44,7 +45,14 @@ Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec)
     case State::running:
       break;
   }
-  auto done = terminate(*now.proc, now.pgid, spec.stop);
+  Waiting waiting;
+  if (ctx.progress) {
+    waiting = [&](std::chrono::seconds waited) {
+      ctx.progress->stop_waiting(spec.name, now.pid, waited, spec.stop.timeout);
+    };
+  }
+  auto done = terminate(*now.proc, now.pgid, spec.stop, waiting);
+  if (ctx.progress) ctx.progress->stop_waited(spec.name);
   monitor_gone();
   if (!done) return std::move(done).error();
   if (Status st = remove_state(paths); !st) return std::move(st).error();

@@ -73,6 +73,23 @@ Status drain_group(pid_t pgid, pid_t session, Clock::time_point deadline, const 
   }
 }
 
+// Waits for the exit until `until`; true if it came. On the way, tells
+// `waiting` each whole second since `begin`, the next one due at `tick`.
+bool wait_exit_until(const posix::Pidfd& proc, Clock::time_point until, Clock::time_point begin,
+                     Clock::time_point& tick, const Waiting& waiting) {
+  for (;;) {
+    auto end = waiting ? std::min(until, tick) : until;
+    auto left = std::max(end - Clock::now(), Clock::duration::zero());
+    if (proc.wait_exit(std::chrono::duration_cast<std::chrono::nanoseconds>(left))) return true;
+    auto now = Clock::now();
+    if (waiting && now >= tick) {
+      waiting(std::chrono::duration_cast<std::chrono::seconds>(tick - begin));
+      while (tick <= now) tick += std::chrono::seconds(1);
+    }
+    if (now >= until) return false;
+  }
+}
+
 }  // namespace
 
 std::string describe_exit(const posix::ExitInfo& how) {
@@ -80,9 +97,12 @@ std::string describe_exit(const posix::ExitInfo& how) {
   return "exited with status " + std::to_string(how.code);
 }
 
-Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec) {
+Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec,
+                              const Waiting& waiting) {
   Termination t;
-  const auto deadline = Clock::now() + spec.timeout;
+  const auto begin = Clock::now();
+  const auto deadline = begin + spec.timeout;
+  auto tick = begin + std::chrono::seconds(1);
   // The session pins the group's identity once the daemon is gone.
   auto stat = posix::read_stat(proc.pid());
   const pid_t session = stat ? stat->session : 0;
@@ -96,9 +116,8 @@ Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config
   for (;;) {
     if (Status st = send(proc, pgid, spec.group, spec.signal); !st) return std::move(st).error();
     ++t.signals_sent;
-    auto left = deadline - Clock::now();
-    auto wait = spec.interval.count() > 0 && spec.interval < left ? spec.interval : left;
-    if (proc.wait_exit(std::chrono::duration_cast<std::chrono::nanoseconds>(wait))) return finish();
+    auto resend = spec.interval.count() > 0 ? std::min(deadline, Clock::now() + spec.interval) : deadline;
+    if (wait_exit_until(proc, resend, begin, tick, waiting)) return finish();
     if (Clock::now() >= deadline) break;
   }
   t.killed = true;

@@ -2,6 +2,8 @@
 // SIGKILL at the timeout; done the moment the process has exited.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <sys/types.h>
 
@@ -16,6 +18,10 @@ struct Termination {
   int signals_sent = 0;
 };
 
+/// Told, once a second while terminate() waits for the exit after the stop
+/// signal, how long it has waited (1s, 2s, ...).
+using Waiting = std::function<void(std::chrono::seconds waited)>;
+
 /// How a process ended, for messages: "exited with status 3", "was killed by SIGSEGV".
 std::string describe_exit(const posix::ExitInfo& how);
 
@@ -23,7 +29,9 @@ std::string describe_exit(const posix::ExitInfo& how);
 /// group `pgid` while the process is alive and still in that group;
 /// otherwise (and always for a group of 0, 1 or our own) to the process
 /// alone, through its pidfd. Errors: not allowed to signal (privilege),
-/// still alive 5 s after SIGKILL (failure).
-Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec);
+/// still alive 5 s after SIGKILL (failure). `waiting` (may be empty) is told
+/// how the wait before SIGKILL goes.
+Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec,
+                              const Waiting& waiting = {});
 
 }  // namespace daemonctl::core
