@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "cli/progress.h"
 #include "cli/verbs.h"
 #include "common/log.h"
 #include "core/dry_run.h"
@@ -41,6 +42,17 @@ void warn_stopped_dependencies(const Selection& sel, const core::Context& ctx) {
   }
 }
 
+// What the progress line counts ("starting 3/12..."); nullptr: nothing
+// (reload and signal are one quick signal each).
+const char* counted(Verb verb) {
+  switch (verb) {
+    case start: return "starting";
+    case stop: return "stopping";
+    case restart: return "restarting";
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const core::Context& ctx, int sig) {
@@ -52,16 +64,24 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
   schedule.jobs = opt.dry_run || verb == reload || verb == signal ? 1 : opt.jobs;
   std::vector<std::optional<Result<core::Outcome>>> results(n);
   ExitCode code;
+  // On a terminal: how many are done, and any stop that keeps us waiting.
+  ProgressLine progress(progress_wanted(out.verbosity(), out.json()) && !opt.dry_run);
+  core::Context with_progress = ctx;
+  with_progress.progress = &progress;
+  if (const char* doing = counted(verb); doing && n > 1) progress.count(doing, n);
 
   auto run = [&](std::size_t i) {
     const Target& t = sel.targets[i];
-    results[i] = t.spec ? perform(verb, opt.dry_run, ctx, *t.spec, sig) : Result<core::Outcome>(t.error);
+    results[i] = t.spec ? perform(verb, opt.dry_run, with_progress, *t.spec, sig)
+                        : Result<core::Outcome>(t.error);
+    progress.advance();
     return results[i]->ok() && (*results[i])->status == ExitStatus::success;
   };
   auto blocked = [&](std::size_t i, std::size_t dep) {
     std::string what = verb == restart ? "restarted" : "started";
     results[i] = Error{ExitStatus::failure,
                        "not " + what + ": it comes after '" + sel.targets[dep].label + "', which failed"};
+    progress.advance();
   };
   auto report = [&](std::size_t i) {
     const Target& t = sel.targets[i];

@@ -1,8 +1,12 @@
 #include "cli/report.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <string_view>
 
+#include "cli/progress.h"
+#include "cli/style.h"
 #include "common/log.h"
 
 namespace daemonctl::cli {
@@ -23,15 +27,20 @@ void for_each_line(std::string_view text, F&& f) {
 void setup_logging(Verbosity v) {
   log::setup(v == Verbosity::verbose ? log::Level::debug
              : v == Verbosity::quiet ? log::Level::error
-                                     : log::Level::info);
+                                     : log::Level::info,
+             style::colour(STDERR_FILENO), around_progress);
 }
 
 void print_result(const std::string& name, const std::string& text, Verbosity v) {
   if (v == Verbosity::quiet) return;
-  for_each_line(text, [&](std::string_view line) {
-    std::fprintf(stdout, "%s: %.*s\n", name.c_str(), static_cast<int>(line.size()), line.data());
+  const bool colour = style::colour_stdout();
+  around_progress([&] {
+    for_each_line(text, [&](std::string_view line) {
+      std::string shown = colour ? style::state_line(line) : std::string(line);
+      std::fprintf(stdout, "%s: %s\n", name.c_str(), shown.c_str());
+    });
+    std::fflush(stdout);
   });
-  std::fflush(stdout);
 }
 
 void print_error(const std::string& name, const Error& e) {

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <optional>
 
+#include "cli/style.h"
 #include "cli/verbs.h"
 #include "core/parallel.h"
 
@@ -121,10 +122,14 @@ int show_table(const Options&, Output& out, const Selection& sel, const core::Co
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
   }
-  for (const auto& row : rows) {
+  // The state in colour (only ever on a terminal: below the header), padded
+  // by its width uncoloured.
+  const bool colour = style::colour_stdout();
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
+      line += colour && c == 1 && r != 0 ? style::state(row[c]) : row[c];
       if (c + 1 == row.size()) break;
       line += terminal ? std::string(width[c] - row[c].size() + 2, ' ') : "\t";
     }

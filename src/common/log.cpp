@@ -4,9 +4,32 @@
 #include <spdlog/spdlog.h>
 
 namespace daemonctl::log {
+namespace {
 
-void setup(Level min) {
-  auto logger = spdlog::stderr_color_mt("daemonctl");
+// spdlog's stderr sink, with colour as decided, each message written
+// inside `around`.
+class Sink final : public spdlog::sinks::sink {
+ public:
+  Sink(bool colour, Around around)
+      : inner_(colour ? spdlog::color_mode::always : spdlog::color_mode::never), around_(std::move(around)) {}
+
+  void log(const spdlog::details::log_msg& msg) override {
+    if (around_) around_([&] { inner_.log(msg); });
+    else inner_.log(msg);
+  }
+  void flush() override { inner_.flush(); }
+  void set_pattern(const std::string& pattern) override { inner_.set_pattern(pattern); }
+  void set_formatter(std::unique_ptr<spdlog::formatter> f) override { inner_.set_formatter(std::move(f)); }
+
+ private:
+  spdlog::sinks::stderr_color_sink_mt inner_;
+  Around around_;
+};
+
+}  // namespace
+
+void setup(Level min, bool colour, Around around) {
+  auto logger = std::make_shared<spdlog::logger>("daemonctl", std::make_shared<Sink>(colour, std::move(around)));
   logger->set_pattern("daemonctl: %^%l%$: %v");
   constexpr spdlog::level::level_enum levels[] = {spdlog::level::debug, spdlog::level::info,
                                                   spdlog::level::warn, spdlog::level::err};

@@ -2,14 +2,21 @@
 // A thin seam over spdlog, which only log.cpp includes.
 #pragma once
 
+#include <functional>
 #include <string_view>
 
 namespace daemonctl::log {
 
 enum class Level { debug, info, warning, error };
 
-/// Sets up the stderr logger; messages below `min` are dropped.
-void setup(Level min);
+/// Runs `write` (a message going to stderr); lets a progress line on the
+/// terminal get out of the way around it.
+using Around = std::function<void(const std::function<void()>& write)>;
+
+/// Sets up the stderr logger; messages below `min` are dropped. `colour`:
+/// the level word is coloured (the caller decides; see cli/style.h).
+/// `around` (may be empty) wraps every message.
+void setup(Level min, bool colour, Around around = {});
 
 void debug(std::string_view message);
 void warn(std::string_view message);

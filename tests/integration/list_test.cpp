@@ -143,8 +143,9 @@ TEST_CASE("list on a terminal prints an aligned table under a header") {
   Run s = run_in(box, {"start", "web"});
   REQUIRE(s.code == 0);
   std::string pid = std::to_string(pid_in(s.out));
-  // script(1) (util-linux, always there) gives daemonctl a pseudo-terminal.
-  std::string command = std::string(DAEMONCTL_BIN) + " --config-dir " + box.dir() + " --state-dir " + box.state_dir() + " list";
+  // script(1) (util-linux, always there) gives daemonctl a pseudo-terminal;
+  // no colour here, whatever TERM the tests run with (terminal_test.cpp).
+  std::string command = "NO_COLOR=1 " + std::string(DAEMONCTL_BIN) + " --config-dir " + box.dir() + " --state-dir " + box.state_dir() + " list";
   std::string out;
   FILE* p = ::popen(("script -qec '" + command + "' /dev/null").c_str(), "r");
   REQUIRE(p != nullptr);
