@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# `cpack -G DEB` makes a .deb that installs (binaries, man pages, completions,
+# examples) and removes cleanly. The package is removed even when a check
+# fails. Exits 77 (skipped) if not root or without dpkg.
+#   deb_test.sh BUILD_DIR VERSION
+set -euo pipefail
+build=$1
+version=$2
+if [[ $(id -u) -ne 0 ]]; then
+  echo "skipped: dpkg -i needs root"
+  exit 77
+fi
+for tool in dpkg dpkg-deb cpack; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "skipped: no $tool"
+    exit 77
+  fi
+done
+if dpkg-query -W -f='${Status}' daemonctl 2>/dev/null | grep -q 'ok installed'; then
+  echo "FAIL: a daemonctl package is installed already; this test would replace it (dpkg -r daemonctl)" >&2
+  exit 1
+fi
+
+out=$(mktemp -d /tmp/daemonctl-deb-test.XXXXXX)
+installed=false
+cleanup() {
+  if $installed; then dpkg -r daemonctl >/dev/null 2>&1 || echo "could not remove the package" >&2; fi
+  rm -rf "$out"
+}
+trap cleanup EXIT
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# The package, built outside the build dir.
+cpack -G DEB -B "$out" --config "$build/CPackConfig.cmake" >"$out/cpack.log" 2>&1 || {
+  cat "$out/cpack.log" >&2
+  exit 1
+}
+deb=$(find "$out" -maxdepth 1 -name 'daemonctl_*.deb')
+[[ -f $deb ]] || {
+  echo "FAIL: no daemonctl_*.deb in $out" >&2
+  exit 1
+}
+field() { dpkg-deb -f "$deb" "$1"; }
+[[ $(field Package) == daemonctl ]] || fail "Package: $(field Package)"
+[[ $(field Version) == "$version" ]] || fail "Version: $(field Version), expected $version"
+[[ $(field Section) == admin ]] || fail "Section: $(field Section)"
+[[ $(field Depends) == *libc6* ]] || fail "Depends: '$(field Depends)', expected libc6 from dpkg-shlibdeps"
+[[ -n $(field Maintainer) ]] || fail "no Maintainer"
+[[ -n $(field Description) ]] || fail "no Description"
+
+installed=true
+dpkg -i "$deb" >"$out/dpkg.log" 2>&1 || {
+  cat "$out/dpkg.log" >&2
+  exit 1
+}
+[[ $(dpkg-query -W -f='${Status}' daemonctl) == "install ok installed" ]] || fail "dpkg does not list daemonctl as installed"
+[[ $(/usr/bin/daemonctl --version) == "daemonctl $version" ]] || fail "/usr/bin/daemonctl --version: $(/usr/bin/daemonctl --version)"
+[[ -x /usr/bin/daemonctl-monitor ]] || fail "no /usr/bin/daemonctl-monitor"
+[[ $(man -w daemonctl) == /usr/share/man/man1/daemonctl.1* ]] || fail "man -w daemonctl: $(man -w daemonctl 2>&1)"
+[[ $(man -w 5 daemonctl.toml) == /usr/share/man/man5/daemonctl.toml.5* ]] ||
+  fail "man -w 5 daemonctl.toml: $(man -w 5 daemonctl.toml 2>&1)"
+for f in /usr/share/bash-completion/completions/daemonctl /usr/share/zsh/vendor-completions/_daemonctl \
+  /usr/share/doc/daemonctl/examples/ticker.toml; do
+  [[ -f $f ]] || fail "no $f"
+done
+[[ -x /usr/share/doc/daemonctl/examples/stack/db.sh ]] || fail "examples/stack/db.sh is not executable"
+# It works from its installed paths: a daemon started and stopped.
+cat >"$out/sleeper.toml" <<'TOML'
+command = ["sleep", "300"]
+TOML
+result=$(DAEMONCTL_STATE_DIR=$out/state /usr/bin/daemonctl start "$out/sleeper.toml" 2>&1) ||
+  fail "start from the package: $result"
+result=$(DAEMONCTL_STATE_DIR=$out/state /usr/bin/daemonctl stop "$out/sleeper.toml" 2>&1) ||
+  fail "stop from the package: $result"
+files=$(dpkg -L daemonctl)
+
+dpkg -r daemonctl >"$out/dpkg.log" 2>&1 || {
+  cat "$out/dpkg.log" >&2
+  fail "dpkg -r daemonctl"
+}
+installed=false
+status=$(dpkg-query -W -f='${Status}' daemonctl 2>/dev/null || true)
+[[ -z $status || $status == *not-installed* || $status == *config-files* ]] || fail "still installed after dpkg -r: $status"
+while read -r f; do
+  if [[ -e $f && ! -d $f ]]; then fail "left behind by dpkg -r: $f"; fi
+done <<<"$files"
+[[ ! -e /usr/share/doc/daemonctl ]] || fail "left behind by dpkg -r: /usr/share/doc/daemonctl"
+if man -w daemonctl >/dev/null 2>&1; then fail "man -w daemonctl still finds $(man -w daemonctl)"; fi
+
+if ((failures > 0)); then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "deb: $(basename "$deb") installed, checked and removed"

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `cmake --install BUILD --prefix TMP` puts every file in place: the binaries,
+# both man pages (which render without warnings and document every command,
+# option and service-file key), both completions, the examples with their
+# scripts executable.
+#   install_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1
+source_dir=$2
+prefix=$(mktemp -d /tmp/daemonctl-install-test.XXXXXX)
+trap 'rm -rf "$prefix"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+
+# The files, and their modes.
+for f in bin/daemonctl bin/daemonctl-monitor; do
+  [[ -f $prefix/$f && -x $prefix/$f ]] || fail "$f: missing or not executable"
+done
+man1=$prefix/share/man/man1/daemonctl.1
+man5=$prefix/share/man/man5/daemonctl.toml.5
+for f in "$man1" "$man5" "$prefix/share/bash-completion/completions/daemonctl" \
+  "$prefix/share/zsh/vendor-completions/_daemonctl" "$prefix/share/doc/daemonctl/README.md"; do
+  [[ -f $f && -s $f ]] || fail "${f#"$prefix"/}: missing or empty"
+done
+examples=$prefix/share/doc/daemonctl/examples
+for source in "$source_dir"/config/examples/*.toml "$source_dir"/config/examples/stack/*; do
+  f=$examples/${source#"$source_dir"/config/examples/}
+  [[ -f $f ]] || fail "${f#"$prefix"/}: missing"
+  if [[ $f == *.sh && ! -x $f ]]; then fail "${f#"$prefix"/}: not executable"; fi
+done
+ls "$examples"/stack/*.sh >/dev/null 2>&1 || fail "no stack/*.sh in $examples"
+leftovers=$(find "$examples" -type f ! -name '*.toml' ! -name '*.sh')
+[[ -z $leftovers ]] || fail "not service files or scripts: $leftovers"
+
+daemonctl=$prefix/bin/daemonctl
+[[ $("$daemonctl" --version) == "daemonctl "* ]] || fail "the installed daemonctl does not run"
+
+# The man pages render without a warning, by man as by groff.
+for page in "$man1" "$man5"; do
+  warnings=$( { man --warnings -l "$page" >/dev/null; } 2>&1)
+  [[ -z $warnings ]] || fail "man --warnings ${page##*/}: $warnings"
+  warnings=$(groff -ww -man -z "$page" 2>&1)
+  [[ -z $warnings ]] || fail "groff -ww ${page##*/}: $warnings"
+done
+render() { MANWIDTH=200 man -l "$1" 2>/dev/null | col -bx; }
+page1=$(render "$man1")
+page5=$(render "$man5")
+
+# The lines of section $2 (a heading of page $1).
+section() { awk -v s="$2" '/^[^ ]/ { on = ($0 == s) } on' <<<"$1"; }
+# Those that start an entry, such as "start [-a|--all] ...": indented by
+# exactly 7 spaces.
+entries() { section "$1" "$2" | sed -nE 's/^ {7}([^ ])/\1/p'; }
+
+# daemonctl(1): each command of --help has its entry under COMMANDS, with
+# each of its options, and each global option has its entry.
+# CLI11's help: "Options:" then "Subcommands:" (upper case in other versions).
+help_part() { awk -v s="$1" '/^[^ ]/ { on = (tolower($0) ~ "^" s ":") } on'; }
+commands=$("$daemonctl" --help | help_part subcommands | awk '/^  [a-z]/ { print $1 }')
+[[ -n $commands ]] || fail "no command found in daemonctl --help"
+command_entries=$(entries "$page1" COMMANDS)
+for command in $commands; do
+  entry=$(grep -E "^$command( |$)" <<<"$command_entries" || true)
+  if [[ -z $entry ]]; then
+    fail "daemonctl.1: no entry for the command '$command'"
+    continue
+  fi
+  # Its options: each in the entry's synopsis line.
+  for option in $("$daemonctl" "$command" --help | help_part options | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+    case $option in --help | --verbose | --quiet | --json | --state-dir | --config-dir) continue ;; esac
+    grep -qe "$option" <<<"$entry" || fail "daemonctl.1: '$command' does not document $option"
+  done
+done
+global_entries=$(entries "$page1" "GLOBAL OPTIONS")
+for option in $("$daemonctl" --help | help_part options | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+  grep -qe "$option" <<<"$global_entries" || fail "daemonctl.1: no entry for the global option $option"
+done
+# Every exit code, each environment variable daemonctl reads, and the files.
+exit_entries=$(entries "$page1" "EXIT STATUS")
+for code in 0 1 2 3 4 5 6 7; do
+  grep -qx "$code" <<<"$exit_entries" || fail "daemonctl.1: no entry for exit code $code"
+done
+environment_entries=$(entries "$page1" ENVIRONMENT)
+for variable in DAEMONCTL_CONFIG_DIR DAEMONCTL_STATE_DIR NO_COLOR XDG_CONFIG_HOME XDG_RUNTIME_DIR; do
+  grep -qw "$variable" <<<"$environment_entries" || fail "daemonctl.1: no entry for \$$variable"
+done
+for heading in "NAMING SERVICES" "HOW STOP WORKS" FILES; do
+  grep -qx "$heading" <<<"$page1" || fail "daemonctl.1: no section '$heading'"
+done
+grep -q '/etc/daemonctl/' <<<"$(entries "$page1" FILES)" || fail "daemonctl.1: FILES does not name the config dir"
+grep -q '/run/daemonctl/' <<<"$(entries "$page1" FILES)" || fail "daemonctl.1: FILES does not name the state dir"
+
+# daemonctl.toml(5): each key of README's schema table has its entry, in the
+# section of its table ("[stop] timeout" under "[stop]").
+keys=$(sed -n '/^## Service files (schema v1)/,/^## /p' "$source_dir/README.md" |
+  sed -nE 's/^\| `([^`]+)` \|.*/\1/p')
+[[ $(wc -l <<<"$keys") -ge 30 ]] || fail "fewer keys than expected in README's schema table: $keys"
+while read -r key; do
+  if [[ $key == "[limits] NAME" ]]; then
+    for limit in as core cpu data fsize locks memlock msgqueue nice nofile nproc rss rtprio rttime sigpending stack; do
+      grep -qw "$limit" <<<"$(section "$page5" "[limits]")" ||
+        fail "daemonctl.toml.5: [limits] does not name '$limit'"
+    done
+  elif [[ $key == "["* ]]; then
+    section=${key%% *}
+    grep -qE "^${key#* } \(" <<<"$(entries "$page5" "$section")" ||
+      fail "daemonctl.toml.5: no entry for '$key'"
+  else
+    grep -qE "^$key \(" <<<"$(entries "$page5" "TOP-LEVEL KEYS")" || fail "daemonctl.toml.5: no entry for '$key'"
+  fi
+done <<<"$keys"
+for heading in VALUES EXAMPLE; do
+  grep -qx "$heading" <<<"$page5" || fail "daemonctl.toml.5: no section '$heading'"
+done
+
+if ((failures > 0)); then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "installed and checked: $(find "$prefix" -type f | wc -l) files"
