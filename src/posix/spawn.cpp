@@ -256,24 +256,20 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   }
   report_w.reset();
   go_r.reset();
-  if (double_fork) {
-    while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  } else if (meanwhile) {
-    meanwhile(child);
-  }
+  if (!double_fork && meanwhile) meanwhile(child);
 
   // One report: "ready" with the daemon's pid, or why a child failed. EOF:
   // every child died without a word (killed from outside).
   Report r{};
-  if (!read_report(report_r.get(), r)) {
-    if (!double_fork) (void)::waitpid(child, nullptr, 0);
-    return Error{ExitStatus::failure, "the daemon died before it was ready"};
+  bool reported = read_report(report_r.get(), r);
+  // The first child of a double fork exits once it has forked: reaped only
+  // now, so that its exit overlaps the daemon's set-up.
+  if (double_fork || !reported || r.step != Step::ready) {
+    while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
   }
-  if (r.step != Step::ready) {
-    if (!double_fork) (void)::waitpid(child, nullptr, 0);
-    return step_error(rq, r);
-  }
+  if (!reported) return Error{ExitStatus::failure, "the daemon died before it was ready"};
+  if (r.step != Step::ready) return step_error(rq, r);
   // It waits for the go, and is our child or we are its subreaper: its pid is still its own.
   auto daemon = Pidfd::open(r.value);
   if (!daemon) return std::move(daemon).error();
