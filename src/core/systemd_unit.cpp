@@ -73,6 +73,14 @@ void set_path(Section& s, std::string_view key, const std::string& prefix, const
   s.note(toml_key + " = '" + path + "': a unit file cannot hold this path; not carried over");
 }
 
+/// A name systemd reads otherwise as a unit's: "@x" is no unit name, "x@"
+/// names a template.
+std::string name_note(const std::string& name) {
+  if (name.starts_with("@")) return comment("the name starts with @, which systemd refuses in a unit's name: rename it");
+  if (name.ends_with("@")) return comment("the name ends with @: systemd reads " + name + ".service as a template");
+  return "";
+}
+
 Section unit_section(const ServiceSpec& spec) {
   Section s("Unit");
   s.set("Description", "daemonctl service " + spec.name);
@@ -273,7 +281,7 @@ Section service_section(const ServiceSpec& spec, const std::string& executable) 
 std::string systemd_unit(const ServiceSpec& spec, const std::string& executable) {
   Section install("Install");
   install.set("WantedBy", "multi-user.target");
-  return comment(spec.name + ".service, from " + spec.file + " by daemonctl export systemd") +
+  return comment(spec.name + ".service, from " + spec.file + " by daemonctl export systemd") + name_note(spec.name) +
          unit_section(spec).text() + "\n" + service_section(spec, executable).text() + "\n" + install.text();
 }
 

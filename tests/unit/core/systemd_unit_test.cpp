@@ -442,3 +442,18 @@ TEST_CASE("systemd_unit: restart policy no is Restart=no, without the other sett
   CHECK(starting(all["Unit"], "StartLimit").empty());
   CHECK(has(all["Service"], "# [restart] delay, max_delay, limit, window: unused without a policy"));
 }
+
+TEST_CASE("systemd_unit: a name systemd reads as a template, or refuses, says so", "[core][systemd]") {
+  auto spec = base();
+  auto second_line = [&] {
+    std::string unit = systemd_unit(spec, "/usr/bin/web");
+    auto from = unit.find('\n') + 1;
+    return unit.substr(from, unit.find('\n', from) - from);
+  };
+  spec.name = "getty@";
+  CHECK(second_line() == "# the name ends with @: systemd reads getty@.service as a template");
+  spec.name = "@web";
+  CHECK(second_line() == "# the name starts with @, which systemd refuses in a unit's name: rename it");
+  spec.name = "getty@tty1";
+  CHECK(second_line() == "[Unit]");
+}
