@@ -14,7 +14,8 @@ namespace daemonctl::cli {
 
 int export_service(const Options& opt, Output& out, const std::string& config_dir) {
   if (opt.format != "systemd") {
-    out.failure("", "", Error{ExitStatus::usage, "unknown export format '" + opt.format + "': the formats are: systemd"});
+    std::string message = "unknown export format '" + opt.format + "': the formats are: systemd";
+    out.failure("", "", Error{ExitStatus::usage, message});
     return to_int(ExitStatus::usage);
   }
   const std::string& arg = opt.services.front();

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <string_view>
 #include <sys/resource.h>
 
@@ -60,13 +59,6 @@ std::string signal_text(int sig) {
   return name;
 }
 
-/// The program as systemd must name it: absolute. A relative path is
-/// relative to `directory`, where the daemon execs it.
-std::string absolute_program(const ServiceSpec& spec, const std::string& executable) {
-  if (executable.starts_with("/")) return executable;
-  return (std::filesystem::path(spec.directory) / executable).lexically_normal().string();
-}
-
 void set_path(Section& s, std::string_view key, const std::string& prefix, const std::string& toml_key,
               const std::string& path) {
   if (auto value = systemd_path(path)) return s.set(key, prefix + *value);
@@ -76,7 +68,9 @@ void set_path(Section& s, std::string_view key, const std::string& prefix, const
 /// A name systemd reads otherwise as a unit's: "@x" is no unit name, "x@"
 /// names a template.
 std::string name_note(const std::string& name) {
-  if (name.starts_with("@")) return comment("the name starts with @, which systemd refuses in a unit's name: rename it");
+  if (name.starts_with("@")) {
+    return comment("the name starts with @, which systemd refuses in a unit's name: rename it");
+  }
   if (name.ends_with("@")) return comment("the name ends with @: systemd reads " + name + ".service as a template");
   return "";
 }
@@ -120,7 +114,7 @@ void type_lines(Section& s, const ServiceSpec& spec) {
 }
 
 void exec_lines(Section& s, const ServiceSpec& spec, const std::string& executable) {
-  const std::string program = absolute_program(spec, executable);
+  const std::string& program = executable;
   // `@`: argv[0] is the next word, not the path. A path with `$` needs it
   // too, as systemd would expand variables in an argv[0] copied from it.
   const bool own_argv0 = spec.command.front() != program || program.find('$') != std::string::npos;
@@ -151,7 +145,8 @@ void limit_lines(Section& s, const ServiceSpec& spec) {
       // systemd takes 0 to 40; the kernel reads anything above as 40.
       auto clamp = [](rlim_t v) { return v == RLIM_INFINITY ? v : std::min<rlim_t>(v, 40); };
       if (clamp(limit.soft) != limit.soft || clamp(limit.hard) != limit.hard) {
-        s.note("[limits] nice = \"" + config::format_limit(limit) + "\": systemd takes at most 40, which acts the same");
+        s.note("[limits] nice = \"" + config::format_limit(limit) +
+               "\": systemd takes at most 40, which acts the same");
       }
       limit.soft = clamp(limit.soft);
       limit.hard = clamp(limit.hard);

@@ -15,7 +15,8 @@ namespace daemonctl::core {
 /// StandardOutput=journal...).
 ///
 /// `executable` is the program daemonctl would exec: command[0] resolved on
-/// the daemon's PATH (resolve_executable). When argv[0] is not that path,
+/// the daemon's PATH (resolve_executable), absolute (the loader made a
+/// command[0] holding a '/' absolute already). When argv[0] is not that path,
 /// ExecStart= uses systemd's `@` prefix, so the daemon gets the argv[0] it
 /// gets from daemonctl.
 ///

@@ -3,6 +3,7 @@
 // it; bad inputs exit as every other command does, creating nothing.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,7 +15,7 @@ using namespace harness;
 
 namespace {
 
-const char* const kAnalyze = "/usr/bin/systemd-analyze";
+const std::string kAnalyze = "/usr/bin/systemd-analyze";
 
 // The combined output of `command`, run by the shell, then "rc=N".
 std::string output_of(const std::string& command) {
@@ -32,7 +33,7 @@ std::string output_of(const std::string& command) {
 // the man pages of Documentation= and of the programs otherwise.
 std::string verify(const Sandbox& box, const std::string& name, const std::string& unit) {
   std::string file = box.write("units/" + name + ".service", unit);
-  return output_of(std::string(kAnalyze) + " verify --man=no '" + file + "'");
+  return output_of(kAnalyze + " verify --man=no '" + file + "'");
 }
 
 // Every key of a service file, with values that need systemd's quoting.
@@ -151,7 +152,7 @@ TEST_CASE("export systemd: a service with every key prints its unit and exits 0"
 }
 
 TEST_CASE("export systemd: systemd-analyze verify finds nothing wrong with the unit") {
-  REQUIRE(::access(kAnalyze, X_OK) == 0);  // scripts/deps installs systemd
+  REQUIRE(::access(kAnalyze.c_str(), X_OK) == 0);  // scripts/deps installs systemd
   Sandbox box;
   Run r = box.run({"export", "systemd", box.write("api.toml", kAllKeys)});
   REQUIRE(r.code == 0);
@@ -159,7 +160,7 @@ TEST_CASE("export systemd: systemd-analyze verify finds nothing wrong with the u
 }
 
 TEST_CASE("export systemd: systemd-analyze verify catches a broken unit, so its silence means something") {
-  REQUIRE(::access(kAnalyze, X_OK) == 0);
+  REQUIRE(::access(kAnalyze.c_str(), X_OK) == 0);
   Sandbox box;
   Run r = box.run({"export", "systemd", box.write("api.toml", kAllKeys)});
   REQUIRE(r.code == 0);
@@ -176,9 +177,9 @@ TEST_CASE("export systemd: systemd-analyze verify catches a broken unit, so its 
 }
 
 TEST_CASE("export systemd: the unit of every example passes systemd-analyze verify") {
-  REQUIRE(::access(kAnalyze, X_OK) == 0);
+  REQUIRE(::access(kAnalyze.c_str(), X_OK) == 0);
   Sandbox box;
-  for (const std::string folder : {std::string(EXAMPLES_DIR), std::string(EXAMPLES_DIR) + "/stack"}) {
+  for (const std::string& folder : {std::string(EXAMPLES_DIR), std::string(EXAMPLES_DIR) + "/stack"}) {
     DIR* d = ::opendir(folder.c_str());
     REQUIRE(d);
     int exported = 0;
@@ -204,6 +205,19 @@ TEST_CASE("export systemd: a name is looked up in the config folder") {
   CHECK(r.code == 0);
   CHECK(r.out.starts_with("# db.service, from " + box.path("db.toml") + " by daemonctl export systemd\n"));
   CHECK(r.out.find("\nExecStart=/bin/sleep 1000\n") != std::string::npos);
+}
+
+TEST_CASE("export systemd: a relative program path is absolute in ExecStart, from the file's folder") {
+  Sandbox box;
+  std::string script = box.write("bin/run.sh", "#!/bin/sh\nexec sleep 1000\n");
+  REQUIRE(::chmod(script.c_str(), 0755) == 0);
+  box.write("sub/.keep", "");
+  std::string file = box.write("api.toml", "command = [\"./bin/run.sh\", \"-x\"]\ndirectory = \"sub\"\n");
+  Run r = box.run({"export", "systemd", file});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("\nExecStart=" + script + " -x\nExecReload=") != std::string::npos);
+  CHECK(r.out.find("\nWorkingDirectory=" + box.path("sub") + "\n") != std::string::npos);
 }
 
 TEST_CASE("export systemd: with --json, one object holding the unit's text") {
