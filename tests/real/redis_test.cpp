@@ -23,16 +23,15 @@ const char* kRedisCli = "/usr/bin/redis-cli";
 /// and a save point, so that a SIGTERM shutdown saves the RDB (the first
 /// point is an hour away: no test ever sees a background save).
 std::string redis_conf(const Sandbox& box, int port, const std::string& supervised) {
-  return "bind 127.0.0.1\nport " + std::to_string(port) +
-         "\n"
+  return "bind 127.0.0.1\n"
+         "port " + std::to_string(port) + "\n"
          "daemonize no\n"
-         "supervised " +
-         supervised + "\ndir " + box.path("redis") +
-         "\n"
+         "supervised " + supervised + "\n"
+         "dir " + box.path("redis") + "\n"
          "dbfilename dump.rdb\n"
          "save 3600 1\n"
          "appendonly no\n"
-         "logfile \"\"\n";
+         "logfile \"\"\n";  // to stdout: the service's log file
 }
 
 /// Service `redis` running redis-server on `conf`, its log in the sandbox,
