@@ -3,10 +3,6 @@
 
 #include "cli/app.h"
 #include "posix/files.h"
-#include "posix/prefault.h"
-
-// Before every other static constructor (they are the first to run code).
-__attribute__((constructor(101))) static void prefault() { daemonctl::posix::prefault_program(); }
 
 int main(int argc, char** argv) {
   daemonctl::posix::ensure_standard_fds();  // started with <&- >&- 2>&-, say

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 namespace daemonctl::posix {
 namespace {
@@ -163,13 +165,36 @@ bool write_oom_score_adj(const std::string& text) {
   report_and_exit(report, Step::exec, errno);
 }
 
-[[noreturn]] void first_child(const SpawnRequest& rq, char* const argv[], char* const envp[],
-                              const std::string& oom_text, int report, int go) {
-  if (::setsid() < 0) report_and_exit(report, Step::setsid, errno);
-  pid_t pid = ::fork();
-  if (pid < 0) report_and_exit(report, Step::fork, errno);
-  if (pid == 0) exec_daemon(rq, argv, envp, oom_text, report, go);
-  ::_exit(0);
+// What the first child of a double fork needs, on the parent's memory.
+struct FirstChild {
+  const SpawnRequest* rq;
+  char* const* argv;
+  char* const* envp;
+  const std::string* oom_text;
+  int report, go;              // the ends it keeps
+  int parent_report, parent_go;  // the parent's ends, closed in its own fd table
+};
+
+// The first child shares the parent's memory and runs while the parent waits
+// (CLONE_VM | CLONE_VFORK, as posix_spawn does): it writes nothing there and
+// calls no libc function that keeps state, only system calls. It makes a new
+// session and forks the daemon by a raw fork system call (glibc's fork would
+// run its handlers on the parent's memory), so daemonctl's pages are copied
+// once, not twice: a fork of daemonctl costs about 0.7 ms on small VMs.
+int first_child(void* arg) {
+  const auto& c = *static_cast<const FirstChild*>(arg);
+  ::close(c.parent_report);
+  ::close(c.parent_go);
+  if (::setsid() < 0) report_and_exit(c.report, Step::setsid, errno);
+#ifdef SYS_fork
+  auto pid = static_cast<pid_t>(::syscall(SYS_fork));
+#else
+  auto pid = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+#endif
+  if (pid < 0) report_and_exit(c.report, Step::fork, errno);
+  // The daemon: its own copy of memory, on a copy of this stack.
+  if (pid == 0) exec_daemon(*c.rq, c.argv, c.envp, *c.oom_text, c.report, c.go);
+  return 0;  // the clone wrapper exits with it
 }
 
 std::vector<char*> c_strings(const std::vector<std::string>& v) {
@@ -244,15 +269,22 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   if (::pipe2(go, O_CLOEXEC) < 0) return sys_error("pipe");
   UniqueFd go_r(go[0]), go_w(go[1]);
 
-  pid_t child = ::fork();
-  if (child < 0) return sys_error("fork");
-  if (child == 0) {
-    // Only the parent may hold these ends, or EOF would never come.
-    report_r.reset();
-    go_w.reset();
-    if (double_fork) first_child(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
-    if (::setpgid(0, 0) < 0) report_and_exit(report_w.get(), Step::setpgid, errno);
-    exec_daemon(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
+  pid_t child;
+  if (double_fork) {
+    FirstChild c{&rq, argv.data(), envp.data(), &oom_text, report_w.get(), go_r.get(), report_r.get(), go_w.get()};
+    std::vector<char> stack(64 * 1024);  // the daemon's set-up runs on a copy of it
+    child = ::clone(first_child, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+    if (child < 0) return sys_error("clone");
+  } else {
+    child = ::fork();
+    if (child < 0) return sys_error("fork");
+    if (child == 0) {
+      // Only the parent may hold these ends, or EOF would never come.
+      report_r.reset();
+      go_w.reset();
+      if (::setpgid(0, 0) < 0) report_and_exit(report_w.get(), Step::setpgid, errno);
+      exec_daemon(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
+    }
   }
   report_w.reset();
   go_r.reset();
@@ -262,8 +294,7 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   // every child died without a word (killed from outside).
   Report r{};
   bool reported = read_report(report_r.get(), r);
-  // The first child of a double fork exits once it has forked: reaped only
-  // now, so that its exit overlaps the daemon's set-up.
+  // The first child of a double fork has exited already (it ran as a vfork).
   if (double_fork || !reported || r.step != Step::ready) {
     while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
     }
