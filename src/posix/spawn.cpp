@@ -4,6 +4,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -130,10 +131,15 @@ bool write_oom_score_adj(const std::string& text) {
   if (rq.nice && ::setpriority(PRIO_PROCESS, 0, *rq.nice) < 0) report_and_exit(report, Step::nice, errno);
   if (rq.oom_score_adj && !write_oom_score_adj(oom_text)) report_and_exit(report, Step::oom_score_adj, errno);
   if (rq.change_ids) {
-    // Groups first, the uid last: after setuid there is no way back.
-    if (::setgroups(rq.groups.size(), rq.groups.data()) < 0) report_and_exit(report, Step::setgroups, errno);
-    if (::setgid(rq.gid) < 0) report_and_exit(report, Step::setgid, errno);
-    if (::setuid(rq.uid) < 0) report_and_exit(report, Step::setuid, errno);
+    // Groups first, the uid last: after setuid there is no way back. Raw
+    // system calls: glibc's wrappers would signal the other threads it
+    // believes in (a raw fork leaves it believing in the parent's), under a
+    // lock another thread may have held at the fork. This process has one.
+    if (::syscall(SYS_setgroups, rq.groups.size(), rq.groups.data()) < 0) {
+      report_and_exit(report, Step::setgroups, errno);
+    }
+    if (::syscall(SYS_setgid, rq.gid) < 0) report_and_exit(report, Step::setgid, errno);
+    if (::syscall(SYS_setuid, rq.uid) < 0) report_and_exit(report, Step::setuid, errno);
   }
   // As the daemon's user: the directory must be open to it.
   if (::chdir(rq.directory.c_str()) < 0) report_and_exit(report, Step::chdir, errno);
@@ -195,6 +201,41 @@ int first_child(void* arg) {
   // The daemon: its own copy of memory, on a copy of this stack.
   if (pid == 0) exec_daemon(*c.rq, c.argv, c.envp, *c.oom_text, c.report, c.go);
   return 0;  // the clone wrapper exits with it
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// Starts first_child(c), and returns once it has exited (under ASan, at
+// once); -1 with errno on failure. Every signal is blocked meanwhile, as
+// posix_spawn does: no handler may run on our memory from the child. Under
+// AddressSanitizer, a plain fork: ASan would take the daemon's copied stack
+// for a foreign one.
+pid_t clone_first_child(FirstChild& c) {
+  sigset_t all, old;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t child;
+  if constexpr (kSanitized) {
+    child = ::fork();
+    if (child == 0) ::_exit(first_child(&c));
+  } else {
+    std::vector<char> stack(64 * 1024);  // the daemon's set-up runs on a copy of it
+    child = ::clone(first_child, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+  }
+  int err = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = err;
+  return child;
 }
 
 std::vector<char*> c_strings(const std::vector<std::string>& v) {
@@ -272,8 +313,7 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   pid_t child;
   if (double_fork) {
     FirstChild c{&rq, argv.data(), envp.data(), &oom_text, report_w.get(), go_r.get(), report_r.get(), go_w.get()};
-    std::vector<char> stack(64 * 1024);  // the daemon's set-up runs on a copy of it
-    child = ::clone(first_child, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+    child = clone_first_child(c);
     if (child < 0) return sys_error("clone");
   } else {
     child = ::fork();
