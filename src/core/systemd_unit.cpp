@@ -202,12 +202,20 @@ void ready_lines(Section& s, const ServiceSpec& spec) {
   }
 }
 
+/// systemd takes a kill by these signals for a clean exit (and restarts
+/// `on-failure` after a kill by any other).
+constexpr int kCleanSignals[] = {SIGHUP, SIGINT, SIGTERM, SIGPIPE};
+
 void stop_lines(Section& s, const ServiceSpec& spec) {
   s.set("KillMode", spec.stop.group ? "control-group" : "process");
   if (spec.stop.group) {
     s.note("[stop] group = true: systemd signals every process of the service, even those that left its group");
   }
   s.set("KillSignal", signal_text(spec.stop.signal));
+  // A daemon killed by its stop signal has stopped well, whatever the policy.
+  if (std::find(std::begin(kCleanSignals), std::end(kCleanSignals), spec.stop.signal) == std::end(kCleanSignals)) {
+    s.set("SuccessExitStatus", signal_text(spec.stop.signal));
+  }
   s.set("TimeoutStopSec", systemd_timespan(spec.stop.timeout));
   if (spec.stop.interval > Duration::zero()) {
     s.note("[stop] interval = " + shown(spec.stop.interval) +
@@ -215,18 +223,12 @@ void stop_lines(Section& s, const ServiceSpec& spec) {
   }
 }
 
-/// systemd restarts `on-failure` after a kill by any signal but these.
-constexpr int kCleanSignals[] = {SIGHUP, SIGINT, SIGTERM, SIGPIPE};
-
 void on_failure_lines(Section& s, const ServiceSpec& spec) {
   std::string force;
   for (int sig : kCleanSignals) {
     if (sig != spec.stop.signal) force += (force.empty() ? "" : " ") + signal_text(sig);
   }
   s.set("RestartForceExitStatus", force);
-  if (std::find(std::begin(kCleanSignals), std::end(kCleanSignals), spec.stop.signal) == std::end(kCleanSignals)) {
-    s.set("SuccessExitStatus", signal_text(spec.stop.signal));
-  }
 }
 
 void backoff_lines(Section& s, const config::RestartSpec& r) {

@@ -401,6 +401,18 @@ TEST_CASE("systemd_unit: restart.policy on-failure restarts after the signals sy
   CHECK(has(s, "SuccessExitStatus=SIGUSR1"));
 }
 
+TEST_CASE("systemd_unit: a stop signal systemd does not count as clean is a SuccessExitStatus, whatever the policy",
+          "[core][systemd]") {
+  auto spec = base();
+  spec.stop.signal = SIGQUIT;
+  for (auto policy : {config::RestartPolicy::no, config::RestartPolicy::always}) {
+    spec.restart.policy = policy;
+    CHECK(has(service(spec), "SuccessExitStatus=SIGQUIT"));
+  }
+  spec.stop.signal = SIGINT;
+  CHECK(starting(service(spec), "SuccessExitStatus=").empty());
+}
+
 TEST_CASE("systemd_unit: restart.limit and window are StartLimitBurst (the first start too) and interval",
           "[core][systemd]") {
   auto spec = base();
