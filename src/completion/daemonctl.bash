@@ -59,11 +59,15 @@ _daemonctl_service_names() {
 _daemonctl_add_services() {
   local cur=$1 dir
   dir=$(_daemonctl_config_dir "${COMP_WORDS[@]}")
-  local IFS=$'\n'
+  local found
+  # One match a line, read whole: no word splitting, no globbing of names
+  # that hold * ? [.
   if [[ $cur != */* ]]; then
-    COMPREPLY+=($(compgen -W "$(_daemonctl_service_names "$dir")" -- "$cur"))
+    mapfile -t found < <(compgen -W "$(_daemonctl_service_names "$dir")" -- "$cur")
+    COMPREPLY+=("${found[@]}")
   fi
-  COMPREPLY+=($(compgen -f -X '!*.toml' -- "$cur") $(compgen -d -- "$cur"))
+  mapfile -t found < <(compgen -f -X '!*.toml' -- "$cur"; compgen -d -- "$cur")
+  COMPREPLY+=("${found[@]}")
   # Folders get a "/" and no space, so that the path can go on.
   compopt -o filenames 2>/dev/null
 }

@@ -4,8 +4,11 @@
 # the line, or $DAEMONCTL_CONFIG_DIR), signal names, export formats.
 #   bash_completion_test.sh COMPLETION_FILE
 set -euo pipefail
-completion=$(realpath "$1")
 sandbox=$(mktemp -d /tmp/daemonctl-bash-completion-test.XXXXXX)
+# A copy in the sandbox: the part run as nobody must be able to read it,
+# wherever the checkout is (a 0700 /root, say).
+cp "$1" "$sandbox/daemonctl.bash"
+completion=$sandbox/daemonctl.bash
 trap 'rm -rf "$sandbox"' EXIT
 mkdir "$sandbox/conf" "$sandbox/env" "$sandbox/cwd"
 touch "$sandbox/conf/a.toml" "$sandbox/conf/b.toml" "$sandbox/conf/.hidden.toml" "$sandbox/conf/notes.txt"

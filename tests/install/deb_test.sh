@@ -24,6 +24,10 @@ fi
 out=$(mktemp -d /tmp/daemonctl-deb-test.XXXXXX)
 installed=false
 cleanup() {
+  # A daemon the installed binary started and could not stop.
+  local pid
+  pid=$(cat "$out/state/sleeper.pid" 2>/dev/null || true)
+  if [[ -n $pid && $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "sleep 300 " ]]; then kill -KILL "$pid"; fi
   if $installed; then dpkg -r daemonctl >/dev/null 2>&1 || echo "could not remove the package" >&2; fi
   rm -rf "$out"
 }

@@ -63,11 +63,12 @@ void serve_reload_stop(Sandbox& box, StopAtEnd& guard, const std::string& file, 
                        const std::string& pidfile, bool foreground) {
   Run r = box.run({"start", file});
   INFO("stderr: " << r.err << "\n" << logs_of(box));
-  REQUIRE(r.code == 0);
   pid_t master = pid_in(r.out);
+  pid_t pgid = master > 0 ? stat_of(master).pgrp : 0;
+  // Watched before anything can fail: the guard sweeps its workers then.
+  if (pgid > 0) guard.watch_group(pgid, kNginx);
+  REQUIRE(r.code == 0);
   REQUIRE(r.out == "nginx: started (pid " + std::to_string(master) + ")\n");
-  pid_t pgid = stat_of(master).pgrp;
-  guard.watch_group(pgid, kNginx);
   CHECK(slurp(pidfile) == std::to_string(master) + "\n");
 
   HttpReply page = http_get(port, "/");
