@@ -35,8 +35,7 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
 
 namespace {
 
-[[noreturn]] void exec_daemonctl(const std::vector<std::string>& args, const RunOptions& opt, int out,
-                                 int err) {
+[[noreturn]] void exec_with(const std::vector<std::string>& args, const RunOptions& opt, int out, int err) {
   ::dup2(out, 1);
   ::dup2(err, 2);
   ::close(0);
@@ -56,6 +55,12 @@ namespace {
   if (opt.uid != 0) {
     if (::setgid(opt.uid) < 0 || ::setuid(opt.uid) < 0) ::_exit(126);
   }
+  exec_daemonctl(args);
+}
+
+}  // namespace
+
+void exec_daemonctl(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   std::string bin = DAEMONCTL_BIN;
   argv.push_back(bin.data());
@@ -65,14 +70,12 @@ namespace {
   ::_exit(127);
 }
 
-}  // namespace
-
 Run daemonctl(const std::vector<std::string>& args, const RunOptions& opt) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0) throw std::runtime_error("pipe");
   Run run;
   run.pid = ::fork();
-  if (run.pid == 0) exec_daemonctl(args, opt, out[1], err[1]);
+  if (run.pid == 0) exec_with(args, opt, out[1], err[1]);
   ::close(out[1]);
   ::close(err[1]);
   // Read both pipes to EOF. A daemon never holds them: it gets fresh stdio.
@@ -130,7 +133,7 @@ std::vector<Run> daemonctl_together(const std::vector<std::vector<std::string>>&
       char byte;
       while (::read(gun[0], &byte, 1) < 0 && errno == EINTR) {
       }
-      exec_daemonctl(commands[i], RunOptions{}, ofd, efd);
+      exec_with(commands[i], RunOptions{}, ofd, efd);
     }
     ::close(ofd);
     ::close(efd);
@@ -167,7 +170,7 @@ Background daemonctl_background(const std::vector<std::string>& args) {
   int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   Background bg;
   bg.pid = ::fork();
-  if (bg.pid == 0) exec_daemonctl(args, RunOptions{}, devnull, devnull);
+  if (bg.pid == 0) exec_with(args, RunOptions{}, devnull, devnull);
   ::close(devnull);
   return bg;
 }

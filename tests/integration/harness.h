@@ -43,6 +43,10 @@ inline RunOptions with_env(std::vector<std::string> vars) {
   return opt;
 }
 
+/// In a forked child: execs the built daemonctl binary with `args`, as the
+/// child is set up (stdio, signals, environment); exits 127 if it cannot.
+[[noreturn]] void exec_daemonctl(const std::vector<std::string>& args);
+
 /// Runs the built daemonctl binary with `args` and collects its output.
 Run daemonctl(const std::vector<std::string>& args, const RunOptions& opt = {});
 

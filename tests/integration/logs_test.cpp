@@ -36,13 +36,7 @@ class Live {
       sigset_t none;
       sigemptyset(&none);
       ::sigprocmask(SIG_SETMASK, &none, nullptr);
-      std::vector<char*> argv;
-      std::string bin = DAEMONCTL_BIN;
-      argv.push_back(bin.data());
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
-      ::_exit(127);
+      exec_daemonctl(args);
     }
     ::close(out[1]);
     ::close(err[1]);

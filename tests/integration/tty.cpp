@@ -67,13 +67,7 @@ Run daemonctl_on_tty(const std::vector<std::string>& args, Ttys ttys, const RunO
     ::unsetenv("NO_COLOR");
     ::setenv("TERM", "xterm", 1);
     for (const auto& e : opt.env_extra) ::putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv;
-    std::string bin = DAEMONCTL_BIN;
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
+    exec_daemonctl(args);
   }
   auto proc = daemonctl::posix::Pidfd::open(run.pid);
   if (!proc) throw std::runtime_error("pidfd_open");
