@@ -13,6 +13,7 @@
 #include "core/terminate.h"
 #include "posix/files.h"
 #include "posix/proc.h"
+#include "posix/safe_path.h"
 
 namespace daemonctl::core {
 namespace {
@@ -46,7 +47,7 @@ void stop_leftovers(const config::ServiceSpec& spec, const std::string& mark) {
 // The pid in `pidfile` if it names a live process reparented to us; 0 if
 // not yet. `why` says what was last seen, for the timeout's message.
 pid_t orphan_in(const std::string& pidfile, std::string& why) {
-  auto text = posix::read_file(pidfile, 4096, O_NOFOLLOW);
+  auto text = posix::read_entry(pidfile, 4096, O_NOFOLLOW);
   if (!text) {
     why = text.error().err == ENOENT ? "no pidfile '" + pidfile + "'" : text.error().message;
     return 0;

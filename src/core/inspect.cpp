@@ -12,6 +12,7 @@
 #include "core/launch.h"
 #include "posix/files.h"
 #include "posix/proc.h"
+#include "posix/safe_path.h"
 
 extern char** environ;
 
@@ -106,13 +107,14 @@ std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& p
 }  // namespace
 
 std::optional<Record> read_record(const StatePaths& paths) {
-  auto text = posix::read_file(paths.record, kRecordLimit, O_NOFOLLOW);
+  // Only from a folder no one else can write: a record names what we signal.
+  auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
   return text ? parse_record(*text) : std::nullopt;
 }
 
 Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable, Handle handle) {
   Inspection none;
-  auto text = posix::read_file(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
+  auto text = posix::read_entry(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
   if (!text) {
     if (text.error().err == ENOENT) return without_pidfile(paths);
     if (text.error().err == ELOOP) {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "posix/files.h"
+#include "posix/safe_path.h"
 
 namespace daemonctl::core {
 
@@ -77,7 +78,7 @@ Result<std::string> resolve_executable(const std::string& program, const std::st
 
 // A missing file or folder is the service file's fault: status config.
 static Error config_error(Error e) {
-  if (e.err == ENOENT || e.err == ENOTDIR || e.err == EISDIR || e.err == ELOOP) e.status = ExitStatus::config;
+  if (e.err == ENOENT || e.err == ENOTDIR || e.err == EISDIR) e.status = ExitStatus::config;
   return e;
 }
 
@@ -90,40 +91,26 @@ Status check_directory(const std::string& directory) {
   return {};
 }
 
-// O_NOFOLLOW where someone else could have planted a symlink.
-static int nofollow_in_shared_folder(const std::string& path) {
-  struct stat st;
-  std::string folder = posix::dirname(path);
-  bool shared = ::stat(folder.c_str(), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH));
-  return shared ? O_NOFOLLOW : 0;
-}
-
 // The error for a stdio file that cannot be opened, as the user reads it.
 static Error stdio_error(const std::string& path, Error e) {
-  if (e.err == ELOOP) e.message = "cannot open '" + path + "': a symbolic link in a folder others can write to";
   if (e.err == ENXIO) e.message = "cannot open '" + path + "': a FIFO with no reader";
   return config_error(std::move(e));
 }
 
+// Resolved as posix::open_entry does: no link followed in a folder other
+// users can change, and there only a regular file with one link.
 static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flags, mode_t mode,
                                                const Credentials& owner) {
   // O_NONBLOCK: opening a FIFO that has no reader fails (ENXIO) instead of
   // hanging; the flag is cleared once the file is open.
-  flags |= O_NONBLOCK | nofollow_in_shared_folder(path);
-  bool created = false;
-  auto fd = posix::open_file(path, flags & ~O_CREAT, mode);
-  if (!fd && fd.error().err == ENOENT && (flags & O_CREAT)) {
-    fd = posix::open_file(path, flags | O_EXCL, mode);
-    created = fd.ok();
-    // Another start (of a service sharing the log) created it meanwhile.
-    if (!fd && fd.error().err == EEXIST) fd = posix::open_file(path, flags & ~O_CREAT, mode);
-  }
-  if (created && owner.change && ::fchown(fd->get(), owner.uid, owner.gid) < 0) {
+  auto opened = posix::open_entry(path, flags | O_NONBLOCK, mode);
+  if (!opened) return stdio_error(path, std::move(opened).error());
+  int fd = opened->fd.get();
+  if (opened->created && owner.change && ::fchown(fd, owner.uid, owner.gid) < 0) {
     return sys_error("cannot give '" + path + "' to uid " + std::to_string(owner.uid));
   }
-  if (!fd) return stdio_error(path, std::move(fd).error());
-  ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) & ~O_NONBLOCK);
-  return fd;
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return std::move(opened->fd);
 }
 
 // getpwnam and friends answer in one static buffer, and the umask is the
@@ -160,22 +147,29 @@ Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& own
 // Would open_stdio_file(path, ...) succeed? Found from stat and access with
 // daemonctl's effective ids (those open uses), without opening the file: an
 // open for writing is seen by a FIFO's reader, and creates a missing file.
+// The folder is entered as open_stdio_file enters it.
 static Status check_stdio_file(const std::string& path, bool write) {
   auto fail = [&path](int err) { return stdio_error(path, sys_error("cannot open '" + path + "'", err)); };
+  auto e = posix::locate(path);
+  if (!e) return stdio_error(path, std::move(e).error());
+  int dir = e->folder.fd.get();
+  const char* name = e->name.c_str();
   struct stat st;
-  bool is_link = ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
-  if (is_link && nofollow_in_shared_folder(path)) return fail(ELOOP);
-  if (::stat(path.c_str(), &st) == 0) {
+  bool is_link = ::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+  if (!e->folder.trusted && is_link) return posix::symlink_refused(path, e->folder);
+  if (!e->folder.trusted && ::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (Status fit = posix::fit_for_untrusted_folder(st, path); !fit) return stdio_error(path, std::move(fit).error());
+  }
+  if (::fstatat(dir, name, &st, 0) == 0) {
     if (write && S_ISDIR(st.st_mode)) return fail(EISDIR);
-    if (::faccessat(AT_FDCWD, path.c_str(), write ? W_OK : R_OK, AT_EACCESS) < 0) return fail(errno);
+    if (::faccessat(dir, name, write ? W_OK : R_OK, AT_EACCESS) < 0) return fail(errno);
     return {};
   }
   if (errno != ENOENT || !write) return fail(errno);
   // A dangling symlink: the O_EXCL create refuses it.
   if (is_link) return fail(EEXIST);
-  // Missing: created in its folder, which must exist and let us in.
-  std::string folder = posix::dirname(path);
-  if (::faccessat(AT_FDCWD, folder.c_str(), W_OK | X_OK, AT_EACCESS) < 0) return fail(errno);
+  // Missing: created in its folder, which must let us in.
+  if (::faccessat(dir, ".", W_OK | X_OK, AT_EACCESS) < 0) return fail(errno);
   return {};
 }
 

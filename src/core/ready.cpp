@@ -10,6 +10,7 @@
 #include "config/duration.h"
 #include "core/terminate.h"
 #include "posix/probe.h"
+#include "posix/safe_path.h"
 
 namespace daemonctl::core {
 namespace {
@@ -84,7 +85,10 @@ Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, cons
                   ", the one it started");
       }
     }
-    if (p.file) p.file = ::access(ready.file.c_str(), F_OK) != 0;
+    if (p.file) {
+      auto there = posix::entry_exists(ready.file);
+      p.file = !(there && *there);
+    }
     if (p.tcp) p.tcp = !posix::tcp_accepts(ready.tcp->host, ready.tcp->port, ready.tcp->ipv6, std::chrono::milliseconds(100));
     if (auto left = deadline - Clock::now(); p.command && left > Clock::duration::zero()) {
       auto ran = posix::run_probe(probe.command_program, ready.command, probe.env, spec.directory, left);

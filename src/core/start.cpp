@@ -66,8 +66,12 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   rq.nice = spec.nice;
   rq.oom_score_adj = spec.oom_score_adj;
   // A ready file left by an earlier run must not pass for this one.
-  if (!spec.ready.file.empty() && ::unlink(spec.ready.file.c_str()) < 0 && errno != ENOENT) {
-    return sys_error("cannot remove the old ready file '" + spec.ready.file + "'");
+  if (!spec.ready.file.empty()) {
+    if (Status st = posix::remove_file(spec.ready.file); !st) {
+      Error e = std::move(st).error();
+      e.message = "cannot remove the old ready file: " + e.message;
+      return e;
+    }
   }
   std::optional<posix::NotifySocket> notify;
   uid_t daemon_uid = l.creds.change ? l.creds.uid : ::geteuid();

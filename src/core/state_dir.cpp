@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "posix/files.h"
+#include "posix/safe_path.h"
 
 namespace daemonctl::core {
 
@@ -61,11 +62,13 @@ Status check_creatable(const std::string& dir) {
 Status prepare_state_dir(const std::string& dir) {
   uid_t uid = ::geteuid();
   struct stat st;
-  if (::lstat(dir.c_str(), &st) < 0) {
-    if (errno != ENOENT) return sys_error("state directory '" + dir + "'");
-    if (Status made = posix::make_dirs(dir, uid == 0 ? 0755 : 0700); !made) return made;
-    if (::lstat(dir.c_str(), &st) < 0) return sys_error("state directory '" + dir + "'");
-  }
+  if (::lstat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return refuse_unsafe(dir, st);
+  // Made, or entered, without following a link other users could have put
+  // on the way; then judged by the folder actually opened.
+  auto folder = posix::make_folders(dir, uid == 0 ? 0755 : 0700);
+  if (!folder && folder.error().err == ENOTDIR) return sys_error("state directory '" + dir + "'", ENOTDIR);
+  if (!folder) return std::move(folder).error();
+  if (::fstat(folder->fd.get(), &st) < 0) return sys_error("state directory '" + dir + "'");
   return refuse_unsafe(dir, st);
 }
 

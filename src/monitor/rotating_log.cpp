@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "posix/safe_path.h"
+
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
@@ -14,6 +16,11 @@ RotatingLog::RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, u
     : plan_(plan), fd_(fd), mode_(mode), chown_(chown), uid_(uid), gid_(gid) {
   struct stat st;
   if (::fstat(fd_, &st) == 0) size_ = static_cast<std::uint64_t>(st.st_size);
+  // Without its folder the log is never rotated nor reopened: it grows.
+  if (auto e = posix::locate(plan_.path)) {
+    folder_ = std::move(e->folder.fd);
+    name_ = e->name;
+  }
 }
 
 bool RotatingLog::open_pipe() {
@@ -28,7 +35,11 @@ bool RotatingLog::open_pipe() {
 void RotatingLog::reopen_if_moved() {
   struct stat at_path, ours;
   if (::fstat(fd_, &ours) < 0) return;
-  if (::stat(plan_.path.c_str(), &at_path) == 0 && at_path.st_ino == ours.st_ino && at_path.st_dev == ours.st_dev) return;
+  if (!folder_) return;
+  if (::fstatat(folder_.get(), name_.c_str(), &at_path, AT_SYMLINK_NOFOLLOW) == 0 && at_path.st_ino == ours.st_ino &&
+      at_path.st_dev == ours.st_dev) {
+    return;
+  }
   open_fresh();
   if (::fstat(fd_, &ours) == 0) size_ = static_cast<std::uint64_t>(ours.st_size);
 }
@@ -89,25 +100,36 @@ void RotatingLog::append(const char* data, std::size_t n) {
 }
 
 void RotatingLog::rotate() {
-  // web.log.(keep-1) -> web.log.keep, ..., web.log -> web.log.1
-  for (int i = plan_.keep - 1; i >= 1; --i) {
-    std::string from = plan_.path + "." + std::to_string(i), to = plan_.path + "." + std::to_string(i + 1);
-    (void)::rename(from.c_str(), to.c_str());
-  }
   // If the file cannot be renamed (a folder we may not write), it just
   // grows: counted afresh, so the next try is another max_size away.
   size_ = 0;
-  if (::rename(plan_.path.c_str(), (plan_.path + ".1").c_str()) < 0 && errno != ENOENT) return;
+  if (!folder_) return;
+  // web.log.(keep-1) -> web.log.keep, ..., web.log -> web.log.1
+  int dir = folder_.get();
+  for (int i = plan_.keep - 1; i >= 1; --i) {
+    std::string from = name_ + "." + std::to_string(i), to = name_ + "." + std::to_string(i + 1);
+    (void)::renameat(dir, from.c_str(), dir, to.c_str());
+  }
+  if (::renameat(dir, name_.c_str(), dir, (name_ + ".1").c_str()) < 0 && errno != ENOENT) return;
   open_fresh();
 }
 
 // The file at the path (created if missing) becomes fd_: the monitor's own
 // stdout or stderr. On failure it keeps writing to the file it has.
+// Only a regular file with one link: O_NONBLOCK, so that a FIFO put there
+// cannot block the monitor, and then refused.
 void RotatingLog::open_fresh() {
-  int fresh = ::open(plan_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode_);
+  if (!folder_) return;
+  int fresh = ::openat(folder_.get(), name_.c_str(),
+                       O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, mode_);
   if (fresh < 0) return;
   struct stat st;
-  if (::fstat(fresh, &st) == 0 && st.st_size == 0) {  // made just now: the mode and owner of a log file
+  if (::fstat(fresh, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
+    ::close(fresh);
+    return;
+  }
+  ::fcntl(fresh, F_SETFL, O_WRONLY | O_APPEND);
+  if (st.st_size == 0) {  // made just now: the mode and owner of a log file
     ::fchmod(fresh, mode_);
     if (chown_) (void)::fchown(fresh, uid_, gid_);
   }

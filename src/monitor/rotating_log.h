@@ -2,7 +2,10 @@
 // daemon writes into a pipe, the monitor reads it and appends to the file,
 // renaming web.log to web.log.1 (and so on, up to `keep`) before the file
 // would pass max_size. Only the monitor writes the file, so no line is lost
-// or doubled, and no copytruncate is needed.
+// or doubled, and no copytruncate is needed. The folder is entered once,
+// without following a link another user could have put on the way
+// (posix/safe_path.h), and every rename and open happens in that folder:
+// a folder swapped for a link while the service runs changes nothing.
 #pragma once
 
 #include <string>
@@ -37,6 +40,8 @@ class RotatingLog {
   void open_fresh();
 
   LogPlan plan_;
+  posix::UniqueFd folder_;  ///< the log's folder, entered once: renames and opens happen in it
+  std::string name_;        ///< the log's name in it
   int fd_;
   mode_t mode_;
   bool chown_;

@@ -15,6 +15,7 @@
 #include "core/pidfile.h"
 #include "monitor/rotating_log.h"
 #include "posix/files.h"
+#include "posix/safe_path.h"
 #include "posix/proc.h"
 #include "posix/signal_fd.h"
 
@@ -101,8 +102,8 @@ class Monitor {
     auto period = std::chrono::milliseconds(1);
     for (;;) {
       if (!lock_file_) {
-        auto fd = posix::open_file(plan_.lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
-        if (fd) lock_file_ = std::move(*fd);
+        auto opened = posix::open_entry(plan_.lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+        if (opened) lock_file_ = std::move(opened->fd);
       }
       if (lock_file_ && ::flock(lock_file_.get(), LOCK_EX | LOCK_NB) == 0) return true;
       // Held by a daemonctl command: wait, but wake for a stand-down.

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "posix/safe_path.h"
+
 namespace daemonctl::posix {
 
 Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode) {
@@ -18,8 +20,12 @@ Result<std::string> read_file(const std::string& path, std::size_t limit, int fl
   // O_NONBLOCK: a FIFO planted here must not hang us; only files are read.
   auto fd = open_file(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | flags);
   if (!fd) return std::move(fd).error();
+  return read_fd(fd->get(), path, limit);
+}
+
+Result<std::string> read_fd(int fd, const std::string& path, std::size_t limit) {
   struct stat st;
-  if (::fstat(fd->get(), &st) < 0) return sys_error("cannot stat '" + path + "'");
+  if (::fstat(fd, &st) < 0) return sys_error("cannot stat '" + path + "'");
   if (S_ISDIR(st.st_mode)) return sys_error("cannot read '" + path + "'", EISDIR);
   if (!S_ISREG(st.st_mode)) return Error{ExitStatus::failure, "'" + path + "' is not a regular file", EINVAL};
   // A regular file's size is known: ask for one byte more than it, and a
@@ -32,7 +38,7 @@ Result<std::string> read_file(const std::string& path, std::size_t limit, int fl
   for (;;) {
     std::size_t have = text.size();
     text.resize(have + ask);
-    ssize_t n = ::read(fd->get(), text.data() + have, ask);
+    ssize_t n = ::read(fd, text.data() + have, ask);
     if (n < 0 && errno == EINTR) {
       text.resize(have);
       continue;
@@ -62,21 +68,28 @@ static Status write_all(int fd, const std::string& content, const std::string& p
 }
 
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
-  std::string tmp = path + ".tmp";
-  ::unlink(tmp.c_str());  // an orphan of a writer that died
-  auto fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, mode);
-  if (!fd) return std::move(fd).error();
-  Status st = write_all(fd->get(), content, tmp);
-  if (st && ::fchmod(fd->get(), mode) < 0) st = sys_error("cannot chmod '" + tmp + "'");
-  if (st && ::rename(tmp.c_str(), path.c_str()) < 0) {
-    st = sys_error("cannot rename '" + tmp + "' to '" + path + "'");
+  auto e = locate(path);
+  if (!e) return std::move(e).error();
+  int dir = e->folder.fd.get();
+  std::string tmp = e->name + ".tmp", shown = path + ".tmp";
+  ::unlinkat(dir, tmp.c_str(), 0);  // an orphan of a writer that died
+  UniqueFd fd(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode));
+  if (!fd) return sys_error("cannot open '" + shown + "'");
+  Status st = write_all(fd.get(), content, shown);
+  if (st && ::fchmod(fd.get(), mode) < 0) st = sys_error("cannot chmod '" + shown + "'");
+  if (st && ::renameat(dir, tmp.c_str(), dir, e->name.c_str()) < 0) {
+    st = sys_error("cannot rename '" + shown + "' to '" + path + "'");
   }
-  if (!st) ::unlink(tmp.c_str());
+  if (!st) ::unlinkat(dir, tmp.c_str(), 0);
   return st;
 }
 
 Status remove_file(const std::string& path) {
-  if (::unlink(path.c_str()) < 0 && errno != ENOENT) return sys_error("cannot remove '" + path + "'");
+  auto e = locate(path);
+  if (!e) return e.error().err == ENOENT ? Status() : Status(std::move(e).error());
+  if (::unlinkat(e->folder.fd.get(), e->name.c_str(), 0) < 0 && errno != ENOENT) {
+    return sys_error("cannot remove '" + path + "'");
+  }
   return {};
 }
 
@@ -101,22 +114,8 @@ std::string dirname(const std::string& path) {
 }
 
 Status make_dirs(const std::string& path, mode_t mode) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return {};
-    return Error{ExitStatus::failure, "'" + path + "' is not a directory", ENOTDIR};
-  }
-  if (errno != ENOENT) return sys_error("cannot stat '" + path + "'");
-  std::string parent = dirname(path);
-  if (parent != path) {
-    if (Status p = make_dirs(parent, 0755); !p) return p;
-  }
-  if (::mkdir(path.c_str(), mode) < 0) {
-    if (errno == EEXIST) return {};  // made meanwhile by someone else
-    return sys_error("cannot create directory '" + path + "'");
-  }
-  // mkdir applied our umask; the mode promised is the mode given.
-  if (::chmod(path.c_str(), mode) < 0) return sys_error("cannot chmod '" + path + "'");
+  auto made = make_folders(path, mode);
+  if (!made) return std::move(made).error();
   return {};
 }
 

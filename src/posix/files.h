@@ -18,16 +18,23 @@ namespace daemonctl::posix {
 /// are read: anything else (a FIFO, a device) is an error, never a hang.
 Result<std::string> read_file(const std::string& path, std::size_t limit, int flags = 0);
 
+/// read_file's reading, of an open `fd` (`path` for messages).
+Result<std::string> read_fd(int fd, const std::string& path, std::size_t limit);
+
 /// Replaces `path` atomically with `content`, mode `mode` whatever the umask:
-/// written to "<path>.tmp" (O_EXCL, O_NOFOLLOW), then renamed over `path`.
-/// A failure leaves neither a temporary file nor a partial `path`.
+/// written to "<path>.tmp" (O_EXCL, O_NOFOLLOW), then renamed over `path`,
+/// both in the folder as posix::locate opened it (safe_path.h): a folder
+/// swapped for a link meanwhile changes nothing. A failure leaves neither a
+/// temporary file nor a partial `path`.
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
 
-/// Removes `path`; a missing file is success.
+/// Removes `path` (never what a link there points to), in its folder as
+/// posix::locate opened it; a missing file is success.
 Status remove_file(const std::string& path);
 
-/// Creates `path` and its missing parents; the last one with `mode`, parents
-/// 0755, whatever the umask. An existing directory is success, left as it is.
+/// Creates `path` and its missing parents (posix::make_folders); the last
+/// one with `mode`, parents 0755, whatever the umask. An existing directory
+/// is success, left as it is.
 Status make_dirs(const std::string& path, mode_t mode);
 
 /// open(2) with O_CLOEXEC added; the Error names the path.

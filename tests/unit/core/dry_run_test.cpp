@@ -92,15 +92,16 @@ TEST_CASE("check_stdio: errors as open_stdio gives them", "[core][dry_run]") {
     spec.stdout_path = spec.stderr_path = dir.path();
     check_agrees(spec, ExitStatus::config, "cannot open '" + dir.path() + "': Is a directory");
   }
-  SECTION("a symlink in a folder others can write to: config") {
+  SECTION("a symlink in a folder others can write to: privilege") {
     std::string shared = dir / "shared";
     REQUIRE(::mkdir(shared.c_str(), 0777) == 0);
     REQUIRE(::chmod(shared.c_str(), 01777) == 0);
     std::string link = shared + "/out.log";
     REQUIRE(::symlink((dir / "target").c_str(), link.c_str()) == 0);
     spec.stdout_path = spec.stderr_path = link;
-    check_agrees(spec, ExitStatus::config,
-                 "cannot open '" + link + "': a symbolic link in a folder others can write to");
+    check_agrees(spec, ExitStatus::privilege,
+                 "refusing '" + link + "': a symbolic link in '" + shared +
+                     "', which other users can change (owner uid 0, mode 1777)");
   }
   SECTION("no permission for the log's folder: privilege") {
     REQUIRE(::geteuid() == 0);

@@ -137,7 +137,7 @@ TEST_CASE("write_file_atomic: a missing folder is an error naming the path and l
   Status st = write_file_atomic(path, "x", 0644);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().err == ENOENT);
-  CHECK(st.error().message == "cannot open '" + path + ".tmp': No such file or directory");
+  CHECK(st.error().message == "cannot open '" + path + "': No such file or directory");
   CHECK_FALSE(testing::exists(dir / "missing"));
 }
 
@@ -217,12 +217,12 @@ TEST_CASE("make_dirs: a file in the way is an error", "[posix][files]") {
   Status st = make_dirs(dir / "f", 0755);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().err == ENOTDIR);
-  CHECK(st.error().message == "'" + (dir / "f") + "' is not a directory");
+  CHECK(st.error().message == "cannot open folder '" + (dir / "f") + "': Not a directory");
 
   Status below = make_dirs(dir / "f/sub", 0755);
   REQUIRE_FALSE(below.ok());
   CHECK(below.error().err == ENOTDIR);
-  CHECK(below.error().message == "cannot stat '" + (dir / "f/sub") + "': Not a directory");
+  CHECK(below.error().message == "cannot open folder '" + (dir / "f/sub") + "': Not a directory");
 }
 
 // ---- dirname ------------------------------------------------------------
