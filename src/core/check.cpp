@@ -15,6 +15,7 @@
 #include "core/launch.h"
 #include "core/supervised.h"
 #include "posix/files.h"
+#include "posix/safe_path.h"
 
 extern char** environ;
 
@@ -200,12 +201,32 @@ void check_tuning(Findings& found, const config::ServiceSpec& spec) {
 
 // ---- warnings: what would let another user fool daemonctl ---------------
 
-void lint_pidfile_folder(Findings& found, const std::string& folder) {
+// Who besides root and us can change the entries of a folder: "" if no one.
+std::string changers(const struct stat& st) {
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) return "uid " + std::to_string(st.st_uid);
+  return writers(st);
+}
+
+// A file daemonctl opens, creates or removes for the service, in a folder
+// another user can change: safe (posix/safe_path.h), but the start fails
+// whenever that user puts a link, a FIFO or a hard link there.
+void lint_folder_of(Findings& found, const std::string& key, const std::string& what, const std::string& path) {
+  std::string folder = posix::dirname(path);
   struct stat st;
-  if (::stat(folder.c_str(), &st) < 0) return;
-  if (std::string who = writers(st); !who.empty() && !sticky_and_trusted(st)) {
-    found.warning("pidfile", "pidfile folder '" + folder + "' is writable by " + who + " (mode " + octal(st.st_mode) +
-                                 "): another user could replace the pidfile");
+  if (path.empty() || ::stat(folder.c_str(), &st) < 0 || posix::trusted_folder(st)) return;
+  found.warning(key, what + " '" + path + "' is in '" + folder + "', which " + changers(st) + " can change (mode " +
+                         octal(st.st_mode) + "): daemonctl refuses a link, a FIFO or a hard link there");
+}
+
+void lint_service_paths(Findings& found, const config::ServiceSpec& spec) {
+  lint_folder_of(found, "stdin", "stdin", spec.stdin_path);
+  lint_folder_of(found, "stdout", "stdout", spec.stdout_path);
+  if (spec.stderr_path != spec.stdout_path) lint_folder_of(found, "stderr", "stderr", spec.stderr_path);
+  lint_folder_of(found, "pidfile", "pidfile", spec.pidfile);
+  lint_folder_of(found, "ready", "ready file", spec.ready.file);
+  struct stat st;
+  if (!spec.pidfile.empty() && ::lstat(spec.pidfile.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    found.error("pidfile", "pidfile '" + spec.pidfile + "' is a symbolic link: start refuses it");
   }
 }
 
@@ -229,6 +250,7 @@ void lint_symlinks(Findings& found, const std::string& path) {
     if (end < path.size() && path[end] != '/') continue;
     if (path[end - 1] == '/') continue;  // "//" or a trailing '/'
     std::string prefix = path.substr(0, end);
+    if (prefix == path) return;  // the pidfile itself: an error of its own
     struct stat st;
     if (::lstat(prefix.c_str(), &st) < 0) return;  // nothing further exists
     bool trusted = st.st_uid == 0 && parent.st_uid == 0 && (parent.st_mode & 022) == 0;
@@ -276,10 +298,7 @@ std::vector<Finding> check_service(const config::ServiceSpec& spec, const std::s
   std::string pidfile = state_paths(Context{state_dir}, spec).pidfile;
   check_pidfile_folder(found, pidfile);
 
-  // A default pidfile lives in the state folder, linted on its own.
-  if (!spec.pidfile.empty() && posix::dirname(pidfile) != state_dir) {
-    lint_pidfile_folder(found, posix::dirname(pidfile));
-  }
+  lint_service_paths(found, spec);
   lint_state_dir(found, state_dir);
   lint_symlinks(found, pidfile);
   if (::geteuid() == 0) {

@@ -245,7 +245,6 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
   Launch started{l.executable, l.ready_program, l.env, l.creds, {}};
   if (spec.ready.notify) started.env.push_back("NOTIFY_SOCKET=" + notify_socket_path(ctx, spec));
   bool forking = spec.type == config::ServiceType::forking;
-  if (forking) started.env.push_back(forking_mark(spec));
   Lines lines = process_lines(spec, started) + stdio_lines(spec, l);
   if (missing(folder) && folder != ctx.state_dir) lines.push_back("would create directory '" + folder + "'");
   if (needs_monitor(spec)) {

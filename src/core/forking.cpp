@@ -1,17 +1,14 @@
 #include "core/forking.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <fcntl.h>
 
-#include "common/log.h"
 #include "config/duration.h"
 #include "core/pidfile.h"
 #include "core/terminate.h"
-#include "posix/files.h"
 #include "posix/proc.h"
 #include "posix/safe_path.h"
 
@@ -20,92 +17,92 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Stops, as `stop` would, and reaps every process this start left behind:
-// our children (orphans of the command, reparented to us) with `mark` in
-// their environment. One caught in an execve cannot be told yet: looked at
-// again, for at most a second.
-void stop_leftovers(const config::ServiceSpec& spec, const std::string& mark) {
-  auto give_up = Clock::now() + std::chrono::seconds(1);
-  for (bool unsure = true; unsure && Clock::now() < give_up;) {
-    unsure = false;
-    for (pid_t pid : posix::children_of(::getpid())) {
-      // Our child: its pid is its own until we reap it, so the pidfd is on it.
-      auto proc = posix::Pidfd::open(pid);
-      if (!proc) continue;
-      std::optional<bool> ours = posix::environ_has(pid, mark);
-      if (!ours) unsure = true;
-      if (!ours.value_or(false)) continue;
-      log::warn(spec.name + ": stopping pid " + std::to_string(pid) + ", left by the failed start");
-      auto ended = terminate(*proc, 0, spec.stop);
-      if (!ended) log::warn(spec.name + ": " + ended.error().message);
-      (void)proc->reap();
-    }
-    if (unsure) ::poll(nullptr, 0, 1);
+enum class Lineage { ours, not_yet, stranger };
+
+// Is `pid` a descendant of the guard? Its parents are followed up to the
+// guard (ours), or to init or a process older than the guard (a stranger).
+// A parent that exits meanwhile makes it not_yet: its child is then
+// reparented, to the guard if it is ours, and looked at again.
+Lineage lineage(pid_t pid, pid_t guard, std::uint64_t guard_start) {
+  for (int depth = 0; depth < 64; ++depth) {
+    auto stat = posix::read_stat(pid);
+    if (!stat) return Lineage::not_yet;
+    if (stat->ppid == guard) return Lineage::ours;
+    if (stat->ppid <= 1 || stat->starttime < guard_start || stat->ppid == ::getpid()) return Lineage::stranger;
+    pid = stat->ppid;
   }
+  return Lineage::stranger;
 }
 
-// The pid in `pidfile` if it names a live process reparented to us; 0 if
-// not yet. `why` says what was last seen, for the timeout's message.
-pid_t orphan_in(const std::string& pidfile, std::string& why) {
+struct Named {
+  std::optional<posix::Pidfd> proc;  ///< the daemon, proven ours
+  bool refused = false;              ///< a stranger: give up at once
+  std::string why;                   ///< what was seen, for the message
+};
+
+// What `pidfile` names now. The pidfd is opened before the proof, so that
+// the proof is of the process the handle is on.
+Named named_in(const std::string& pidfile, pid_t guard, std::uint64_t guard_start) {
+  Named n;
   auto text = posix::read_entry(pidfile, 4096, O_NOFOLLOW);
   if (!text) {
-    why = text.error().err == ENOENT ? "no pidfile '" + pidfile + "'" : text.error().message;
-    return 0;
+    n.why = text.error().err == ENOENT ? "no pidfile '" + pidfile + "'" : text.error().message;
+    n.refused = text.error().status == ExitStatus::privilege;
+    return n;
   }
   auto pid = parse_pidfile(*text, posix::pid_max());
   if (!pid) {
-    why = "pidfile '" + pidfile + "' is invalid: " + pid.error().message;
-    return 0;
+    n.why = "pidfile '" + pidfile + "' is invalid: " + pid.error().message;
+    return n;
   }
+  std::string names = "pidfile '" + pidfile + "' names pid " + std::to_string(*pid);
+  auto proc = posix::Pidfd::open(*pid);
   auto stat = posix::read_stat(*pid);
-  if (!stat || stat->state == 'Z' || stat->state == 'X') {
-    why = "pidfile '" + pidfile + "' names pid " + std::to_string(*pid) + ", which is not running";
-    return 0;
+  if (!proc || !stat || stat->state == 'Z' || stat->state == 'X') {
+    n.why = names + ", which is not running";
+    return n;
   }
-  if (stat->ppid != ::getpid()) {
-    why = "pidfile '" + pidfile + "' names pid " + std::to_string(*pid) + ", which the command did not leave behind";
-    return 0;
+  switch (lineage(*pid, guard, guard_start)) {
+    case Lineage::ours:
+      if (!proc->wait_exit(std::chrono::nanoseconds(0))) n.proc.emplace(std::move(*proc));
+      break;
+    case Lineage::not_yet:
+      n.why = names + ", whose parent is changing";
+      break;
+    case Lineage::stranger:
+      n.why = names + ", which the command did not leave behind";
+      n.refused = true;
+      break;
   }
-  return *pid;
+  return n;
 }
 
 }  // namespace
 
-std::string forking_mark(const config::ServiceSpec& spec) {
-  static std::atomic<unsigned> serial{0};
-  return "DAEMONCTL_FORKING=" + spec.name + "/" + std::to_string(::getpid()) + "/" + std::to_string(serial++);
-}
-
-Result<posix::Pidfd> await_forked(const config::ServiceSpec& spec, const std::string& pidfile,
-                                  const posix::Pidfd& starter, const std::string& mark) {
+Result<posix::Pidfd> await_forked(const config::ServiceSpec& spec, const std::string& pidfile, pid_t program,
+                                  posix::Guard& guard) {
   const auto deadline = Clock::now() + spec.ready.timeout;
   const std::string within = " within " + config::format_duration(spec.ready.timeout);
-  auto fail = [&](std::string message) -> Error {
-    stop_leftovers(spec, mark);
-    return Error{ExitStatus::failure, std::move(message)};
-  };
-  std::string program = "'" + spec.command.front() + "' (pid " + std::to_string(starter.pid()) + ")";
-  if (!starter.wait_exit(std::max(deadline - Clock::now(), Clock::duration::zero()))) {
-    (void)terminate(starter, 0, spec.stop);
-    (void)starter.reap();
-    return fail(program + " did not exit" + within + ": a forking service must exit once it has daemonized");
-  }
-  auto how = starter.reap();
-  if (!how || how->killed || how->code != 0) return fail(program + " " + (how ? describe_exit(*how) : "exited"));
+  auto fail = [](std::string message) { return Error{ExitStatus::failure, std::move(message)}; };
+  std::string command = "'" + spec.command.front() + "' (pid " + std::to_string(program) + ")";
+  auto how = guard.program_exit(std::max(deadline - Clock::now(), Clock::duration::zero()));
+  if (!how) return fail(command + " did not exit" + within + ": a forking service must exit once it has daemonized");
+  if (how->killed || how->code != 0) return fail(command + " " + describe_exit(*how));
 
+  auto guard_stat = posix::read_stat(guard.pid());
+  if (!guard_stat) return fail("the guard of the start (pid " + std::to_string(guard.pid()) + ") vanished");
   // The pidfile may come a little after the exit, and the daemon may be
-  // reparented to us a little after that (a double fork): polled, 1 ms
-  // doubling to 50 ms, until the deadline.
+  // reparented a little after that (a double fork): polled, 1 ms doubling
+  // to 50 ms, until the deadline.
   auto period = std::chrono::milliseconds(1);
-  for (std::string why;;) {
-    if (pid_t pid = orphan_in(pidfile, why)) {
-      auto proc = posix::Pidfd::open(pid);  // our child: still this pid
-      if (proc) return std::move(*proc);
-      why = proc.error().message;
-    }
+  for (;;) {
+    Named n = named_in(pidfile, guard.pid(), guard_stat->starttime);
+    if (n.proc) return std::move(*n.proc);
+    if (n.refused) return fail("not started: " + n.why);
     auto left = deadline - Clock::now();
-    if (left <= Clock::duration::zero()) return fail("not started" + within + ": " + why);
-    ::poll(nullptr, 0, static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(std::min<Clock::duration>(left, period)).count()));
+    if (left <= Clock::duration::zero()) return fail("not started" + within + ": " + n.why);
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::min<Clock::duration>(left, period));
+    ::poll(nullptr, 0, static_cast<int>(wait.count()));
     period = std::min(period * 2, std::chrono::milliseconds(50));
   }
 }

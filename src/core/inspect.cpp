@@ -117,7 +117,7 @@ Inspection inspect(const StatePaths& paths, const std::function<std::string()>& 
   auto text = posix::read_entry(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
   if (!text) {
     if (text.error().err == ENOENT) return without_pidfile(paths);
-    if (text.error().err == ELOOP) {
+    if (text.error().err == ELOOP && text.error().status != ExitStatus::privilege) {
       none.state = State::unknown;
       none.reason = "pidfile '" + paths.pidfile + "' is a symbolic link; refusing to use it";
       return none;

@@ -83,8 +83,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   }
   if (notify) rq.env.push_back("NOTIFY_SOCKET=" + notify->address());
   bool forking = spec.type == config::ServiceType::forking;
-  std::string mark = forking ? forking_mark(spec) : "";
-  if (forking) rq.env.push_back(mark);
+  rq.guard = forking;
 
   std::optional<Supervised> supervised;
   std::optional<posix::PreparedDaemon> prepared;
@@ -131,17 +130,18 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   }
 
   if (forking) {
-    auto daemon = await_forked(spec, paths.pidfile, prepared->proc(), mark);
-    if (!daemon) {
-      (void)remove_state(paths);
-      return std::move(daemon).error();
-    }
-    forked.emplace(std::move(*daemon));
-    if (Status st = record_identity(paths, *forked, false); !st) {
-      stop_unready(spec, *forked);
+    // Dropping the guard kills what the command left; releasing it, once
+    // the record names the daemon, lets that run on.
+    std::optional<posix::Guard>& guard = prepared->guard();
+    auto daemon = await_forked(spec, paths.pidfile, prepared->proc().pid(), *guard);
+    if (daemon) forked.emplace(std::move(*daemon));
+    Status st = daemon ? record_identity(paths, *forked, false) : Status(std::move(daemon).error());
+    if (!st) {
+      guard.reset();
       (void)remove_state(paths);
       return std::move(st).error();
     }
+    guard->release();
     log::debug(spec.name + ": forked into pid " + std::to_string(forked->pid()));
   }
   const posix::Pidfd& proc = supervised ? *supervised->daemon : forked ? *forked : prepared->proc();

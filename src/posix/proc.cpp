@@ -100,23 +100,6 @@ std::vector<pid_t> group_members(pid_t pgid, pid_t session) {
   return live_processes([&](const ProcStat& st) { return st.pgrp == pgid && st.session == session; });
 }
 
-std::vector<pid_t> children_of(pid_t parent) {
-  return live_processes([&](const ProcStat& st) { return st.ppid == parent; });
-}
-
-std::optional<bool> environ_has(pid_t pid, const std::string& entry) {
-  auto text = read_file(proc_path(pid, "environ"), 1 << 20);
-  if (!text || text->empty()) return std::nullopt;
-  std::string_view env(*text);
-  for (std::size_t at = 0; at < env.size();) {
-    std::size_t end = env.find('\0', at);
-    if (end == std::string_view::npos) end = env.size();
-    if (env.substr(at, end - at) == entry) return true;
-    at = end + 1;
-  }
-  return false;
-}
-
 std::string boot_id() {
   // Fixed until the next boot: read once (status --all asks for every service).
   static const std::string id = [] {

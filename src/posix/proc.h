@@ -29,14 +29,6 @@ Result<ProcStat> read_stat(pid_t pid);
 /// Live (not zombie) processes of process group `pgid` in session `session`.
 std::vector<pid_t> group_members(pid_t pgid, pid_t session);
 
-/// Live (not zombie) processes whose parent is `parent`.
-std::vector<pid_t> children_of(pid_t parent);
-
-/// Whether /proc/PID/environ holds the entry `entry` ("NAME=value");
-/// nullopt when it cannot be told: unreadable, or empty, as it is while the
-/// process is in the middle of an execve.
-std::optional<bool> environ_has(pid_t pid, const std::string& entry);
-
 /// /proc/sys/kernel/random/boot_id without the newline ("" if unreadable); read once.
 std::string boot_id();
 /// The target of /proc/PID/exe (the executable, symlinks resolved).

@@ -249,6 +249,12 @@ Result<Opened> open_entry(const std::string& path, int flags, mode_t mode) {
       }
       return opened;
     }
+    struct stat st;
+    if (!e->folder.trusted && opened.error().err != ELOOP &&
+        ::fstatat(e->folder.fd.get(), e->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      // A FIFO with no reader (ENXIO), a socket...: refused as what it is.
+      if (Status fit = fit_for_untrusted_folder(st, path); !fit) return std::move(fit).error();
+    }
     if (opened.error().err != ELOOP) return opened;
     if (!e->folder.trusted) return symlink_refused(path, e->folder);
     if (flags & O_NOFOLLOW) return opened;

@@ -29,7 +29,7 @@ enum class Step : int {
 struct Report {
   Step step;
   int value;  // the daemon's own pid for Step::ready, else an errno
-  int which;  // Step::rlimit: the index of the limit in the request
+  int which;  // Step::rlimit: the index of the limit in the request; Step::ready: the daemon's parent
 };
 
 // Only async-signal-safe calls between fork and exec.
@@ -159,7 +159,7 @@ bool write_oom_score_adj(const std::string& text) {
   }
   cloexec_all_from(above);
   reset_signals(rq.changed_signals);
-  Report ready{Step::ready, ::getpid(), 0};
+  Report ready{Step::ready, ::getpid(), ::getppid()};
   [[maybe_unused]] ssize_t n = ::write(report, &ready, sizeof ready);
   // Exec only on the go; EOF means the caller died or gave up on us.
   char byte;
@@ -179,7 +179,26 @@ struct FirstChild {
   const std::string* oom_text;
   int report, go;              // the ends it keeps
   int parent_report, parent_go;  // the parent's ends, closed in its own fd table
+  int hold = -1, status = -1;                // a guard's ends (SpawnRequest::guard)
+  int parent_hold = -1, parent_status = -1;  // and the parent's
 };
+
+// In the forked child of a guarded start: it becomes the guard, the
+// subreaper of all the program leaves, and forks the program.
+[[noreturn]] void guard_and_exec(const FirstChild& c) {
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) report_and_exit(c.report, Step::fork, errno);
+#ifdef SYS_fork
+  auto pid = static_cast<pid_t>(::syscall(SYS_fork));
+#else
+  auto pid = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+#endif
+  if (pid < 0) report_and_exit(c.report, Step::fork, errno);
+  if (pid == 0) exec_daemon(*c.rq, c.argv, c.envp, *c.oom_text, c.report, c.go);
+  // The program alone holds its report and go pipes: their EOF is its own.
+  ::close(c.report);
+  ::close(c.go);
+  run_guard(c.hold, c.status, pid);
+}
 
 // The first child shares the parent's memory and runs while the parent waits
 // (CLONE_VM | CLONE_VFORK, as posix_spawn does): it writes nothing there and
@@ -191,6 +210,8 @@ int first_child(void* arg) {
   const auto& c = *static_cast<const FirstChild*>(arg);
   ::close(c.parent_report);
   ::close(c.parent_go);
+  if (c.parent_hold >= 0) ::close(c.parent_hold);
+  if (c.parent_status >= 0) ::close(c.parent_status);
   if (::setsid() < 0) report_and_exit(c.report, Step::setsid, errno);
 #ifdef SYS_fork
   auto pid = static_cast<pid_t>(::syscall(SYS_fork));
@@ -199,6 +220,7 @@ int first_child(void* arg) {
 #endif
   if (pid < 0) report_and_exit(c.report, Step::fork, errno);
   // The daemon: its own copy of memory, on a copy of this stack.
+  if (pid == 0 && c.rq->guard) guard_and_exec(c);
   if (pid == 0) exec_daemon(*c.rq, c.argv, c.envp, *c.oom_text, c.report, c.go);
   return 0;  // the clone wrapper exits with it
 }
@@ -310,9 +332,14 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   if (::pipe2(go, O_CLOEXEC) < 0) return sys_error("pipe");
   UniqueFd go_r(go[0]), go_w(go[1]);
 
+  int hold[2] = {-1, -1}, status[2] = {-1, -1};
+  if (rq.guard && (::pipe2(hold, O_CLOEXEC) < 0 || ::pipe2(status, O_CLOEXEC) < 0)) return sys_error("pipe");
+  UniqueFd hold_r(hold[0]), hold_w(hold[1]), status_r(status[0]), status_w(status[1]);
+
   pid_t child;
   if (double_fork) {
-    FirstChild c{&rq, argv.data(), envp.data(), &oom_text, report_w.get(), go_r.get(), report_r.get(), go_w.get()};
+    FirstChild c{&rq, argv.data(), envp.data(), &oom_text, report_w.get(), go_r.get(), report_r.get(), go_w.get(),
+                 hold_r.get(), status_w.get(), hold_w.get(), status_r.get()};
     child = clone_first_child(c);
     if (child < 0) return sys_error("clone");
   } else {
@@ -328,6 +355,8 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   }
   report_w.reset();
   go_r.reset();
+  hold_r.reset();
+  status_w.reset();
   if (!double_fork && meanwhile) meanwhile(child);
 
   // One report: "ready" with the daemon's pid, or why a child failed. EOF:
@@ -341,10 +370,18 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   }
   if (!reported) return Error{ExitStatus::failure, "the daemon died before it was ready"};
   if (r.step != Step::ready) return step_error(rq, r);
-  // It waits for the go, and is our child or we are its subreaper: its pid is still its own.
+  // It waits for the go, and is our child or we are its subreaper (or its
+  // guard's child, the guard ours): its pid is still its own.
   auto daemon = Pidfd::open(r.value);
   if (!daemon) return std::move(daemon).error();
-  return PreparedDaemon(std::move(forking), std::move(*daemon), std::move(report_r), std::move(go_w), rq.executable);
+  std::optional<Guard> guard;
+  if (rq.guard) {
+    auto proc = Pidfd::open(r.which);
+    if (!proc) return std::move(proc).error();  // go_w closed: both exit
+    guard.emplace(std::move(*proc), std::move(hold_w), std::move(status_r));
+  }
+  return PreparedDaemon(std::move(forking), std::move(*daemon), std::move(report_r), std::move(go_w), rq.executable,
+                        std::move(guard));
 }
 
 }  // namespace

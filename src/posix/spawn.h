@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "posix/guard.h"
 #include "posix/pidfd.h"
 
 namespace daemonctl::posix {
@@ -52,6 +53,8 @@ struct SpawnRequest {
   /// Signals (bit sig-1) ignored or caught by the caller, to be reset to
   /// their default; unset: read from /proc/self/status in the child.
   std::optional<std::uint64_t> changed_signals;
+  /// A double fork with a Guard between us and the program (type = "forking").
+  bool guard = false;
 };
 
 /// A daemon forked and set up, held just before its exec.
@@ -66,12 +69,13 @@ struct SpawnRequest {
 class PreparedDaemon {
  public:
   PreparedDaemon(std::unique_lock<std::mutex> forking, Pidfd proc, UniqueFd report, UniqueFd go,
-                 std::string executable)
+                 std::string executable, std::optional<Guard> guard = std::nullopt)
       : forking_(std::move(forking)),
         proc_(std::move(proc)),
         report_(std::move(report)),
         go_(std::move(go)),
-        executable_(std::move(executable)) {}
+        executable_(std::move(executable)),
+        guard_(std::move(guard)) {}
 
   /// The handle on the daemon; its pid and /proc facts are final already.
   const Pidfd& proc() const { return proc_; }
@@ -86,11 +90,15 @@ class PreparedDaemon {
   /// The handle, for one who keeps it after the exec.
   Pidfd release() && { return std::move(proc_); }
 
+  /// The guard of a SpawnRequest::guard start (the program is its child).
+  std::optional<Guard>& guard() { return guard_; }
+
  private:
   std::unique_lock<std::mutex> forking_;
   Pidfd proc_;
   UniqueFd report_, go_;
   std::string executable_;
+  std::optional<Guard> guard_;
 };
 
 /// Forks the daemon and sets it up, up to the exec. While this process lives

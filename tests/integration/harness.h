@@ -140,4 +140,16 @@ int free_port();
 /// once the exec has happened.
 pid_t spawn_child(const std::vector<std::string>& argv);
 
+/// The unprivileged user the attack tests act as.
+inline constexpr uid_t kNobody = 65534;
+
+/// Runs `/bin/sh -c script` as `uid` (its gid the same number, no
+/// supplementary groups) and returns its exit code: an attack by a real
+/// unprivileged user.
+int run_as(uid_t uid, const std::string& script);
+
+/// The same in the background: returns its pid (our child, in a process
+/// group of its own) once it runs; stop it with kill(-pid, ...).
+pid_t spawn_as(uid_t uid, const std::string& script);
+
 }  // namespace harness
