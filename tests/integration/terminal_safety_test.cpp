@@ -145,3 +145,17 @@ assert svc["argv"][3:] == ["\x1b]0;pwned\x07", "\x9b31m"], svc
 print("ok")
 )") == "ok\n");
 }
+
+TEST_CASE("export systemd escapes the controls of argv and paths in its lines and comments") {
+  Sandbox box;
+  box.service("svc", R"(command = ["/bin/sh", "-c", "exec sleep 1000", "\u009b31m\u001b]0;x\u0007"])" "\n"
+                     R"(stdout = "out\u001b[2J.log")" "\n");
+  Run r = run_in(box, {"export", "systemd", "svc"});
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  // In double quotes, systemd reads \xNN back as the very bytes.
+  CHECK(r.out.find("\nExecStart=/bin/sh -c \"exec sleep 1000\" \"\\xc2\\x9b31m\\x1b]0;x\\x07\"\n") != std::string::npos);
+  CHECK(r.out.find("\n# stdout = '" + box.dir() + "/out\\x1b[2J.log': a unit file cannot hold this path") !=
+        std::string::npos);
+  CHECK_FALSE(has_control(r.out + r.err));
+}
