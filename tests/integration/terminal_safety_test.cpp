@@ -159,3 +159,16 @@ TEST_CASE("export systemd escapes the controls of argv and paths in its lines an
         std::string::npos);
   CHECK_FALSE(has_control(r.out + r.err));
 }
+
+TEST_CASE("logs escapes control characters on a terminal, keeping newlines and tabs, and is raw on a pipe") {
+  Sandbox box;
+  const std::string log = kTitle + " caf\xc3\xa9\tx\r\n" + kCsi + "2J\xff\n";
+  box.write("out.log", log);
+  box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\nstdout = \"out.log\"\n");
+  Run tty = daemonctl_on_tty({"--config-dir", box.dir(), "logs", "svc"}, Ttys{true, false});
+  CHECK(tty.code == 0);
+  CHECK(tty.out == kTitleShown + " caf\xc3\xa9\tx\\x0d\n" + kCsiShown + "2J\\xff\n");
+  Run piped = run_in(box, {"logs", "svc"});
+  CHECK(piped.code == 0);
+  CHECK(piped.out == log);
+}
