@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
 #include "cli/verbs.h"
 #include "config/catalog.h"
 #include "config/load.h"
@@ -37,6 +39,9 @@ int show_logs(const Options& opt, Output& out, const std::string& config_dir) {
   core::LogsOptions lo;
   lo.lines = opt.lines;
   lo.follow = opt.follow;
+  // Like `ls` and journalctl: a terminal sees control characters escaped; a
+  // pipe or a file gets the bytes as they are, like `tail`.
+  lo.escape = ::isatty(STDOUT_FILENO) == 1;
   if (Status shown = core::show_logs(*spec, lo); !shown) {
     out.failure(spec->name, spec->file, shown.error());
     return to_int(shown.error().status);

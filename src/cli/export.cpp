@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/verbs.h"
+#include "common/escape.h"
 #include "config/catalog.h"
 #include "config/load.h"
 #include "core/launch.h"
@@ -42,7 +43,9 @@ int export_service(const Options& opt, Output& out, const std::string& config_di
     o.string("name", spec->name).string("file", spec->file).string("format", opt.format);
     out.object(o.string("unit", spec->name + ".service").string("text", unit));
   } else if (out.verbosity() != Verbosity::quiet) {
-    std::fputs(unit.c_str(), stdout);
+    // Escaped, terminal or file: the unit's quoted words read \xNN back as
+    // the very bytes, and only comments hold anything else unquoted.
+    std::fputs(text::escape(unit, text::Breaks::lines).c_str(), stdout);
     std::fflush(stdout);
   }
   return 0;

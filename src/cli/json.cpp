@@ -3,32 +3,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/escape.h"
+
 namespace daemonctl::cli {
-namespace {
-
-/// Length of the valid UTF-8 sequence at the start of `s`, 0 if invalid.
-std::size_t utf8_length(std::string_view s) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = byte(0);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || n > s.size()) return 0;
-  for (std::size_t i = 1; i < n; ++i) {
-    if ((byte(i) >> 6) != 0x2) return 0;
-  }
-  if (n == 2 && c < 0xC2) return 0;                                // overlong
-  if (n == 3 && c == 0xE0 && byte(1) < 0xA0) return 0;             // overlong
-  if (n == 3 && c == 0xED && byte(1) >= 0xA0) return 0;            // surrogates
-  if (n == 4 && (c == 0xF0 ? byte(1) < 0x90 : c > 0xF4 || (c == 0xF4 && byte(1) >= 0x90))) return 0;
-  return n;
-}
-
-}  // namespace
 
 std::string json_string(std::string_view text) {
   std::string out = "\"";
   while (!text.empty()) {
     unsigned char c = static_cast<unsigned char>(text.front());
-    std::size_t n = utf8_length(text);
+    std::size_t n = text::utf8_length(text);
     if (n == 0) {
       out += "\\ufffd";
       n = 1;
@@ -40,9 +23,9 @@ std::string json_string(std::string_view text) {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (c < 0x20 || c == 0x7F) {
+    } else if (text::is_control(text, n)) {  // C0, DEL, and C1, which JSON allows raw but terminals obey
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      std::snprintf(buf, sizeof buf, "\\u%04x", n == 1 ? c : static_cast<unsigned char>(text[1]));
       out += buf;
     } else {
       out.append(text.substr(0, n));

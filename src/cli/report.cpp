@@ -7,6 +7,7 @@
 
 #include "cli/progress.h"
 #include "cli/style.h"
+#include "common/escape.h"
 #include "common/log.h"
 
 namespace daemonctl::cli {
@@ -34,20 +35,24 @@ void setup_logging(Verbosity v) {
 void print_result(const std::string& name, const std::string& text, Verbosity v) {
   if (v == Verbosity::quiet) return;
   const bool colour = style::colour_stdout();
+  const std::string shown_name = text::escape(name);
   around_progress([&] {
+    // Escaped before the colour goes on: its escape codes are ours.
     for_each_line(text, [&](std::string_view line) {
-      std::string shown = colour ? style::state_line(line) : std::string(line);
-      std::fprintf(stdout, "%s: %s\n", name.c_str(), shown.c_str());
+      std::string shown = text::escape(line);
+      if (colour) shown = style::state_line(shown);
+      std::fprintf(stdout, "%s: %s\n", shown_name.c_str(), shown.c_str());
     });
     std::fflush(stdout);
   });
 }
 
 void print_error(const std::string& name, const Error& e) {
-  for_each_line(e.message, [&](std::string_view line) {
-    if (name.empty()) log::error(line);
-    else log::error(name + ": " + std::string(line));
-  });
+  // One message per problem of a file; else one message, a newline in it
+  // escaped (log escapes every message) so that it stays one line.
+  auto one = [&](const std::string& message) { log::error(name.empty() ? message : name + ": " + message); };
+  if (e.diagnostics.empty()) return one(e.message);
+  for (const Diagnostic& d : e.diagnostics) one(d.to_string());
 }
 
 }  // namespace daemonctl::cli

@@ -12,11 +12,12 @@ enum class Verbosity { quiet, normal, verbose };
 /// Sets up the stderr logger: "daemonctl: <level>: <message>".
 void setup_logging(Verbosity v);
 
-/// Prints each line of `text` as "<name>: <line>" on stdout (nothing when quiet).
+/// Prints each line of `text` as "<name>: <line>" on stdout (nothing when
+/// quiet), `name` and the line escaped (common/escape.h), then coloured.
 void print_result(const std::string& name, const std::string& text, Verbosity v);
 
-/// Logs each line of `e.message` as an error, prefixed with "<name>: " if
-/// `name` is not empty.
+/// Logs `e.message` as an error, or each of `e.diagnostics` if it has any,
+/// prefixed with "<name>: " if `name` is not empty; each on one line.
 void print_error(const std::string& name, const Error& e);
 
 }  // namespace daemonctl::cli

@@ -7,6 +7,7 @@
 
 #include "cli/style.h"
 #include "cli/verbs.h"
+#include "common/escape.h"
 #include "core/parallel.h"
 
 namespace daemonctl::cli {
@@ -22,21 +23,21 @@ std::string iso8601(double epoch_seconds) {
   return buf;
 }
 
-/// The argv as one line, words with spaces or quotes in single quotes.
+/// The argv as one line, escaped (common/escape.h) also for JSON: words
+/// with spaces, quotes or escaped characters in single quotes.
 std::string command_line(const std::vector<std::string>& argv) {
   std::string line;
   for (const std::string& word : argv) {
     if (!line.empty()) line += ' ';
-    bool plain = !word.empty() && word.find_first_of(" \t\n'\"\\$`*?;&|<>()") == std::string::npos;
+    std::string shown = text::escape(word);
+    bool plain = !word.empty() && shown == word && word.find_first_of(" '\"\\$`*?;&|<>()") == std::string::npos;
     if (plain) {
       line += word;
       continue;
     }
     line += '\'';
-    for (char c : word) {
+    for (char c : shown) {
       if (c == '\'') line += "'\\''";
-      else if (c == '\n') line += "\\n";  // one line per service, whatever the argv holds
-      else if (c == '\t') line += "\\t";
       else line += c;
     }
     line += '\'';
@@ -111,7 +112,8 @@ int show_table(const Options&, Output& out, const Selection& sel, const core::Co
   std::vector<std::vector<std::string>> rows;
   int code = gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
     bool running = info.state == "running";
-    rows.push_back({t.label, info.state, running || info.state == "dead" ? std::to_string(info.pid) : "-",
+    // Escaped before widths are taken and colour goes on.
+    rows.push_back({text::escape(t.label), info.state, running || info.state == "dead" ? std::to_string(info.pid) : "-",
                     running ? core::format_uptime(info.uptime) : "-", command_line(t.spec->command)});
   });
   if (out.json() || out.verbosity() == Verbosity::quiet) return code;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/verbs.h"
+#include "common/escape.h"
 #include "core/check.h"
 
 namespace daemonctl::cli {
@@ -17,9 +18,9 @@ void print(Output& out, core::Severity severity, const Diagnostic& d) {
     else o.null("line").null("column");
     return out.object(o.string("message", d.message));
   }
-  std::string where = d.file;
+  std::string where = text::escape(d.file);
   if (d.line != 0) where += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
-  std::fprintf(stdout, "%s: %s: %s\n", where.c_str(), word, d.message.c_str());
+  std::fprintf(stdout, "%s: %s: %s\n", where.c_str(), word, text::escape(d.message).c_str());
 }
 
 }  // namespace
@@ -40,7 +41,7 @@ int verify(const Options& opt, Output& out, const Selection& sel, const std::str
     auto findings = core::check_service(*t.spec, state_dir);
     for (const core::Finding& f : findings) found(f.severity, f.where);
     if (findings.empty() && !out.json() && out.verbosity() != Verbosity::quiet) {
-      std::fprintf(stdout, "%s: ok\n", t.label.c_str());
+      std::fprintf(stdout, "%s: ok\n", text::escape(t.label).c_str());
     }
   }
   std::fflush(stdout);

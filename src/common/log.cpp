@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/escape.h"
+
 namespace daemonctl::log {
 namespace {
 
@@ -37,8 +39,19 @@ void setup(Level min, bool colour, Around around) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-void debug(std::string_view message) { spdlog::debug("{}", message); }
-void warn(std::string_view message) { spdlog::warn("{}", message); }
-void error(std::string_view message) { spdlog::error("{}", message); }
+namespace {
+
+// Escaped here, the one way to stderr: a message may quote a service's
+// STATUS=, argv or file names. The level's colour is spdlog's, added after.
+void put(spdlog::level::level_enum level, std::string_view message) {
+  spdlog::logger* logger = spdlog::default_logger_raw();
+  if (logger->should_log(level)) logger->log(level, "{}", text::escape(message));
+}
+
+}  // namespace
+
+void debug(std::string_view message) { put(spdlog::level::debug, message); }
+void warn(std::string_view message) { put(spdlog::level::warn, message); }
+void error(std::string_view message) { put(spdlog::level::err, message); }
 
 }  // namespace daemonctl::log

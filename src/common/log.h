@@ -1,5 +1,6 @@
 // daemonctl's own messages on stderr: "daemonctl: <level>: <message>".
-// A thin seam over spdlog, which only log.cpp includes.
+// A thin seam over spdlog, which only log.cpp includes. Every message is
+// one line, its control characters escaped (common/escape.h).
 #pragma once
 
 #include <functional>

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <toml.hpp>
 
+#include "common/escape.h"
 #include "config/duration.h"
 #include "config/endpoint.h"
 #include "config/limits.h"
@@ -29,31 +30,13 @@ using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
 
 // ---------------------------------------------------------------- wording
 
-std::string hex_escape(unsigned char c) {
-  const char* digits = "0123456789abcdef";
-  return {'\\', 'x', digits[c >> 4], digits[c & 0xf]};
-}
-
 /// How many characters of a value a message shows: a 1 MiB value must not
 /// make a 1 MiB message.
 constexpr std::size_t kMaxShown = 60;
 
 /// `text` with control characters escaped, so a message stays on one line,
 /// and cut after kMaxShown characters (not bytes) with "...".
-std::string escape(std::string_view text) {
-  std::string out;
-  std::size_t characters = 0;
-  for (unsigned char c : text) {
-    const bool starts_character = (c & 0xc0) != 0x80;
-    if (starts_character && characters++ == kMaxShown) return out + "...";
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == 0) out += "\\0";
-    else if (c < 0x20 || c == 0x7f) out += hex_escape(c);
-    else out += static_cast<char>(c);
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return text::escape(text, kMaxShown); }
 
 /// 'text', escaped and shortened as escape() does.
 std::string quote(std::string_view text) { return "'" + escape(text) + "'"; }

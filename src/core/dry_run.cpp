@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "common/escape.h"
 #include "config/duration.h"
 #include "config/signal_name.h"
 #include "core/inspect.h"
@@ -42,23 +43,16 @@ Lines operator+(Lines a, const Lines& b) {
   return a;
 }
 
-// Control characters as \xNN, so that every line printed stays one line;
+// Escaped (common/escape.h), so that every line printed stays one line;
 // quoted: in "double quotes", with " and \ escaped.
 std::string visible(std::string_view s, bool quoted) {
-  std::string out = quoted ? "\"" : "";
-  for (unsigned char c : s) {
-    if (quoted && (c == '"' || c == '\\')) {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
+  if (!quoted) return text::escape(s);
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
   }
-  return quoted ? out + "\"" : out;
+  return "\"" + text::escape(out) + "\"";
 }
 
 std::string octal(mode_t mode) {

@@ -11,11 +11,13 @@
 
 #include <algorithm>
 #include <cassert>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/escape.h"
 #include "common/log.h"
 #include "posix/files.h"
 #include "posix/inotify.h"
@@ -32,14 +34,36 @@ constexpr int kPollMillis = 1000;
 
 // Where the lines go. With two files, each line starts with its file's label.
 // A line cut off where a file ends for now stays open: more bytes from the
-// same file continue it, a line from the other file first ends it.
+// same file continue it, a line from the other file first ends it. If
+// `escape`, each file's bytes are escaped on the way (common/escape.h).
 class Output {
  public:
-  Output(int fd, bool labelled) : fd_(fd), labelled_(labelled) {}
+  Output(int fd, bool labelled, bool escape) : fd_(fd), labelled_(labelled), escape_(escape) {}
 
   int fd() const { return fd_; }
 
   void put(std::string_view label, std::string_view bytes) {
+    if (!escape_) return put_raw(label, bytes);
+    std::string escaped = escapers_[label].feed(bytes);
+    put_raw(label, escaped);
+  }
+
+  /// Ends a labelled line left open, so the next output starts on a line of its own.
+  void finish() {
+    for (auto& [label, escaper] : escapers_) put_raw(label, escaper.finish());
+    buf_.clear();
+    if (!open_.empty()) end_line();
+    write_all(buf_);
+  }
+
+  /// True once the reader left (EPIPE) or a write failed: nothing more to do.
+  bool done() const { return done_; }
+  /// Success, or why a write failed; a reader that left is success.
+  Status status() const { return error_ ? Status(*error_) : Status(); }
+
+ private:
+  void put_raw(std::string_view label, std::string_view bytes) {
+    if (bytes.empty()) return;  // all held back by the escaper: the other file's line stays open
     if (!labelled_) return write_all(bytes);
     buf_.clear();
     if (!open_.empty() && open_ != label) end_line();
@@ -57,19 +81,6 @@ class Output {
     write_all(buf_);
   }
 
-  /// Ends a labelled line left open, so the next output starts on a line of its own.
-  void finish() {
-    buf_.clear();
-    if (!open_.empty()) end_line();
-    write_all(buf_);
-  }
-
-  /// True once the reader left (EPIPE) or a write failed: nothing more to do.
-  bool done() const { return done_; }
-  /// Success, or why a write failed; a reader that left is success.
-  Status status() const { return error_ ? Status(*error_) : Status(); }
-
- private:
   void end_line() {
     buf_ += '\n';
     open_ = {};
@@ -92,6 +103,8 @@ class Output {
 
   int fd_;
   bool labelled_;
+  bool escape_;
+  std::map<std::string_view, text::StreamEscaper> escapers_;  // by label: a character cut by a file's end waits there
   std::string_view open_;  // the label of the line left open; empty if none
   std::string buf_;
   bool done_ = false;
@@ -341,7 +354,7 @@ Status show_logs(const config::ServiceSpec& spec, const LogsOptions& opt, int ou
     if (!opened) return std::move(opened).error();
     signals.emplace(std::move(*opened));
   }
-  Output out(out_fd, sources->size() > 1);
+  Output out(out_fd, sources->size() > 1, opt.escape);
   for (Source& s : *sources) {
     if (Status st = print_last(s, out, opt.lines); !st) return st;
   }

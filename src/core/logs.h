@@ -13,6 +13,7 @@ namespace daemonctl::core {
 struct LogsOptions {
   std::size_t lines = 50;  ///< -n N: how many last lines to print first (0: none)
   bool follow = false;     ///< -f: then follow like `tail -F`
+  bool escape = false;     ///< control characters escaped but newline and tab (common/escape.h): for a terminal
 };
 
 /// Prints the last `lines` lines of the service's stdout file (spec.stdout_path) to stdout;

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/escape.h"
+
 namespace daemonctl::core {
 namespace {
 
@@ -23,19 +25,6 @@ bool parse_number(std::string_view s, T& out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
-// At most `max` characters of `s` fit for a terminal: bytes outside printable
-// ASCII as \xNN, "..." if cut.
-std::string printable(std::string_view s, std::size_t max) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < s.size() && i < max; ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
-    else out += {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
-  }
-  return s.size() > max ? out + "..." : out;
-}
-
 }  // namespace
 
 Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max) {
@@ -44,7 +33,7 @@ Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max) {
   if (s.empty()) return invalid("it is empty");
   if (s.find_first_of(kBlanks) != std::string_view::npos) return invalid("it holds more than a pid");
   long long pid = 0;
-  if (!parse_number(s, pid)) return invalid("'" + printable(s, 20) + "' is not a pid");
+  if (!parse_number(s, pid)) return invalid("'" + text::escape(s, 20) + "' is not a pid");
   if (pid <= 1 || pid >= pid_max) return invalid("pid " + std::to_string(pid) + " is out of range");
   return static_cast<pid_t>(pid);
 }

@@ -1,7 +1,8 @@
 #include "core/systemd_syntax.h"
 
 #include <chrono>
-#include <cstdio>
+
+#include "common/escape.h"
 
 namespace daemonctl::core {
 namespace {
@@ -14,28 +15,21 @@ bool plain(unsigned char c) {
 }
 
 /// `text` in double quotes, escaped as systemd's C-style unquoting reads it
-/// back; `$` doubled if `dollars`.
+/// back; `$` doubled if `dollars`. Control characters and bytes that are not
+/// UTF-8 as common/escape.h writes them: systemd reads "\n", "\t" and "\xNN"
+/// back as the very bytes.
 std::string quoted(std::string_view text, bool dollars) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
+  std::string out;
+  for (char c : text) {
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
       case '%': out += "%%"; break;
       case '$': out += dollars ? "$$" : "$"; break;
-      default:
-        if (is_control(c)) {
-          char hex[5];
-          std::snprintf(hex, sizeof hex, "\\x%02x", c);
-          out += hex;
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: out += c;
     }
   }
-  return out + "\"";
+  return "\"" + text::escape(out) + "\"";
 }
 
 bool all_plain(std::string_view word) {
@@ -76,11 +70,10 @@ std::string systemd_env_assignment(std::string_view name, std::string_view value
 
 std::optional<std::string> systemd_path(std::string_view path) {
   if (path.empty() || path.front() == ' ' || path.back() == ' ') return std::nullopt;
+  // Unquoted: nothing to escape a control or a byte that is not UTF-8 with.
+  if (text::escape(path) != path) return std::nullopt;
   std::string out;
-  for (unsigned char c : path) {
-    if (is_control(c)) return std::nullopt;
-    out += c == '%' ? std::string("%%") : std::string(1, static_cast<char>(c));
-  }
+  for (char c : path) out += c == '%' ? std::string("%%") : std::string(1, c);
   return out;
 }
 

@@ -15,8 +15,9 @@ namespace daemonctl::core {
 /// One argument of ExecStart=. Words of letters, digits and `-_./:,+=@`
 /// stay as they are; any other word, and the empty word, is written in
 /// double quotes, with `\` and `"` escaped by a backslash, tab and newline
-/// as `\t` and `\n`, other control bytes as `\xNN`, `$` as `$$` (systemd
-/// expands variables in arguments) and `%` as `%%` (specifiers).
+/// as `\t` and `\n`, other control characters and bytes that are not UTF-8
+/// as `\xNN` (common/escape.h), `$` as `$$` (systemd expands variables in
+/// arguments) and `%` as `%%` (specifiers).
 std::string systemd_exec_word(std::string_view word);
 
 /// The program word of ExecStart= (absolute): as systemd_exec_word, but `$`
@@ -36,7 +37,8 @@ std::string systemd_env_assignment(std::string_view name, std::string_view value
 
 /// A path as the value of a setting (WorkingDirectory=, PIDFile=,
 /// StandardOutput=append:...): `%` as `%%`. nullopt if a unit file cannot
-/// hold it: a control byte, or a blank at either end (systemd strips them).
+/// hold it: a control character or a byte that is not UTF-8 (common/escape.h),
+/// or a blank at either end (systemd strips them).
 std::optional<std::string> systemd_path(std::string_view path);
 
 /// A time span as systemd reads it: "0", "100ms", "1s 500ms", "1min 30s",

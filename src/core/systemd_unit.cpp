@@ -7,6 +7,7 @@
 #include <string_view>
 #include <sys/resource.h>
 
+#include "common/escape.h"
 #include "config/duration.h"
 #include "config/limits.h"
 #include "config/signal_name.h"
@@ -19,18 +20,8 @@ namespace {
 using config::Duration;
 using config::ServiceSpec;
 
-/// A `# ` line; a newline or tab in it is shown as `\n` or `\t`, another
-/// control byte as `?`, so it stays one line.
-std::string comment(std::string_view text) {
-  std::string line = "# ";
-  for (unsigned char c : text) {
-    if (c == '\n') line += "\\n";
-    else if (c == '\t') line += "\\t";
-    else if (c < 0x20 || c == 0x7f) line += "?";
-    else line += static_cast<char>(c);
-  }
-  return line + "\n";
-}
+/// A `# ` line, escaped (common/escape.h) so that it stays one line.
+std::string comment(std::string_view text) { return "# " + text::escape(text) + "\n"; }
 
 /// One section of the unit, written line by line.
 class Section {

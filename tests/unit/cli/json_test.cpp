@@ -11,6 +11,9 @@ TEST_CASE("json_string: quotes, backslashes and control characters are escaped",
   CHECK(json_string("l1\nl2\tx") == "\"l1\\nl2\\tx\"");
   CHECK(json_string(std::string("\x01\x1f\x7f", 3)) == "\"\\u0001\\u001f\\u007f\"");
   CHECK(json_string(std::string("nul\0x", 5)) == "\"nul\\u0000x\"");
+  // C1 controls are valid UTF-8 that JSON allows raw, but a terminal obeys U+009B as CSI.
+  CHECK(json_string("\xc2\x80\xc2\x9b\xc2\x9f") == "\"\\u0080\\u009b\\u009f\"");
+  CHECK(json_string("\xc2\xa0") == "\"\xc2\xa0\"");
 }
 
 TEST_CASE("json_string: valid UTF-8 passes, invalid bytes become U+FFFD", "[cli][json]") {

@@ -294,7 +294,7 @@ TEST_CASE("parse_service: environment", "[config]") {
   CHECK(error(kCommand + "environment = { \"\" = \"x\" }") ==
         "2:22: invalid environment variable name '': must be non-empty, without '=' or NUL");
   CHECK(error(kCommand + "environment = { \"A\\u0000\" = \"x\" }") ==
-        "2:29: invalid environment variable name 'A\\0': must be non-empty, without '=' or NUL");
+        "2:29: invalid environment variable name 'A\\x00': must be non-empty, without '=' or NUL");
   CHECK(error(kCommand + "environment = { A = \"x\\u0000\" }") ==
         "2:21: 'environment.A' must not contain a NUL character");
 }

@@ -44,6 +44,8 @@ TEST_CASE("systemd_exec_word: a percent sign is doubled, so systemd expands no s
 TEST_CASE("systemd_exec_word: newline, tab and other control bytes are C escapes", "[core][systemd]") {
   CHECK(systemd_exec_word("a\nb\tc") == R"("a\nb\tc")");
   CHECK(systemd_exec_word(std::string("x\x01y\x7f", 4)) == R"("x\x01y\x7f")");
+  // C1 controls and bytes that are not UTF-8 too: systemd reads the bytes back.
+  CHECK(systemd_exec_word("\xc2\x9b" "31m\xff") == R"("\xc2\x9b31m\xff")");
 }
 
 TEST_CASE("systemd_exec_word: a lone semicolon is quoted, not a command separator", "[core][systemd]") {
@@ -100,6 +102,9 @@ TEST_CASE("systemd_path: a path is written as it is, with percent doubled", "[co
 TEST_CASE("systemd_path: control bytes and blanks at either end cannot be written", "[core][systemd]") {
   CHECK_FALSE(systemd_path("/tmp/a\nb"));
   CHECK_FALSE(systemd_path("/tmp/a\tb"));
+  CHECK_FALSE(systemd_path("/tmp/a\xc2\x9b"));  // a C1 control
+  CHECK_FALSE(systemd_path("/tmp/a\xff"));      // not UTF-8
+  CHECK(systemd_path("/tmp/caf\xc3\xa9") == "/tmp/caf\xc3\xa9");
   CHECK_FALSE(systemd_path("/tmp/a "));
   CHECK_FALSE(systemd_path(""));
 }
