@@ -155,7 +155,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   };
 
   if (spec.ready.any()) {
-    ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, rq.env};
+    ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, &rq};
     auto ready = wait_ready(spec, proc, probe);
     if (!ready || *ready) {
       Error e = ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();

@@ -69,7 +69,7 @@ TEST_CASE("ready.notify: ERRNO= fails the start at once, with the STATUS= it sen
   nothing_left(box);
 }
 
-TEST_CASE("ready.tcp: start returns once the port accepts connections") {
+TEST_CASE("ready.tcp: start returns once the daemon listens on the port") {
   Sandbox box;
   int port = free_port();
   std::string file = box.service("svc", "command = [\"" LISTEN_AFTER_BIN "\", \"300\", \"" + std::to_string(port) +
@@ -161,7 +161,7 @@ TEST_CASE("start --dry-run says what it would wait for") {
   CHECK(r.code == 0);
   CHECK(r.out.find("svc: would set environment: +NOTIFY_SOCKET=" + box.state_dir() + "/svc.notify\n") !=
         std::string::npos);
-  CHECK(r.out.find("svc: would wait up to 5s for READY=1 on the notify socket, a TCP connect to [::1]:6379, and stop "
+  CHECK(r.out.find("svc: would wait up to 5s for READY=1 on the notify socket, a TCP listener on [::1]:6379, and stop "
                    "it if it is not ready by then\n") != std::string::npos);
   nothing_left(box);
 }
