@@ -72,8 +72,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   std::optional<posix::NotifySocket> notify;
   uid_t daemon_uid = l.creds.change ? l.creds.uid : ::geteuid();
   if (spec.ready.notify) {
-    auto sock = posix::NotifySocket::bind(notify_socket_path(ctx, spec), daemon_uid,
-                                          l.creds.change ? l.creds.gid : ::getegid());
+    auto sock = posix::NotifySocket::open();
     if (!sock) return std::move(sock).error();
     notify.emplace(std::move(*sock));
   }
