@@ -129,6 +129,23 @@ TEST_CASE("ready.tcp: a listener in the daemon's process group makes it ready") 
   CHECK(pids_with_env(box.mark()).empty());
 }
 
+TEST_CASE("ready.tcp: a daemon that exits is not ready, though what it left in its group listens") {
+  Sandbox box;
+  int port = free_port();
+  // The shell (the daemon) exits once its child listens; the child goes on.
+  std::string script = std::string(LISTEN_AFTER_BIN) + " 0 " + std::to_string(port) + " & while ! grep -q " +
+                       std::string(":") + [&] {
+                         char hex[8];
+                         std::snprintf(hex, sizeof hex, "%04X", port);
+                         return std::string(hex);
+                       }() + " /proc/net/tcp; do sleep 0.01; done; exit 0";
+  std::string file = box.service("svc", tcp_service(box, "[\"/bin/sh\", \"-c\", \"" + script + "\"]", port, "10s"));
+  Run r = box.run({"start", file});
+  CHECK(r.code == 1);
+  CHECK(r.err.find(" exited with status 0 before it was ready\n") != std::string::npos);
+  CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
+}
+
 TEST_CASE("ready.command runs as the service's user, in a process group of its own") {
   Sandbox box;
   REQUIRE(::chmod(box.dir().c_str(), 0755) == 0);
