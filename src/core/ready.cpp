@@ -32,8 +32,10 @@ struct Pending {
   bool done() const { return !notify && !tcp && !file && !command; }
 };
 
-std::string held_by_another(const config::ReadySpec& ready) {
-  return "the port " + ready.tcp->to_string() + " is held by another process";
+// " (the port ... is held by another process)" when that may be why the
+// daemon died: its group listened on the port nowhere, and someone did.
+std::string port_taken(const config::ReadySpec& ready, const Pending& p) {
+  return p.tcp && p.tcp_foreign ? " (the port " + ready.tcp->to_string() + " is held by another process)" : "";
 }
 
 std::string missing(const config::ReadySpec& ready, const Pending& p) {
@@ -145,9 +147,7 @@ Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, cons
     if (proc.wait_exit(std::chrono::nanoseconds(0))) {
       auto how = proc.reap();
       std::string what = how ? describe_exit(*how) : "exited";
-      std::string why = !p.status.empty() ? " (last STATUS=" + p.status + ")"
-                        : p.tcp_foreign   ? " (" + held_by_another(ready) + ")"
-                                          : "";
+      std::string why = !p.status.empty() ? " (last STATUS=" + p.status + ")" : port_taken(ready, p);
       return std::optional(NotReady{true, "pid " + std::to_string(proc.pid()) + " " + what + " before it was ready" + why});
     }
     if (p.done()) return std::optional<NotReady>();

@@ -103,12 +103,15 @@ bool for_each_line(const std::string& path, Line line) {
   return true;
 }
 
-std::vector<ino_t> listeners_in(const std::string& path, bool v6_table, const std::string& host, int port) {
+// nullopt if `path` cannot be read.
+std::optional<std::vector<ino_t>> listeners_in(const std::string& path, bool v6_table, const std::string& host,
+                                               int port) {
   std::vector<ino_t> found;
-  for_each_line(path, [&](std::string_view line) {
+  bool read = for_each_line(path, [&](std::string_view line) {
     auto more = parse_listeners(std::string(line), v6_table, host, port);
     found.insert(found.end(), more.begin(), more.end());
   });
+  if (!read) return std::nullopt;
   return found;
 }
 
@@ -153,13 +156,21 @@ std::vector<ino_t> socket_inodes(pid_t pid) {
   return found;
 }
 
-Listener tcp_listener_of(pid_t pid, const std::string& host, int port) {
-  // The daemon's own view of the tables: its network namespace, not ours.
+std::optional<std::vector<ino_t>> tcp_listeners(pid_t pid, const std::string& host, int port) {
+  // The process's own view of the tables: its network namespace, not ours.
   std::string net = "/proc/" + std::to_string(pid) + "/net/";
-  std::vector<ino_t> listening = listeners_in(net + "tcp", false, host, port);
-  auto v6 = listeners_in(net + "tcp6", true, host, port);
-  listening.insert(listening.end(), v6.begin(), v6.end());
-  if (listening.empty()) return Listener::none;
+  auto listening = listeners_in(net + "tcp", false, host, port);
+  if (!listening) return std::nullopt;
+  // No tcp6 table: IPv6 is disabled.
+  auto v6 = listeners_in(net + "tcp6", true, host, port).value_or(std::vector<ino_t>{});
+  listening->insert(listening->end(), v6.begin(), v6.end());
+  return listening;
+}
+
+Listener tcp_listener_of(pid_t pid, const std::string& host, int port) {
+  auto listening = tcp_listeners(pid, host, port);
+  if (!listening) listening = tcp_listeners(::getpid(), host, port);
+  if (!listening || listening->empty()) return Listener::none;
   std::vector<pid_t> holders{pid};
   if (auto st = read_stat(pid)) {
     auto group = group_members(st->pgrp, st->session);
@@ -167,7 +178,7 @@ Listener tcp_listener_of(pid_t pid, const std::string& host, int port) {
   }
   for (pid_t holder : holders) {
     for (ino_t inode : socket_inodes(holder)) {
-      if (std::find(listening.begin(), listening.end(), inode) != listening.end()) return Listener::owned;
+      if (std::find(listening->begin(), listening->end(), inode) != listening->end()) return Listener::owned;
     }
   }
   return Listener::foreign;

@@ -3,6 +3,7 @@
 // is held open by a given process or its process group.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -21,7 +22,14 @@ std::vector<ino_t> parse_listeners(const std::string& table, bool v6_table, cons
 /// /proc/PID/fd); empty if it cannot be read.
 std::vector<ino_t> socket_inodes(pid_t pid);
 
-/// Who listens on `host`:`port` in the network namespace of `pid`.
+/// The inodes of the sockets listening on `host`:`port` in the network
+/// namespace of `pid` (parse_listeners of /proc/PID/net/tcp and tcp6);
+/// nullopt if its tables cannot be read (gone, or a zombie: its namespace
+/// went with it).
+std::optional<std::vector<ino_t>> tcp_listeners(pid_t pid, const std::string& host, int port);
+
+/// Who listens on `host`:`port` in the network namespace of `pid`; once
+/// `pid` has exited (a zombie), in ours: the same unless it made its own.
 enum class Listener {
   none,     ///< no socket listens there
   foreign,  ///< only sockets that neither `pid` nor its process group hold
