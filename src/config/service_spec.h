@@ -31,7 +31,7 @@ struct StopSpec {
 /// [ready]: when `start` may return. Every check given must pass.
 struct ReadySpec {
   bool notify = false;               ///< READY=1 on $NOTIFY_SOCKET (sd_notify)
-  std::optional<Endpoint> tcp;       ///< a TCP connect succeeds
+  std::optional<Endpoint> tcp;       ///< the daemon or its process group listens there
   std::string file;                  ///< absolute; the file exists
   std::vector<std::string> command;  ///< exits 0 (run again until it does)
   Duration timeout = std::chrono::seconds(30);  ///< then start stops it and fails; always > 0

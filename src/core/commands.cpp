@@ -12,8 +12,8 @@ StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec) {
   return StatePaths{spec.pidfile.empty() ? base + ".pid" : spec.pidfile, base + ".record", base + ".lock"};
 }
 
-std::string notify_socket_path(const Context& ctx, const config::ServiceSpec& spec) {
-  return ctx.state_dir + "/" + spec.name + ".notify";
+std::string notify_socket_path(const Context&, const config::ServiceSpec&) {
+  return "@daemonctl/notify/<random>";  // posix::NotifySocket::open draws it at each start
 }
 
 Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {

@@ -26,7 +26,8 @@ struct Outcome {
 };
 
 StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec);
-/// Where start binds the socket a `ready.notify` service sends READY=1 to.
+/// The NOTIFY_SOCKET of a `ready.notify` service, as a dry run shows it:
+/// an abstract name whose random part each start draws anew.
 std::string notify_socket_path(const Context& ctx, const config::ServiceSpec& spec);
 
 // start, stop and restart hold the service's lock (state dir/<name>.lock)

@@ -1,6 +1,6 @@
 // [ready]: start returns only once the daemon serves. Each configured check
-// (READY=1 over sd_notify, a TCP connect, a file, a command exiting 0) must
-// pass before the timeout, and before the daemon dies.
+// (READY=1 over sd_notify, a TCP listener of the daemon's own, a file, a
+// command exiting 0) must pass before the timeout, while the daemon lives.
 #pragma once
 
 #include <optional>
@@ -11,6 +11,7 @@
 #include "config/service_spec.h"
 #include "posix/notify_socket.h"
 #include "posix/pidfd.h"
+#include "posix/spawn.h"
 
 namespace daemonctl::core {
 
@@ -19,7 +20,8 @@ struct ReadyProbe {
   const posix::NotifySocket* notify = nullptr;  ///< set when spec.ready.notify
   uid_t daemon_uid = 0;                          ///< who may notify, besides root
   std::string command_program;                   ///< ready.command[0], resolved
-  std::vector<std::string> env;                  ///< the daemon's environment, for the command
+  /// The daemon's request: the command runs with its ids, environment, folder and umask.
+  const posix::SpawnRequest* daemon = nullptr;
 };
 
 /// How a check-less start may end: ready, or why not.
@@ -28,13 +30,17 @@ struct NotReady {
   std::string message;  ///< "not ready within 30s: no READY=1 on the notify socket"
 };
 
-/// Waits until every check of spec.ready passes (ok), the timeout passes or
-/// the daemon reports ERRNO= (NotReady, the daemon still running), or the
-/// daemon exits (NotReady with died, reaped: we are its subreaper).
+/// Waits until every check of spec.ready passes while the daemon lives (ok),
+/// the timeout passes or the daemon reports ERRNO= (NotReady, the daemon
+/// still running), or the daemon exits (NotReady with died, reaped: we are
+/// its subreaper). ready.tcp passes on a socket listening on the address (or
+/// a wildcard that serves it) in the daemon's network namespace, held open by
+/// the daemon or a process of its process group: not on a connect, which
+/// anyone's listener could answer.
 Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, const posix::Pidfd& proc,
                                            const ReadyProbe& probe);
 
-/// "READY=1 on the notify socket, a TCP connect to 127.0.0.1:6379, ..." for messages.
+/// "READY=1 on the notify socket, a TCP listener on 127.0.0.1:6379, ..." for messages.
 std::string describe_ready(const config::ReadySpec& ready);
 
 }  // namespace daemonctl::core

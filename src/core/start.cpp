@@ -76,8 +76,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   std::optional<posix::NotifySocket> notify;
   uid_t daemon_uid = l.creds.change ? l.creds.uid : ::geteuid();
   if (spec.ready.notify) {
-    auto sock = posix::NotifySocket::bind(notify_socket_path(ctx, spec), daemon_uid,
-                                          l.creds.change ? l.creds.gid : ::getegid());
+    auto sock = posix::NotifySocket::open();
     if (!sock) return std::move(sock).error();
     notify.emplace(std::move(*sock));
   }
@@ -159,7 +158,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   };
 
   if (spec.ready.any()) {
-    ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, rq.env};
+    ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, &rq};
     auto ready = wait_ready(spec, proc, probe);
     if (!ready || *ready) {
       Error e = ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();

@@ -1,54 +1,54 @@
 #include "posix/notify_socket.h"
 
+#include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstring>
 
 namespace daemonctl::posix {
 
-Result<NotifySocket> NotifySocket::bind(const std::string& path, uid_t uid, gid_t gid) {
+namespace {
+
+// 128 bits from the kernel's CSPRNG, as 32 lower-case hex digits.
+Result<std::string> random_hex() {
+  unsigned char bytes[16];
+  std::size_t got = 0;
+  while (got < sizeof bytes) {
+    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_error("getrandom");
+    got += static_cast<std::size_t>(n);
+  }
+  static const char digits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : bytes) {
+    hex += digits[b >> 4];
+    hex += digits[b & 15];
+  }
+  return hex;
+}
+
+}  // namespace
+
+Result<NotifySocket> NotifySocket::open() {
   UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return sys_error("cannot create the notify socket");
   int on = 1;
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0) return sys_error("SO_PASSCRED");
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::string address, file;
-  socklen_t len = 0;
-  if (path.size() < sizeof addr.sun_path) {
-    (void)::unlink(path.c_str());  // a socket left by a start that died
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
-    address = file = path;
-  } else {
-    static std::atomic<unsigned> serial{0};
-    std::string name = "daemonctl/" + std::to_string(::getpid()) + "/" + std::to_string(serial++);
+  for (int attempt = 0;; ++attempt) {
+    auto hex = random_hex();
+    if (!hex) return std::move(hex).error();
+    std::string name = "daemonctl/notify/" + *hex;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path + 1, name.data(), name.size());  // sun_path[0] == 0: abstract
-    len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
-    address = "@" + name;
+    auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) == 0) return NotifySocket(std::move(fd), "@" + name);
+    // Taken: by chance one in 2^128, so another try; anything else is final.
+    if (errno != EADDRINUSE || attempt == 2) return sys_error("cannot bind the notify socket '@" + name + "'");
   }
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) < 0) {
-    return sys_error("cannot bind the notify socket '" + address + "'");
-  }
-  NotifySocket sock(std::move(fd), std::move(address), std::move(file));
-  if (!sock.file_.empty()) {
-    if (::chmod(sock.file_.c_str(), 0600) < 0) return sys_error("cannot chmod '" + sock.file_ + "'");
-    if (::geteuid() == 0 && ::chown(sock.file_.c_str(), uid, gid) < 0) {
-      return sys_error("cannot chown '" + sock.file_ + "'");
-    }
-  }
-  return sock;
-}
-
-NotifySocket::NotifySocket(NotifySocket&& other) noexcept
-    : fd_(std::move(other.fd_)), address_(std::move(other.address_)), file_(std::exchange(other.file_, {})) {}
-
-NotifySocket::~NotifySocket() {
-  if (!file_.empty()) (void)::unlink(file_.c_str());
 }
 
 std::optional<NotifySocket::Message> NotifySocket::receive() const {

@@ -14,19 +14,20 @@ namespace daemonctl::posix {
 
 class NotifySocket {
  public:
-  /// Binds at `path` (replacing a stale socket left there), mode 0600 and
-  /// owned by `uid`:`gid`, so that only that user and root may send to it.
-  /// A path too long for a socket address is replaced by a name in the
-  /// abstract namespace ("@daemonctl/..."), which anyone may reach: the
-  /// sender's uid, which the kernel vouches for, is checked on every message.
-  static Result<NotifySocket> bind(const std::string& path, uid_t uid, gid_t gid);
+  /// Binds a socket in the abstract namespace, "@daemonctl/notify/" and 128
+  /// random bits in hex (getrandom): no file, so the daemon reaches it
+  /// whatever its user and the modes of the state dir's folders; a name no
+  /// one can guess, so no one can bind it first. Whoever learns it (from
+  /// /proc/net/unix) may send to it: receive() gives the sender's uid, which
+  /// the kernel vouches for, to check on every message. The socket is in
+  /// daemonctl's network namespace, which is the daemon's.
+  static Result<NotifySocket> open();
 
-  NotifySocket(NotifySocket&& other) noexcept;
+  NotifySocket(NotifySocket&& other) noexcept = default;
   NotifySocket& operator=(NotifySocket&&) = delete;
-  ~NotifySocket();  // removes the socket file
 
   int fd() const { return fd_.get(); }
-  /// The value for NOTIFY_SOCKET: the path, or "@name" for an abstract one.
+  /// The value for NOTIFY_SOCKET: "@daemonctl/notify/<32 hex digits>".
   const std::string& address() const { return address_; }
 
   struct Message {
@@ -38,11 +39,9 @@ class NotifySocket {
   std::optional<Message> receive() const;
 
  private:
-  NotifySocket(UniqueFd fd, std::string address, std::string file)
-      : fd_(std::move(fd)), address_(std::move(address)), file_(std::move(file)) {}
+  NotifySocket(UniqueFd fd, std::string address) : fd_(std::move(fd)), address_(std::move(address)) {}
   UniqueFd fd_;
   std::string address_;
-  std::string file_;  ///< "" for an abstract socket
 };
 
 /// The value of `key` ("READY") in a notify message's lines, if present.

@@ -1,19 +1,14 @@
-// One-shot probes of a service from outside: does a TCP port accept, does a
-// command succeed. Used to tell when a daemon is ready.
+// A one-shot probe of a service: does a command succeed. Used to tell when a
+// daemon is ready.
 #pragma once
 
 #include <chrono>
-#include <string>
-#include <vector>
 
 #include "common/result.h"
 #include "posix/pidfd.h"
+#include "posix/spawn.h"
 
 namespace daemonctl::posix {
-
-/// True if a TCP connect to `host` (an IPv4 or IPv6 literal) port `port`
-/// succeeds within `wait`. The connection is closed at once.
-bool tcp_accepts(const std::string& host, int port, bool ipv6, std::chrono::milliseconds wait);
 
 /// How a probe command ended: its exit, or still running at the deadline (and killed).
 struct ProbeResult {
@@ -21,11 +16,14 @@ struct ProbeResult {
   ExitInfo exit;
 };
 
-/// Runs `executable` with `argv` and environment `env` in `directory`, its
-/// stdio on /dev/null, and waits at most `timeout` for it (then SIGKILLs and
-/// reaps it). Errors: it could not be started.
-Result<ProbeResult> run_probe(const std::string& executable, const std::vector<std::string>& argv,
-                              const std::vector<std::string>& env, const std::string& directory,
-                              std::chrono::nanoseconds timeout);
+/// Runs `request` (its executable, argv, environment, directory, umask and,
+/// with change_ids, its uid, gid and groups; its stdio fds are ignored: all
+/// three on /dev/null) as our child in a process group of its own, and waits
+/// at most `timeout` for it. Then, however it ended, SIGKILLs its process
+/// group: what it left running goes with it. Makes this process a child
+/// subreaper, so that the orphans of that group come back to it, and reaps
+/// them all: no zombie is left. A process that left the group (setsid) is
+/// beyond reach. Errors: it could not be started.
+Result<ProbeResult> run_probe(SpawnRequest request, std::chrono::nanoseconds timeout);
 
 }  // namespace daemonctl::posix
