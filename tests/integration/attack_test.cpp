@@ -197,8 +197,7 @@ TEST_CASE("attack: a racer swapping the new pidfile folder for a symlink never m
   std::string file = box.service("svc", sleeper(box) + "pidfile = \"" + app + "/run/sub/svc.pid\"\n");
   // As soon as root has made app/run, it is renamed away and a link to the
   // canary put in its place: a chmod or a write by path would reach it.
-  pid_t racer = spawn_as(kNobody, "cd " + app + " && i=0; while :; do i=$((i+1)); if [ -d run ] && mv run gone.$i 2>/dev/null; "
-                                      "then ln -s " + canary.path + " run; rm -f run; fi; done");
+  pid_t racer = spawn_as(kNobody, std::string("exec ") + SWAP_RACER_BIN + " " + app + " run " + canary.path);
   for (int i = 0; i < 20; ++i) {
     Run r = box.run({"start", file});
     INFO(r.code << " " << r.err);  // started, or refused: either way the canary is left alone
