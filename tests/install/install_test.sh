@@ -3,7 +3,8 @@
 # the three man pages, compressed (they render without warnings and document
 # every command, option and service-file key, and the monitor's protocol),
 # both completions, the examples with their scripts executable and starting
-# with #!.
+# with #!, the copyright file (DEP-5, LICENSE's text), the Debian changelog
+# from CHANGELOG.md, and the lintian overrides.
 #   install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1
@@ -27,12 +28,13 @@ man5=$prefix/share/man/man5/daemonctl.toml.5.gz
 man8=$prefix/share/man/man8/daemonctl-monitor.8.gz
 doc=$prefix/share/doc/daemonctl
 for f in "$man1" "$man5" "$man8" "$prefix/share/bash-completion/completions/daemonctl" \
-  "$prefix/share/zsh/vendor-completions/_daemonctl" "$doc/README.md"; do
+  "$prefix/share/zsh/vendor-completions/_daemonctl" "$doc/README.md" "$doc/copyright" "$doc/changelog.gz" \
+  "$prefix/share/lintian/overrides/daemonctl"; do
   [[ -f $f && -s $f ]] || fail "${f#"$prefix"/}: missing or empty"
 done
 # Compressed as Debian wants: gzip -9 -n (no name, no timestamp), which gives
 # the same bytes again; no page left uncompressed.
-for f in "$man1" "$man5" "$man8"; do
+for f in "$man1" "$man5" "$man8" "$doc/changelog.gz"; do
   [[ -f $f ]] && { gzip -dc "$f" | gzip -9 -n | cmp -s - "$f"; } || fail "${f#"$prefix"/}: not compressed by gzip -9 -n"
 done
 uncompressed=$(find "$prefix/share/man" -type f ! -name '*.gz')
@@ -51,6 +53,35 @@ while read -r f; do
   magic=$(head -c 4 "$f" | tr -d '\0')
   [[ $magic == $'\x7fELF' || $magic == '#!'* ]] || fail "${f#"$prefix"/}: executable, but neither ELF nor #! script"
 done < <(find "$prefix" -type f -perm -u+x)
+
+# The copyright file: machine-readable (DEP-5), with LICENSE's notice and
+# text (each line indented, blank ones as " .").
+head -1 "$doc/copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+  fail "copyright: not in the DEP-5 format"
+grep -qx "Copyright: $(sed -n 's/^Copyright (c) //p' "$source_dir/LICENSE")" "$doc/copyright" ||
+  fail "copyright: not LICENSE's copyright line"
+license=$(sed -n '/^Permission/,$p' "$source_dir/LICENSE")
+[[ -n $license ]] || fail "LICENSE: no license text"
+grep -qx 'License: Expat' "$doc/copyright" || fail "copyright: no License: Expat"
+# The text: the lines after the stand-alone paragraph's "License: Expat".
+text=$(awk 'on; prev == "" && $0 == "License: Expat" { on = 1 } { prev = $0 }' "$doc/copyright")
+[[ $(sed 's/^ //; s/^\.$//' <<<"$text") == "$license" ]] || fail "copyright: the license text is not LICENSE's"
+# The Debian changelog, made from CHANGELOG.md: this version first.
+version=$("$prefix/bin/daemonctl" --version | sed 's/^daemonctl //')
+changelog=$(gzip -dc "$doc/changelog.gz")
+[[ $(head -1 <<<"$changelog") == "daemonctl ($version) unstable; urgency=medium" ]] ||
+  fail "changelog.gz: first line '$(head -1 <<<"$changelog")', not version $version"
+if command -v dpkg-parsechangelog >/dev/null; then
+  printf '%s\n' "$changelog" >"$prefix/changelog"
+  parsed=$(dpkg-parsechangelog -l "$prefix/changelog" -S Version 2>&1) || true
+  rm -f "$prefix/changelog"
+  [[ $parsed == "$version" ]] || fail "changelog.gz: dpkg-parsechangelog says '$parsed', expected $version"
+fi
+grep -q '^## Unreleased$' "$source_dir/CHANGELOG.md" ||
+  [[ $(grep -m1 '^## ' "$source_dir/CHANGELOG.md") == "## $version ("* ]] ||
+  fail "CHANGELOG.md: the newest section is not $version"
+grep -q '^## License$' "$doc/README.md" && grep -q 'MIT' <<<"$(sed -n '/^## License$/,$p' "$doc/README.md")" ||
+  fail "README.md: no '## License' section naming the MIT license"
 
 daemonctl=$prefix/bin/daemonctl
 [[ $("$daemonctl" --version) == "daemonctl "* ]] || fail "the installed daemonctl does not run"
