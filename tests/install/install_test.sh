@@ -35,7 +35,9 @@ done
 # Compressed as Debian wants: gzip -9 -n (no name, no timestamp), which gives
 # the same bytes again; no page left uncompressed.
 for f in "$man1" "$man5" "$man8" "$doc/changelog.gz"; do
-  [[ -f $f ]] && { gzip -dc "$f" | gzip -9 -n | cmp -s - "$f"; } || fail "${f#"$prefix"/}: not compressed by gzip -9 -n"
+  if ! { [[ -f $f ]] && gzip -dc "$f" | gzip -9 -n | cmp -s - "$f"; }; then
+    fail "${f#"$prefix"/}: not compressed by gzip -9 -n"
+  fi
 done
 uncompressed=$(find "$prefix/share/man" -type f ! -name '*.gz')
 [[ -z $uncompressed ]] || fail "man pages not compressed: $uncompressed"
@@ -80,7 +82,7 @@ fi
 grep -q '^## Unreleased$' "$source_dir/CHANGELOG.md" ||
   [[ $(grep -m1 '^## ' "$source_dir/CHANGELOG.md") == "## $version ("* ]] ||
   fail "CHANGELOG.md: the newest section is not $version"
-grep -q '^## License$' "$doc/README.md" && grep -q 'MIT' <<<"$(sed -n '/^## License$/,$p' "$doc/README.md")" ||
+grep -q 'MIT' <<<"$(sed -n '/^## License$/,$p' "$doc/README.md")" ||
   fail "README.md: no '## License' section naming the MIT license"
 
 daemonctl=$prefix/bin/daemonctl
@@ -174,9 +176,9 @@ decoded=$(grep -oE 'key == "[a-z-]+"' "$source_dir/src/monitor/plan.cpp" | cut -
 documented=$(entries "$page8" OPTIONS | grep -E '^--[a-z-]+=[^ ]*(, --[a-z-]+=[^ ]*)*$' |
   grep -oE -- '--[a-z-]+=' | sed 's/^--//; s/=$//' | sort -u)
 missing=$(comm -23 <(echo "$decoded") <(echo "$documented"))
-[[ -z $missing ]] || fail "daemonctl-monitor.8: no entry for the option(s) "$missing
+[[ -z $missing ]] || fail "daemonctl-monitor.8: no entry for the option(s) ${missing//$'\n'/ }"
 stale=$(comm -13 <(echo "$decoded") <(echo "$documented"))
-[[ -z $stale ]] || fail "daemonctl-monitor.8: entries for options the monitor does not take: "$stale
+[[ -z $stale ]] || fail "daemonctl-monitor.8: entries for options the monitor does not take: ${stale//$'\n'/ }"
 for fd in $(grep -oE 'k(Report|Lock)Fd = [0-9]+' "$source_dir/src/monitor/plan.h" | grep -oE '[0-9]+$'); do
   grep -qx "$fd" <<<"$(entries "$page8" "FILE DESCRIPTORS")" || fail "daemonctl-monitor.8: no entry for fd $fd"
 done
