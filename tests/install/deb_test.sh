@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `cpack -G DEB` makes a .deb that installs (binaries, man pages, completions,
-# examples) and removes cleanly. The package is removed even when a check
-# fails. Exits 77 (skipped) if not root or without dpkg.
-#   deb_test.sh BUILD_DIR VERSION
+# `cpack -G DEB` makes a .deb that installs (binaries, compressed man pages,
+# completions, examples, copyright, changelog, lintian overrides) and removes
+# cleanly. The package is removed even when a check fails. Exits 77
+# (skipped) if not root or without dpkg.
+#   deb_test.sh BUILD_DIR VERSION MAINTAINER
 set -euo pipefail
 build=$1
 version=$2
+maintainer=$3
 if [[ $(id -u) -ne 0 ]]; then
   echo "skipped: dpkg -i needs root"
   exit 77
@@ -53,7 +55,8 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(field Version) == "$version" ]] || fail "Version: $(field Version), expected $version"
 [[ $(field Section) == admin ]] || fail "Section: $(field Section)"
 [[ $(field Depends) == *libc6* ]] || fail "Depends: '$(field Depends)', expected libc6 from dpkg-shlibdeps"
-[[ -n $(field Maintainer) ]] || fail "no Maintainer"
+[[ $(field Maintainer) == "$maintainer" ]] || fail "Maintainer: '$(field Maintainer)', expected '$maintainer'"
+[[ $(field Maintainer) != *@localhost* ]] || fail "Maintainer: an address on localhost: $(field Maintainer)"
 [[ -n $(field Description) ]] || fail "no Description"
 
 installed=true
@@ -64,14 +67,22 @@ dpkg -i "$deb" >"$out/dpkg.log" 2>&1 || {
 [[ $(dpkg-query -W -f='${Status}' daemonctl) == "install ok installed" ]] || fail "dpkg does not list daemonctl as installed"
 [[ $(/usr/bin/daemonctl --version) == "daemonctl $version" ]] || fail "/usr/bin/daemonctl --version: $(/usr/bin/daemonctl --version)"
 [[ -x /usr/bin/daemonctl-monitor ]] || fail "no /usr/bin/daemonctl-monitor"
-[[ $(man -w daemonctl) == /usr/share/man/man1/daemonctl.1* ]] || fail "man -w daemonctl: $(man -w daemonctl 2>&1)"
-[[ $(man -w 5 daemonctl.toml) == /usr/share/man/man5/daemonctl.toml.5* ]] ||
+[[ $(man -w daemonctl) == /usr/share/man/man1/daemonctl.1.gz ]] || fail "man -w daemonctl: $(man -w daemonctl 2>&1)"
+[[ $(man -w 5 daemonctl.toml) == /usr/share/man/man5/daemonctl.toml.5.gz ]] ||
   fail "man -w 5 daemonctl.toml: $(man -w 5 daemonctl.toml 2>&1)"
+[[ $(man -w daemonctl-monitor) == /usr/share/man/man8/daemonctl-monitor.8.gz ]] ||
+  fail "man -w daemonctl-monitor: $(man -w daemonctl-monitor 2>&1)"
+page=$(MANWIDTH=80 man daemonctl-monitor 2>&1 | col -bx) || fail "man daemonctl-monitor: $page"
+grep -q '^ *daemonctl-monitor - ' <<<"$page" || fail "man daemonctl-monitor shows no NAME line: $(head -5 <<<"$page")"
 for f in /usr/share/bash-completion/completions/daemonctl /usr/share/zsh/vendor-completions/_daemonctl \
-  /usr/share/doc/daemonctl/examples/ticker.toml; do
+  /usr/share/doc/daemonctl/examples/ticker.toml /usr/share/doc/daemonctl/copyright \
+  /usr/share/doc/daemonctl/changelog.gz /usr/share/lintian/overrides/daemonctl; do
   [[ -f $f ]] || fail "no $f"
 done
+[[ $(gzip -dc /usr/share/doc/daemonctl/changelog.gz | head -1) == "daemonctl ($version) "* ]] ||
+  fail "changelog.gz does not start with version $version"
 [[ -x /usr/share/doc/daemonctl/examples/stack/db.sh ]] || fail "examples/stack/db.sh is not executable"
+[[ $(head -1 /usr/share/doc/daemonctl/examples/stack/db.sh) == '#!/bin/sh' ]] || fail "examples/stack/db.sh: no #!/bin/sh"
 # It works from its installed paths: a daemon started and stopped.
 cat >"$out/sleeper.toml" <<'TOML'
 command = ["sleep", "300"]
@@ -93,7 +104,9 @@ while read -r f; do
   if [[ -e $f && ! -d $f ]]; then fail "left behind by dpkg -r: $f"; fi
 done <<<"$files"
 [[ ! -e /usr/share/doc/daemonctl ]] || fail "left behind by dpkg -r: /usr/share/doc/daemonctl"
-if man -w daemonctl >/dev/null 2>&1; then fail "man -w daemonctl still finds $(man -w daemonctl)"; fi
+for page in daemonctl daemonctl.toml daemonctl-monitor; do
+  if man -w "$page" >/dev/null 2>&1; then fail "man -w $page still finds $(man -w "$page")"; fi
+done
 
 if ((failures > 0)); then
   echo "$failures failure(s)" >&2

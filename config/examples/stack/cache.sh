@@ -1,3 +1,4 @@
+#!/bin/sh
 # cache's program (cache.toml runs it with /bin/sh): a stand-in for a cache.
 # It reports its hit count every 5 seconds, and empties itself on SIGUSR1.
 hits=0

@@ -1,3 +1,4 @@
+#!/bin/sh
 # db's program (db.toml runs it with /bin/sh): a stand-in for a database.
 # It says when it is ready, writes a checkpoint every 5 seconds, and reloads
 # on SIGHUP.
