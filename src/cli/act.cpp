@@ -21,18 +21,31 @@ Result<core::Outcome> perform(Verb verb, bool dry, const core::Context& ctx, con
     case start: return dry ? core::dry_start(ctx, spec) : core::start(ctx, spec);
     case stop: return dry ? core::dry_stop(ctx, spec) : core::stop(ctx, spec);
     case restart: return dry ? core::dry_restart(ctx, spec) : core::restart(ctx, spec);
-    case reload: sig = spec.reload_signal; [[fallthrough]];
-    case signal: return dry ? core::dry_signal(ctx, spec, sig) : core::send_signal(ctx, spec, sig);
+    case reload: return dry ? core::dry_signal(ctx, spec, spec.reload_signal) : core::send_signal(ctx, spec.name, &spec, 0);
+    case signal: return dry ? core::dry_signal(ctx, spec, sig) : core::send_signal(ctx, spec.name, &spec, sig);
     default: break;
   }
   return Error{ExitStatus::usage, "not an action"};
+}
+
+// What the record alone allows, for a service whose file is gone, invalid,
+// or elsewhere: stop it, signal it, reload it.
+std::optional<Result<core::Outcome>> perform_recorded(Verb verb, bool dry, const core::Context& ctx,
+                                                      const Target& t, int sig) {
+  if (!t.recorded || dry) return std::nullopt;
+  switch (verb) {
+    case stop: return core::stop(ctx, t.label, nullptr);
+    case reload: return core::send_signal(ctx, t.label, nullptr, 0);
+    case signal: return core::send_signal(ctx, t.label, nullptr, sig);
+    default: return std::nullopt;
+  }
 }
 
 // `start web` without --with-deps starts web alone; says so if what it
 // comes after does not run.
 void warn_stopped_dependencies(const Selection& sel, const core::Context& ctx) {
   for (const auto& [name, dep] : sel.outside) {
-    core::Inspection now = core::inspect_service(core::state_paths(ctx, dep), dep, core::Handle::none);
+    core::Inspection now = core::inspect(core::state_paths(ctx, dep), core::Handle::none, core::Lock::probe);
     if (now.state == core::State::running) continue;
     for (const Target& t : sel.targets) {
       if (t.spec && std::find(t.spec->after.begin(), t.spec->after.end(), name) != t.spec->after.end()) {
@@ -72,8 +85,9 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
 
   auto run = [&](std::size_t i) {
     const Target& t = sel.targets[i];
+    auto recorded = t.spec ? std::nullopt : perform_recorded(verb, opt.dry_run, with_progress, t, sig);
     results[i] = t.spec ? perform(verb, opt.dry_run, with_progress, *t.spec, sig)
-                        : Result<core::Outcome>(t.error);
+                        : recorded ? std::move(*recorded) : Result<core::Outcome>(t.error);
     progress.advance();
     return results[i]->ok() && (*results[i])->status == ExitStatus::success;
   };

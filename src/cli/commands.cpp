@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/verbs.h"
+#include "common/log.h"
 #include "config/catalog.h"
 #include "config/load.h"
 #include "config/signal_name.h"
@@ -85,15 +86,23 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   so.with_deps = opt.with_deps;
   so.check_deps = verb == start || verb == restart || verb == check;
   so.keep_arg_order = verb == status || verb == list;
+  core::Context ctx{core::choose_state_dir(opt.state_dir)};
+  if (verb != check) so.state_dir = ctx.state_dir;
   auto sel = select(opt.services, config_dir, so);
   if (!sel) {
     out.failure("", "", sel.error());
     return failure_code(verb, sel.error());
   }
 
-  core::Context ctx{core::choose_state_dir(opt.state_dir)};
   if (verb == check) return verify(opt, out, *sel, ctx.state_dir);
-  if (report_problems(*sel, out)) return failure_code(verb, Error{ExitStatus::config, ""});
+  // A problem of the folder (a cycle, a name declared twice) holds back no
+  // stop, status or list, only warned of: what runs is recorded, and
+  // stopped or shown from its record.
+  if (verb == stop || verb == status || verb == list) {
+    for (const Diagnostic& d : sel->problems) log::warn(d.to_string());
+  } else if (report_problems(*sel, out)) {
+    return failure_code(verb, Error{ExitStatus::config, ""});
+  }
   // A dry run creates nothing, not even the state folder.
   Status ready = opt.dry_run ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
   if (!ready) {

@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <sys/stat.h>
 
 #include "config/catalog.h"
 #include "config/load.h"
 #include "config/paths.h"
+#include "core/inspect.h"
 #include "core/parallel.h"
+#include "posix/files.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -45,8 +49,27 @@ class Selector {
 
   void add_argument(const std::string& arg) {
     auto file = config::service_file(arg, dir_);
-    if (!file) return add(unknown(arg, std::move(file).error()));
+    if (!file) {
+      // A name whose file is gone, or was started by path: its record.
+      if (!config::names_file(arg)) {
+        if (auto recorded = from_record(arg)) return add(std::move(*recorded));
+      }
+      return add(unknown(arg, std::move(file).error()));
+    }
     add(load(config::names_file(arg) ? stem(*file) : arg, *file));
+  }
+
+  /// --all: every service recorded in the state dir that no file names.
+  void add_recorded() {
+    auto names = posix::list_dir(opt_.state_dir);
+    if (!names) return;
+    std::sort(names->begin(), names->end());
+    for (const std::string& entry : *names) {
+      if (!entry.ends_with(".record")) continue;
+      std::string name = entry.substr(0, entry.size() - 7);
+      if (by_name_.count(name) || labels_.count(name)) continue;
+      if (auto recorded = from_record(name)) add(std::move(*recorded));
+    }
   }
 
   /// Loads the files on both cores (parsing 1,000 service files is most of
@@ -78,6 +101,7 @@ class Selector {
   }
 
   Selection finish() && {
+    mark_recorded();
     link();
     if (!opt_.keep_arg_order) order();
     return std::move(sel_);
@@ -86,7 +110,31 @@ class Selector {
  private:
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
+  std::string record_path(const std::string& name) const { return opt_.state_dir + "/" + name + ".record"; }
+
+  /// A Target for service `name` from its record alone, if there is one.
+  std::optional<Target> from_record(const std::string& name) const {
+    if (opt_.state_dir.empty()) return std::nullopt;
+    auto record = core::read_record(core::StatePaths{"", record_path(name), ""});
+    if (!record) return std::nullopt;
+    Error why{ExitStatus::config, record->file.empty() ? "no service file"
+                                                       : "its service file '" + record->file + "' is not loaded"};
+    Target t{name, record->file, std::nullopt, std::move(why)};
+    t.recorded = true;
+    return t;
+  }
+
+  void mark_recorded() {
+    if (opt_.state_dir.empty()) return;
+    for (Target& t : sel_.targets) {
+      struct stat st;
+      if (!t.recorded) t.recorded = ::stat(record_path(t.label).c_str(), &st) == 0;
+    }
+  }
+
   void add(Target t) {
+    labels_.insert(t.label);
+    if (t.recorded) return sel_.targets.push_back(std::move(t));  // no file of its own to load twice
     std::string file = file_key(t.file);
     if (!file.empty() && !files_.emplace(file, sel_.targets.size()).second) return;  // the same file twice
     if (t.spec) {
@@ -137,25 +185,26 @@ class Selector {
     }
   }
 
+  // Dependency order; a cycle is a problem, and the services on it (or
+  // behind it) come last, unordered among themselves, so that a stop can
+  // still stop them.
   void order() {
-    std::vector<std::string> names;
-    for (const Target& t : sel_.targets) names.push_back(t.label);
-    auto order = core::dependency_order(sel_.deps, names);
-    if (!order) {
-      // Located at the `after` of the first service on the cycle.
-      std::string first = order.error().message.substr(order.error().message.find(": ") + 2);
-      first = first.substr(0, first.find(' '));
-      const Target& t = sel_.targets[by_name_.at(first)];
-      sel_.problems.push_back(at_key(*t.spec, "after", order.error().message));
-      return;
+    core::Ordering o = core::order_what_can_be(sel_.deps);
+    if (!o.cycle.empty()) {
+      std::vector<std::string> names;
+      for (const Target& t : sel_.targets) names.push_back(t.label);
+      const Target& first = sel_.targets[o.cycle.front()];
+      sel_.problems.push_back(at_key(*first.spec, "after", "dependency cycle: " + core::describe_cycle(o.cycle, names)));
     }
-    std::vector<std::size_t> position(order->size());
-    for (std::size_t k = 0; k < order->size(); ++k) position[(*order)[k]] = k;
+    std::vector<std::size_t> position(o.order.size());
+    for (std::size_t k = 0; k < o.order.size(); ++k) position[o.order[k]] = k;
     Selection sorted;
-    for (std::size_t old : *order) {
+    for (std::size_t old : o.order) {
       sorted.targets.push_back(std::move(sel_.targets[old]));
       std::vector<std::size_t> deps;
-      for (std::size_t d : sel_.deps[old]) deps.push_back(position[d]);
+      for (std::size_t d : sel_.deps[old]) {
+        if (position[old] < o.ordered || position[d] < o.ordered) deps.push_back(position[d]);
+      }
       sorted.deps.push_back(std::move(deps));
     }
     sorted.outside = std::move(sel_.outside);
@@ -168,6 +217,7 @@ class Selector {
   Selection sel_;
   std::map<std::string, std::size_t> by_name_;
   std::map<std::string, std::size_t> files_;  ///< normalised path -> target
+  std::set<std::string> labels_;               ///< every target's label
 };
 
 }  // namespace
@@ -181,6 +231,7 @@ Result<Selection> select(const std::vector<std::string>& args, const std::string
     if (!files) return std::move(files).error();
     s.add_files(*files);
   }
+  if (opt.all && !opt.state_dir.empty()) s.add_recorded();
   if (opt.with_deps) s.close_over_dependencies();
   return std::move(s).finish();
 }

@@ -16,9 +16,12 @@ namespace daemonctl::cli {
 /// One service a command acts on: loaded, or why it could not be.
 struct Target {
   std::string label;  ///< the service's name; the argument (or file stem) when its file failed
-  std::string file;   ///< the file, as resolved ("" for an unknown name)
+  std::string file;   ///< the file, as resolved ("" for an unknown name); recorded only: the recorded one
   std::optional<config::ServiceSpec> spec;
   Error error;  ///< when !spec
+  /// The state dir records an instance of `label`: stop, status, signal and
+  /// reload work from the record even without a loadable file.
+  bool recorded = false;
 };
 
 struct Selection {
@@ -37,6 +40,9 @@ struct SelectOptions {
   bool with_deps = false;       ///< add the services named in `after`, recursively
   bool check_deps = false;      ///< an `after` naming no service is a problem (start, restart, check)
   bool keep_arg_order = false;  ///< no dependency order (status, list: as given, or by name)
+  /// Where records are: a name without a file is a Target if recorded there,
+  /// and --all adds every recorded service. "": records are not looked at.
+  std::string state_dir;
 };
 
 /// Resolves and loads the services. Only a config folder that --all cannot

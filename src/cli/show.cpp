@@ -45,6 +45,32 @@ std::string command_line(const std::vector<std::string>& argv) {
   return line;
 }
 
+/// What the command runs: the recorded program and arguments if it was
+/// started, else the file's command.
+const std::vector<std::string>& what_runs(const Target& t, const core::StatusInfo& s) {
+  static const std::vector<std::string> none;
+  if (!s.argv.empty()) return s.argv;
+  return t.spec ? t.spec->command : none;
+}
+
+/// What is off with the service's file, beside its state: "" if nothing.
+std::string file_note(const Target& t, const core::StatusInfo& s) {
+  if (s.file.empty()) return {};  // not recorded: the file is what there is
+  if (s.file_gone) return "file removed";
+  if (!t.spec && !t.error.diagnostics.empty()) return "file invalid: " + t.error.diagnostics.front().to_string();
+  if (!t.spec) return "started from '" + s.file + "'";
+  if (t.spec->file != s.file) return "started from '" + s.file + "'";
+  if (s.file_changed) return "changed since start; restart to apply";
+  return {};
+}
+
+std::string with_notes(std::string text, const Target& t, const core::StatusInfo& s) {
+  for (const std::string& note : {file_note(t, s), s.note}) {
+    if (!note.empty()) text += "; " + note;
+  }
+  return text;
+}
+
 JsonObject status_object(const Target& t, const core::StatusInfo& s) {
   JsonObject o;
   o.string("name", t.label).string("state", s.state);
@@ -56,8 +82,10 @@ JsonObject status_object(const Target& t, const core::StatusInfo& s) {
   } else {
     o.null("started_at").null("uptime_s");
   }
-  o.string("pidfile", s.pidfile).string("file", t.file).string("command", command_line(t.spec->command));
-  o.strings("argv", t.spec->command);
+  o.string("pidfile", s.pidfile).string("file", t.file).string("command", command_line(what_runs(t, s)));
+  o.strings("argv", what_runs(t, s));
+  if (std::string note = with_notes("", t, s); note.empty()) o.null("note");
+  else o.string("note", note.substr(2));
   if (s.reason.empty()) o.null("reason");
   else o.string("reason", s.reason);
   if (s.monitor != 0) {
@@ -82,7 +110,7 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
       sel.targets.size(), schedule,
       [&](std::size_t i) {
         const Target& t = sel.targets[i];
-        infos[i] = t.spec ? core::status_info(ctx, *t.spec) : Result<core::StatusInfo>(t.error);
+        infos[i] = t.spec || t.recorded ? core::status_info(ctx, t.label) : Result<core::StatusInfo>(t.error);
         return true;
       },
       [](std::size_t, std::size_t) {},
@@ -104,7 +132,7 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
 
 int show_status(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
   return gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
-    print_result(t.label, info.text, out.verbosity());
+    print_result(t.label, with_notes(info.text, t, info), out.verbosity());
   });
 }
 
@@ -113,8 +141,10 @@ int show_table(const Options&, Output& out, const Selection& sel, const core::Co
   int code = gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
     bool running = info.state == "running";
     // Escaped before widths are taken and colour goes on.
+    std::string notes = with_notes("", t, info);
     rows.push_back({text::escape(t.label), info.state, running || info.state == "dead" ? std::to_string(info.pid) : "-",
-                    running ? core::format_uptime(info.uptime) : "-", command_line(t.spec->command)});
+                    running ? core::format_uptime(info.uptime) : "-",
+                    command_line(what_runs(t, info)) + (notes.empty() ? "" : "  (" + text::escape(notes.substr(2)) + ")")});
   });
   if (out.json() || out.verbosity() == Verbosity::quiet) return code;
   // Aligned with a header for a terminal; tab-separated, no header, for a pipe.

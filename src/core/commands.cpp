@@ -7,9 +7,14 @@ extern char** environ;
 
 namespace daemonctl::core {
 
+StatePaths state_paths(const Context& ctx, const std::string& name, const config::ServiceSpec* spec) {
+  std::string base = ctx.state_dir + "/" + name;
+  bool own = spec && !spec->pidfile.empty();
+  return StatePaths{own ? spec->pidfile : base + ".pid", base + ".record", base + ".lock"};
+}
+
 StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec) {
-  std::string base = ctx.state_dir + "/" + spec.name;
-  return StatePaths{spec.pidfile.empty() ? base + ".pid" : spec.pidfile, base + ".record", base + ".lock"};
+  return state_paths(ctx, spec.name, &spec);
 }
 
 std::string notify_socket_path(const Context&, const config::ServiceSpec&) {
@@ -22,19 +27,20 @@ Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec) {
   return start_locked(ctx, spec, lock->get());
 }
 
-Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec) {
-  auto lock = posix::lock_file(state_paths(ctx, spec).lock);
+Result<Outcome> stop(const Context& ctx, const std::string& name, const config::ServiceSpec* spec) {
+  auto lock = posix::lock_file(state_paths(ctx, name).lock);
   if (!lock) return std::move(lock).error();
-  return stop_locked(ctx, spec);
+  return stop_locked(ctx, name, spec);
 }
 
 Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec) {
   auto lock = posix::lock_file(state_paths(ctx, spec).lock);
   if (!lock) return std::move(lock).error();
   // Everything a start checks, checked before anything is stopped.
+  if (Status mine = check_owner(ctx, spec); !mine) return std::move(mine).error();
   auto l = prepare_launch(spec, environ);
   if (!l) return std::move(l).error();
-  auto stopped = stop_locked(ctx, spec);
+  auto stopped = stop_locked(ctx, spec.name, &spec);
   if (!stopped) return stopped;
   auto started = launch(ctx, spec, std::move(*l), lock->get());
   if (stopped->pid == 0) return started;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 #include "common/result.h"
@@ -26,6 +27,10 @@ struct Outcome {
 };
 
 StatePaths state_paths(const Context& ctx, const config::ServiceSpec& spec);
+/// The state files of service `name`: its record and lock, and the pidfile
+/// `spec` names (null or none: <state dir>/<name>.pid). A recorded instance
+/// has its own pidfile: recorded_paths (core/inspect.h).
+StatePaths state_paths(const Context& ctx, const std::string& name, const config::ServiceSpec* spec = nullptr);
 /// The NOTIFY_SOCKET of a `ready.notify` service, as a dry run shows it:
 /// an abstract name whose random part each start draws anew.
 std::string notify_socket_path(const Context& ctx, const config::ServiceSpec& spec);
@@ -34,30 +39,44 @@ std::string notify_socket_path(const Context& ctx, const config::ServiceSpec& sp
 // while they work: commands on one service run one at a time, commands on
 // different services never wait on each other.
 Result<Outcome> start(const Context& ctx, const config::ServiceSpec& spec);
-Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec);
+/// Stops the instance the record of service `name` names, with the stop
+/// settings of its start. `spec`, the service's file as it is now, may be
+/// null (removed, invalid): only a record of an older daemonctl needs it.
+Result<Outcome> stop(const Context& ctx, const std::string& name, const config::ServiceSpec* spec);
+inline Result<Outcome> stop(const Context& ctx, const config::ServiceSpec& spec) { return stop(ctx, spec.name, &spec); }
 /// stop, then start, under one lock; a failed stop does not start. Says both
 /// what was stopped (if anything) and what was started.
 Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec);
-/// LSB status: 0 running, 1 dead but pidfile exists, 3 not running, 4 unknown.
-/// Holds the lock shared, so it never reports the middle of a stop or start.
-Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec);
+/// LSB status: 0 running, 1 dead (or failed), 3 not running (or starting), 4
+/// unknown. From the record alone, and without the lock: it never waits.
+Result<Outcome> status(const Context& ctx, const std::string& name);
+
+/// Refuses (status failure) to start `spec` over what the state dir records
+/// for another file: its name recorded for a different service file, or its
+/// pidfile the recorded pidfile of another service. Both files are named.
+Status check_owner(const Context& ctx, const config::ServiceSpec& spec);
 
 /// start and stop for a caller that holds the lock.
 /// `lock_fd`: the lock held, handed to a monitor until it has recorded its daemon.
 Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec, int lock_fd);
-Result<Outcome> stop_locked(const Context& ctx, const config::ServiceSpec& spec);
+Result<Outcome> stop_locked(const Context& ctx, const std::string& name, const config::ServiceSpec* spec);
 /// The fork and exec of a start whose checks are done (prepare_launch).
 Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l, int lock_fd);
 
 /// What status knows of a service, for tables and JSON.
 struct StatusInfo {
   ExitStatus status = ExitStatus::not_running;  ///< the LSB status code
-  std::string state;        ///< "running", "dead", "stopped", "unknown", "restarting" or "failed"
+  std::string state;        ///< state_name(): "running", "dead", "stopped", "starting", "unknown", "restarting", "failed"
   pid_t pid = 0;            ///< the pid the pidfile names; 0 if none
   double started_at = 0;    ///< running: when it started, seconds since the epoch
   double uptime = 0;        ///< running: seconds
   std::string pidfile;
   std::string reason;       ///< dead, unknown: why
+  std::string file;         ///< recorded: the service file it was started from
+  std::vector<std::string> argv;  ///< recorded: what runs (the program resolved); empty if not recorded
+  bool file_changed = false;      ///< recorded: its file changed since the start (or is gone)
+  bool file_gone = false;         ///< recorded: its file is gone
+  std::string note;         ///< what is off beside the state: a pidfile problem
   std::string text;         ///< the line `status` prints
   pid_t monitor = 0;        ///< supervised ([restart]): the monitor's pid, 0 if none
   bool monitor_alive = false;
@@ -65,12 +84,13 @@ struct StatusInfo {
   std::string last_exit;    ///< how the last daemon ended, "" if none yet
 };
 /// status() with the facts behind its line.
-Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& spec);
+Result<StatusInfo> status_info(const Context& ctx, const std::string& name);
 
 /// `reload` and `signal`: sends `sig` to the proven daemon alone, through its
 /// pidfd; ExitStatus::inactive (LSB 7, "not running") when it does not run.
 /// Holds the service's lock.
-Result<Outcome> send_signal(const Context& ctx, const config::ServiceSpec& spec, int sig);
+/// `sig` 0: the reload signal recorded at its start.
+Result<Outcome> send_signal(const Context& ctx, const std::string& name, const config::ServiceSpec* spec, int sig);
 
 /// "45s", "3m12s", "2h5m", "4d3h".
 std::string format_uptime(double seconds);

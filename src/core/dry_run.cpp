@@ -125,7 +125,7 @@ Status check_may_signal_group(pid_t pgid) {
 Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
   if (Status st = check_removable(paths.pidfile); !st) return std::move(st).error();
   if (Status st = check_removable(paths.record); !st) return std::move(st).error();
-  return Lines{"would remove stale pidfile '" + paths.pidfile + "' (" + stale.reason + ")"};
+  return Lines{"would remove stale pidfile '" + paths.pidfile + "' (" + stale_reason(stale) + ")"};
 }
 
 // What stop_locked would do with the service in state `now`. Nothing when it
@@ -138,8 +138,8 @@ Result<Lines> stop_lines(const StatePaths& paths, const config::ServiceSpec& spe
   }
   switch (now.state) {
     case State::stopped:
-      if (missing(paths.record)) return Lines{};
-      return Lines{"would remove orphaned record '" + paths.record + "'"};
+      if (now.stale_pidfile) return stale_lines(paths, now);
+      return Lines{};
     case State::restarting:
     case State::failed:
       return monitor + Lines{"would remove record '" + paths.record + "'"};
@@ -148,10 +148,11 @@ Result<Lines> stop_lines(const StatePaths& paths, const config::ServiceSpec& spe
     case State::dead:
     case State::invalid:
       return stale_lines(paths, now);
+    case State::starting:
     case State::running:
       break;
   }
-  const config::StopSpec& stop = spec.stop;
+  const config::StopSpec stop = recorded_stop(now, &spec);
   std::string target = "pid " + std::to_string(now.pid);
   Status allowed;
   if (stop.group && group_is_ours(*now.proc, now.pgid)) {
@@ -288,10 +289,12 @@ Lines state_dir_lines(const Context& ctx) {
 }  // namespace
 
 Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec) {
-  StatePaths paths = state_paths(ctx, spec);
-  Inspection now = inspect_service(paths, spec);
+  StatePaths base = state_paths(ctx, spec);
+  Inspection now = inspect(base);
+  StatePaths paths = recorded_paths(base, now);
   Lines lines = state_dir_lines(ctx);
   switch (now.state) {
+    case State::starting:
     case State::running:
       return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
     case State::restarting:
@@ -310,6 +313,11 @@ Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec) {
       lines.push_back("would remove the record of the failed service '" + paths.record + "'");
       break;
     case State::stopped:
+      if (now.stale_pidfile) {
+        auto stale = stale_lines(paths, now);
+        if (!stale) return std::move(stale).error();
+        lines = lines + *stale;
+      }
       break;
   }
   auto l = check_launch(spec, environ);
@@ -320,8 +328,9 @@ Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec) {
 }
 
 Result<Outcome> dry_stop(const Context& ctx, const config::ServiceSpec& spec) {
-  StatePaths paths = state_paths(ctx, spec);
-  Inspection now = inspect_service(paths, spec);
+  StatePaths base = state_paths(ctx, spec);
+  Inspection now = inspect(base);
+  StatePaths paths = recorded_paths(base, now);
   auto lines = stop_lines(paths, spec, now);
   if (!lines) return std::move(lines).error();
   if (now.state != State::running) lines->push_back("not running");
@@ -332,8 +341,9 @@ Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec)
   // As restart: everything a start checks, checked before anything is stopped.
   auto l = check_launch(spec, environ);
   if (!l) return std::move(l).error();
-  StatePaths paths = state_paths(ctx, spec);
-  Inspection now = inspect_service(paths, spec);
+  StatePaths base = state_paths(ctx, spec);
+  Inspection now = inspect(base);
+  StatePaths paths = recorded_paths(base, now);
   auto stopped = stop_lines(paths, spec, now);
   if (!stopped) return std::move(stopped).error();
   auto started = launch_lines(ctx, spec, *l);
@@ -347,9 +357,11 @@ Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec)
 }
 
 Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig) {
-  StatePaths paths = state_paths(ctx, spec);
-  Inspection now = inspect_service(paths, spec);
+  StatePaths base = state_paths(ctx, spec);
+  Inspection now = inspect(base);
+  StatePaths paths = recorded_paths(base, now);
   switch (now.state) {
+    case State::starting:
     case State::running:
       break;
     case State::unknown:

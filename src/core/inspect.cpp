@@ -1,51 +1,39 @@
 #include "core/inspect.h"
 
 #include <cerrno>
-#include <climits>
-#include <cstdlib>
 #include <cstdio>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/log.h"
-#include "core/launch.h"
 #include "posix/files.h"
 #include "posix/proc.h"
 #include "posix/safe_path.h"
-
-extern char** environ;
 
 namespace daemonctl::core {
 namespace {
 
 constexpr std::size_t kPidfileLimit = 4096;
-constexpr std::size_t kRecordLimit = 4096;
+constexpr std::size_t kRecordLimit = 64 * 1024;  // a long argv and environment's worth
 
-Inspection dead(pid_t pid, std::string why) {
-  Inspection i;
-  i.state = State::dead;
-  i.pid = pid;
-  i.reason = std::move(why);
-  return i;
-}
-
-std::string canonical(const std::string& path) {
-  char buf[PATH_MAX];
-  return ::realpath(path.c_str(), buf) ? std::string(buf) : std::string();
-}
-
-// Why a pidfile could have been written by someone else: owned by another
-// user than us and root, or writable by group or others. "" if it could not.
-std::string insecure(const std::string& pidfile) {
+// Why daemonctl's pidfile does not say what the record says, "" if it does:
+// missing, another pid, or one another user could have written.
+std::string pidfile_problem(const std::string& pidfile, pid_t pid) {
+  auto text = posix::read_entry(pidfile, kPidfileLimit, O_NOFOLLOW);
+  if (!text && text.error().err == ENOENT) return "pidfile '" + pidfile + "' is missing";
+  if (!text) return "pidfile '" + pidfile + "': " + text.error().message;
+  auto named = parse_pidfile(*text, posix::pid_max());
+  if (!named) return "pidfile '" + pidfile + "' is invalid: " + named.error().message;
+  if (*named != pid) return "pidfile '" + pidfile + "' names pid " + std::to_string(*named);
   struct stat st;
-  if (::lstat(pidfile.c_str(), &st) < 0) return {};
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-    return "insecure owner: the pidfile belongs to uid " + std::to_string(st.st_uid);
+  if (::lstat(pidfile.c_str(), &st) == 0 && ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & 022))) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return "pidfile '" + pidfile + "' has an insecure owner or mode (uid " + std::to_string(st.st_uid) + ", " + mode +
+           ")";
   }
-  if ((st.st_mode & 022) != 0) return std::string("insecure mode: the pidfile is writable by others (") + mode + ")";
   return {};
 }
 
@@ -63,130 +51,151 @@ MonitorFacts monitor_facts(const Record& record) {
   return m;
 }
 
-// No pidfile: stopped, unless a monitor is between two daemons or gave up.
-Inspection without_pidfile(const StatePaths& paths) {
+// Does a command hold the lock at `path` (a start under way)? Never waits.
+bool lock_is_held(const std::string& path) {
+  auto opened = posix::open_entry(path, O_RDONLY | O_NOFOLLOW);
+  if (!opened) return false;
+  if (::flock(opened->fd.get(), LOCK_SH | LOCK_NB) == 0) return false;
+  return errno == EWOULDBLOCK;
+}
+
+// The record read, or the Inspection that says why there is none.
+std::optional<Inspection> without_record(const StatePaths& paths, std::optional<Record>& record) {
   Inspection i;
-  auto record = read_record(paths);
-  if (!record || record->monitor == 0) return i;
-  i.monitor = monitor_facts(*record);
-  i.pid = record->pid;
-  if (record->phase == "failed") {
+  // Only from a folder no one else can write: a record names what we signal.
+  auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
+  if (!text && text.error().err == ENOENT) {
+    struct stat st;
+    i.stale_pidfile = ::lstat(paths.pidfile.c_str(), &st) == 0;
+    return i;
+  }
+  if (!text) {
+    i.state = text.error().err == EFBIG ? State::invalid : State::unknown;
+    i.reason = text.error().message;
+    i.status = text.error().status;
+    return i;
+  }
+  record = parse_record(*text);
+  if (record) return std::nullopt;
+  i.state = State::invalid;
+  i.reason = "record '" + paths.record + "' is invalid";
+  return i;
+}
+
+// Is the live process `stat` the one the record names? "" if so.
+std::string disprove(const Record& record, const posix::ProcStat& stat) {
+  if (record.boot_id != posix::boot_id()) return "recorded before this boot";
+  if (record.starttime != stat.starttime) return "pid reused by another process (start time differs)";
+  if (stat.state == 'Z' || stat.state == 'X') return "the process has exited (zombie)";
+  if (record.pid == ::getpid()) return "pid is daemonctl itself";  // only a forged record could say so
+  return {};
+}
+
+// The record names no live process of its own: dead, unless its monitor
+// lives (between daemons) or gave up, a start is still looking for it, or
+// another command is stopping it (`busy`: it holds the lock).
+Inspection gone(Inspection i, std::string why, bool busy) {
+  i.state = State::dead;
+  i.reason = std::move(why);
+  if (i.record->phase == "failed") {
     i.state = State::failed;
-    i.reason = "gave up after " + std::to_string(record->restarts) + " restarts; last " +
-               (record->last_exit.empty() ? std::string("exit unknown") : record->last_exit);
+    i.reason = "gave up after " + std::to_string(i.record->restarts) +
+               (i.record->restarts == 1 ? " restart" : " restarts") + "; last " +
+               (i.record->last_exit.empty() ? std::string("exit unknown") : i.record->last_exit);
   } else if (i.monitor.alive) {
     i.state = State::restarting;
-    i.reason = record->last_exit;
+    i.reason = i.record->last_exit;
+  } else if (busy && i.record->phase == "starting") {
+    i.state = State::starting;
+  } else if (busy) {
+    i.state = State::stopped;
+    i.reason = "another command is stopping it";
+  } else if (i.pid == 0) {
+    // A start that died before its daemon was known: its guard, or its
+    // monitor, took everything with it.
+    i.state = State::stopped;
+    i.reason = "its start was cut short";
   }
   return i;
 }
 
-// Is the live process `pid` (with `stat`) the one daemonctl started? Empty
-// string if so, else the reason it is not.
-std::string disprove(pid_t pid, const posix::ProcStat& stat, const StatePaths& paths,
-                     const std::optional<Record>& record, const std::function<std::string()>& program, pid_t& pgid) {
-  if (record) {
-    if (record->pid != pid) return "the record names pid " + std::to_string(record->pid);
-    if (record->boot_id != posix::boot_id()) return "pidfile written before this boot";
-    if (record->starttime != stat.starttime) return "pid reused by another process (start time differs)";
-    pgid = record->pgid;
-    return {};
-  }
-  // No record: written by something else. Trust it only if no one else
-  // could have written it, and only for our program.
-  if (std::string why = insecure(paths.pidfile); !why.empty()) return why;
-  auto exe = posix::exe_path(pid);
-  std::string executable = program();
-  std::string want = executable.empty() ? std::string() : canonical(executable);
-  if (!exe) return "no record, and its program cannot be read";
-  if (want.empty() || *exe != want) return "pid belongs to another program (" + *exe + ")";
-  pgid = stat.pgrp;
-  return {};
-}
-
 }  // namespace
 
+const char* state_name(State s) {
+  switch (s) {
+    case State::stopped: return "stopped";
+    case State::starting: return "starting";
+    case State::running: return "running";
+    case State::dead: return "dead";
+    case State::invalid: return "invalid";
+    case State::unknown: return "unknown";
+    case State::restarting: return "restarting";
+    case State::failed: return "failed";
+  }
+  return "unknown";
+}
+
 std::optional<Record> read_record(const StatePaths& paths) {
-  // Only from a folder no one else can write: a record names what we signal.
   auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
   return text ? parse_record(*text) : std::nullopt;
 }
 
-Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable, Handle handle) {
-  Inspection none;
-  auto text = posix::read_entry(paths.pidfile, kPidfileLimit, O_NOFOLLOW);
-  if (!text) {
-    if (text.error().err == ENOENT) return without_pidfile(paths);
-    if (text.error().err == ELOOP && text.error().status != ExitStatus::privilege) {
-      none.state = State::unknown;
-      none.reason = "pidfile '" + paths.pidfile + "' is a symbolic link; refusing to use it";
-      return none;
-    }
-    none.state = text.error().err == EFBIG ? State::invalid : State::unknown;
-    none.reason = text.error().message;
-    none.status = text.error().status;
-    return none;
-  }
-  auto pid = parse_pidfile(*text, posix::pid_max());
-  if (!pid) {
-    none.state = State::invalid;
-    none.reason = pid.error().message;
-    return none;
-  }
-  // The process is gone: dead, unless a live monitor is about to restart it.
-  auto gone = [&](const std::string& why) {
-    Inspection i = dead(*pid, why);
-    auto record = read_record(paths);
-    if (!record || record->pid != *pid || record->monitor == 0) return i;
-    i.monitor = monitor_facts(*record);
-    if (i.monitor.alive) i.state = State::restarting;
-    return i;
-  };
+Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
+  std::optional<Record> record;
+  if (auto none = without_record(paths, record)) return std::move(*none);
+  Inspection i;
+  i.pid = record->pid;
+  i.pgid = record->pgid;
+  i.monitor = monitor_facts(*record);
+  i.record = std::move(record);
+  // A start under way holds the lock; one that died left the record behind.
+  bool busy = lock == Lock::probe && lock_is_held(paths.lock);
+  bool starting = busy && i.record->phase == "starting";
+  if (i.pid == 0) return gone(std::move(i), "its start had not found its daemon yet", busy);
   // Open the handle first and prove identity after: if the proof holds, the
   // handle is on the proven process, whatever happens to the pid later.
   // Without a handle the proof is of that moment, which is all status needs.
-  std::optional<posix::Pidfd> proc;
   if (handle == Handle::pidfd) {
-    auto opened = posix::Pidfd::open(*pid);
+    auto opened = posix::Pidfd::open(i.pid);
+    if (!opened && opened.error().err == ESRCH) return gone(std::move(i), "no such process", busy);
     if (!opened) {
-      if (opened.error().err == ESRCH) return gone("no such process");
-      none.state = State::unknown;
-      none.reason = opened.error().message;
-      none.status = opened.error().status;
-      return none;
+      i.state = State::unknown;
+      i.reason = opened.error().message;
+      i.status = opened.error().status;
+      return i;
     }
-    proc = std::move(*opened);
+    i.proc = std::move(*opened);
   }
-  auto stat = posix::read_stat(*pid);
-  if (!stat) return gone("no such process");
-  if (stat->state == 'Z' || stat->state == 'X') return gone("the process has exited (zombie)");
-  pid_t pgid = 0;
-  std::optional<Record> record = read_record(paths);
-  if (std::string why = disprove(*pid, *stat, paths, record, executable, pgid); !why.empty()) {
-    Inspection stale = dead(*pid, why);
-    if (record && record->pid == *pid) stale.monitor = monitor_facts(*record);
-    return stale;
-  }
-  // Last, as only a forged record could name daemonctl itself.
-  if (*pid == ::getpid()) return dead(*pid, "pid is daemonctl itself");
-  if (proc && proc->wait_exit(std::chrono::nanoseconds(0))) return gone("the process has exited");
-  Inspection running;
-  running.state = State::running;
-  running.pid = *pid;
-  running.proc = std::move(proc);
-  running.starttime = stat->starttime;
-  running.pgid = pgid;
-  if (record) running.monitor = monitor_facts(*record);
-  return running;
+  auto stat = posix::read_stat(i.pid);
+  if (!stat) return gone(std::move(i), "no such process", busy);
+  if (std::string why = disprove(*i.record, *stat); !why.empty()) return gone(std::move(i), why, busy);
+  if (i.proc && i.proc->wait_exit(std::chrono::nanoseconds(0))) return gone(std::move(i), "the process has exited", busy);
+  i.state = starting ? State::starting : State::running;
+  i.starttime = stat->starttime;
+  std::string pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
+  if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid);
+  return i;
 }
 
-Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec, Handle handle) {
-  // Resolved only for a pidfile without a record: status of many services
-  // need not search PATH for each.
-  return inspect(paths, [&spec] {
-    auto executable = resolve_executable(spec.command.front(), path_of(daemon_environment(spec, environ)));
-    return executable ? *executable : std::string();
-  }, handle);
+StatePaths recorded_paths(StatePaths paths, const Inspection& i) {
+  if (i.record && !i.record->pidfile.empty()) paths.pidfile = i.record->pidfile;
+  return paths;
+}
+
+config::StopSpec recorded_stop(const Inspection& i, const config::ServiceSpec* spec) {
+  if (!i.record || !i.record->stop) return spec ? spec->stop : config::StopSpec{};
+  const RecordedStop& r = *i.record->stop;
+  config::StopSpec stop;
+  stop.signal = r.signal;
+  stop.timeout = std::chrono::nanoseconds(r.timeout_ns);
+  stop.interval = std::chrono::nanoseconds(r.interval_ns);
+  stop.group = r.group;
+  return stop;
+}
+
+int recorded_reload_signal(const Inspection& i, const config::ServiceSpec* spec) {
+  if (!i.record || !i.record->stop) return spec ? spec->reload_signal : 1;
+  return i.record->stop->reload_signal;
 }
 
 Status remove_state(const StatePaths& paths) {
@@ -199,8 +208,12 @@ Error unknown_state(const Inspection& unknown) {
   return Error{unknown.status, "cannot tell whether it runs: " + unknown.reason};
 }
 
+std::string stale_reason(const Inspection& stale) {
+  return stale.reason.empty() ? "no record: daemonctl did not start it" : stale.reason;
+}
+
 Status remove_stale(const std::string& name, const StatePaths& paths, const Inspection& stale) {
-  log::warn(name + ": removing stale pidfile '" + paths.pidfile + "' (" + stale.reason + ")");
+  log::warn(name + ": removing stale pidfile '" + paths.pidfile + "' (" + stale_reason(stale) + ")");
   return remove_state(paths);
 }
 

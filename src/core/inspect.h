@@ -1,4 +1,5 @@
-// "Is the service running?" answered by proof, not by trusting a number.
+// "Is the service running?" answered by the record, and by proof that the
+// process it names is still that very process: never by a pidfile.
 #pragma once
 
 #include <cstdint>
@@ -14,13 +15,14 @@
 namespace daemonctl::core {
 
 enum class State {
-  stopped,  ///< no pidfile
-  running,  ///< the pidfile names a live process proven to be the service
-  dead,     ///< the pidfile names a pid that is gone, a zombie, or another process
-  invalid,  ///< the pidfile holds no valid pid
-  unknown,  ///< the pidfile cannot be read
-  restarting,  ///< no pidfile, but its monitor lives: between a daemon's exit and the next start
-  failed,      ///< no pidfile: its monitor gave up after too many restarts
+  stopped,     ///< no record
+  starting,    ///< recorded by a start that is still under way (it holds the lock)
+  running,     ///< the record names a live process proven to be the one started
+  dead,        ///< the record names a process that is gone (or a pid now another's)
+  invalid,     ///< the record cannot be understood
+  unknown,     ///< the record cannot be read
+  restarting,  ///< its monitor lives, between a daemon's exit and the next start
+  failed,      ///< its monitor gave up after too many restarts
 };
 
 /// What the record says of a monitor ([restart]), if one was recorded.
@@ -34,13 +36,24 @@ struct MonitorFacts {
 
 struct Inspection {
   State state = State::stopped;
-  pid_t pid = 0;                     ///< the pid the pidfile names (running, dead)
+  pid_t pid = 0;                     ///< the pid the record names (starting, running, dead)
   std::optional<posix::Pidfd> proc;  ///< running with Handle::pidfd only: a handle on the proven process
   std::uint64_t starttime = 0;       ///< running only
   pid_t pgid = 0;                    ///< running only: the recorded process group (or the current one)
   std::string reason;                ///< dead, invalid, unknown, failed: why, for messages
   MonitorFacts monitor;
   ExitStatus status = ExitStatus::failure;  ///< unknown: the status of the error behind it
+  std::optional<Record> record;             ///< as read, if it could be
+  /// running: what is wrong with daemonctl's pidfile (missing, another pid,
+  /// an insecure owner or mode), "" if nothing; start rewrites it.
+  std::string pidfile_problem;
+  bool stale_pidfile = false;  ///< stopped: a pidfile is there all the same
+};
+
+/// Who holds the service's lock while inspect() looks.
+enum class Lock {
+  held,   ///< the caller: no start is under way
+  probe,  ///< nobody known: a "starting" record is a start under way only if someone holds it
 };
 
 /// What inspect() returns for a running service.
@@ -52,23 +65,31 @@ enum class Handle {
 /// The record in `paths`, if it can be read and is well-formed.
 std::optional<Record> read_record(const StatePaths& paths);
 
-/// inspect() with the service's program resolved as a start would.
-Inspection inspect_service(const StatePaths& paths, const config::ServiceSpec& spec, Handle handle = Handle::pidfd);
+/// Looks at the record in `paths` and proves the process it names. The
+/// pidfile is only looked at for pidfile_problem.
+Inspection inspect(const StatePaths& paths, Handle handle = Handle::pidfd, Lock lock = Lock::held);
 
-/// Looks at the pidfile and record in `paths`. `executable` gives the
-/// service's resolved program (may be empty), asked for only when needed: a
-/// pidfile without a record is trusted only when /proc/PID/exe is that program.
-Inspection inspect(const StatePaths& paths, const std::function<std::string()>& executable,
-                   Handle handle = Handle::pidfd);
-inline Inspection inspect(const StatePaths& paths, const std::string& executable, Handle handle = Handle::pidfd) {
-  return inspect(paths, [&] { return executable; }, handle);
-}
+/// `paths` with the pidfile the record names, if it names one: the one to
+/// check, rewrite and remove, whatever the service file says now.
+StatePaths recorded_paths(StatePaths paths, const Inspection& i);
+
+/// How to stop (and reload) the recorded instance: the record's settings;
+/// from `spec` (may be null) or the defaults for a record of an older daemonctl.
+config::StopSpec recorded_stop(const Inspection& i, const config::ServiceSpec* spec);
+int recorded_reload_signal(const Inspection& i, const config::ServiceSpec* spec);
+
+/// The state's word: "running", "dead"... (status, list, JSON).
+const char* state_name(State s);
 
 /// The Error for acting on an unknown state: "cannot tell whether it runs: why".
 Error unknown_state(const Inspection& unknown);
 
 /// Removes the pidfile and the record (missing ones are fine).
 Status remove_state(const StatePaths& paths);
+
+/// Why the state left by `stale` (dead, invalid, or a pidfile without a
+/// record) is not trusted, for messages.
+std::string stale_reason(const Inspection& stale);
 
 /// Removes the state of a dead or invalid inspection, with a warning that
 /// names service `name`, the pidfile and why it was stale.

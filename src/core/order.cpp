@@ -7,8 +7,7 @@ namespace {
 
 // A cycle through the unordered nodes (each has a dependency among them):
 // follow dependencies from `start` until a node repeats.
-std::string describe_cycle(const Dependencies& deps, const std::vector<bool>& placed, std::size_t start,
-                           const std::vector<std::string>& names) {
+std::vector<std::size_t> find_cycle(const Dependencies& deps, const std::vector<bool>& placed, std::size_t start) {
   std::vector<std::size_t> path;
   std::vector<bool> seen(deps.size(), false);
   std::size_t at = start;
@@ -17,34 +16,50 @@ std::string describe_cycle(const Dependencies& deps, const std::vector<bool>& pl
     path.push_back(at);
     at = *std::find_if(deps[at].begin(), deps[at].end(), [&](std::size_t d) { return !placed[d]; });
   }
-  std::string text;
-  for (auto it = std::find(path.begin(), path.end(), at); it != path.end(); ++it) text += names[*it] + " -> ";
-  return text + names[at];
+  std::vector<std::size_t> cycle(std::find(path.begin(), path.end(), at), path.end());
+  cycle.push_back(at);
+  return cycle;
 }
 
 }  // namespace
 
-Result<std::vector<std::size_t>> dependency_order(const Dependencies& deps, const std::vector<std::string>& names) {
+Ordering order_what_can_be(const Dependencies& deps) {
   std::size_t n = deps.size();
   std::vector<bool> placed(n, false);
-  std::vector<std::size_t> order;
-  order.reserve(n);
+  Ordering o;
+  o.order.reserve(n);
   // Repeatedly take the first node whose dependencies are all placed:
   // quadratic, and n is a machine's services.
-  while (order.size() < n) {
+  while (o.order.size() < n) {
     std::size_t next = n;
     for (std::size_t i = 0; i < n && next == n; ++i) {
       if (!placed[i] && std::all_of(deps[i].begin(), deps[i].end(), [&](std::size_t d) { return placed[d]; })) next = i;
     }
-    if (next == n) {
-      std::size_t first = static_cast<std::size_t>(std::find(placed.begin(), placed.end(), false) - placed.begin());
-      // The walk must start on the cycle itself or a node leading to it.
-      return Error{ExitStatus::config, "dependency cycle: " + describe_cycle(deps, placed, first, names)};
-    }
+    if (next == n) break;
     placed[next] = true;
-    order.push_back(next);
+    o.order.push_back(next);
   }
-  return order;
+  o.ordered = o.order.size();
+  if (o.ordered == n) return o;
+  // The walk must start on the cycle itself or a node leading to it.
+  std::size_t first = static_cast<std::size_t>(std::find(placed.begin(), placed.end(), false) - placed.begin());
+  o.cycle = find_cycle(deps, placed, first);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!placed[i]) o.order.push_back(i);
+  }
+  return o;
+}
+
+std::string describe_cycle(const std::vector<std::size_t>& cycle, const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i : cycle) text += (text.empty() ? "" : " -> ") + names[i];
+  return text;
+}
+
+Result<std::vector<std::size_t>> dependency_order(const Dependencies& deps, const std::vector<std::string>& names) {
+  Ordering o = order_what_can_be(deps);
+  if (!o.cycle.empty()) return Error{ExitStatus::config, "dependency cycle: " + describe_cycle(o.cycle, names)};
+  return o.order;
 }
 
 Dependencies reversed(const Dependencies& deps) {

@@ -38,43 +38,4 @@ Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max) {
   return static_cast<pid_t>(pid);
 }
 
-std::string format_record(const Record& r) {
-  std::string text = "pid " + std::to_string(r.pid) + "\nstarttime " + std::to_string(r.starttime) + "\nboot_id " +
-                     r.boot_id + "\npgid " + std::to_string(r.pgid) + "\n";
-  if (r.monitor == 0) return text;
-  text += "monitor " + std::to_string(r.monitor) + "\nmonitor_starttime " + std::to_string(r.monitor_starttime) +
-          "\nrestarts " + std::to_string(r.restarts) + "\nphase " + r.phase + "\n";
-  if (!r.last_exit.empty()) text += "last_exit " + r.last_exit + "\n";
-  return text;
-}
-
-std::optional<Record> parse_record(std::string_view text) {
-  Record r;
-  bool pid = false, start = false, boot = false, pgid = false;
-  bool monitor = false, monitor_start = false, restarts = false;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    auto sp = line.find(' ');
-    if (sp == std::string_view::npos) return std::nullopt;
-    std::string_view key = line.substr(0, sp), value = line.substr(sp + 1);
-    if (key == "pid") pid = parse_number(value, r.pid);
-    else if (key == "starttime") start = parse_number(value, r.starttime);
-    else if (key == "boot_id") boot = !(r.boot_id = std::string(value)).empty();
-    else if (key == "pgid") pgid = parse_number(value, r.pgid);
-    else if (key == "monitor") monitor = parse_number(value, r.monitor);
-    else if (key == "monitor_starttime") monitor_start = parse_number(value, r.monitor_starttime);
-    else if (key == "restarts") restarts = parse_number(value, r.restarts);
-    else if (key == "phase") r.phase = std::string(value);
-    else if (key == "last_exit") r.last_exit = std::string(value);
-  }
-  if (!(pid && start && boot && pgid) || r.pid <= 1) return std::nullopt;
-  if (r.monitor != 0) {
-    bool phase = r.phase == "running" || r.phase == "restarting" || r.phase == "failed";
-    if (!(monitor && monitor_start && restarts && phase) || r.monitor <= 1 || r.restarts < 0) return std::nullopt;
-  }
-  return r;
-}
-
 }  // namespace daemonctl::core

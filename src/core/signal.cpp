@@ -5,19 +5,21 @@
 
 namespace daemonctl::core {
 
-Result<Outcome> send_signal(const Context& ctx, const config::ServiceSpec& spec, int sig) {
-  StatePaths paths = state_paths(ctx, spec);
-  auto lock = posix::lock_file(paths.lock);
+Result<Outcome> send_signal(const Context& ctx, const std::string& name, const config::ServiceSpec* spec, int sig) {
+  StatePaths base = state_paths(ctx, name, spec);
+  auto lock = posix::lock_file(base.lock);
   if (!lock) return std::move(lock).error();
-  Inspection now = inspect_service(paths, spec);
+  Inspection now = inspect(base);
+  StatePaths paths = recorded_paths(base, now);
   switch (now.state) {
+    case State::starting:
     case State::running:
       break;
     case State::unknown:
       return unknown_state(now);
     case State::dead:
     case State::invalid:
-      if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
+      if (Status st = remove_stale(name, paths, now); !st) return std::move(st).error();
       [[fallthrough]];
     case State::stopped:
     case State::failed:
@@ -26,6 +28,7 @@ Result<Outcome> send_signal(const Context& ctx, const config::ServiceSpec& spec,
       return Outcome{ExitStatus::inactive, "not running (monitor pid " + std::to_string(now.monitor.pid) +
                                                " is restarting it)"};
   }
+  if (sig == 0) sig = recorded_reload_signal(now, spec);
   std::string pid = std::to_string(now.pid);
   if (Status sent = now.proc->send_signal(sig); !sent) {
     // ESRCH: it exited between the proof and the signal.

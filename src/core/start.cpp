@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -19,12 +20,42 @@ extern char** environ;
 namespace daemonctl::core {
 namespace {
 
-// Writes the record, then the pidfile: the pidfile is the commit point. A
-// forking service wrote its own pidfile: then only the record.
-Status record_identity(const StatePaths& paths, const posix::Pidfd& proc, bool write_pidfile = true) {
+// What this start records of the service, once, beside its instance: the
+// file it came from, what runs, and how to stop it.
+Record definition(const config::ServiceSpec& spec, const Launch& l, const StatePaths& paths) {
+  Record r;
+  r.name = spec.name;
+  r.file = spec.file;
+  struct stat st;
+  if (::stat(spec.file.c_str(), &st) == 0) {
+    r.file_id = FileIdentity{st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size),
+                             static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  }
+  r.argv = spec.command;
+  r.argv.front() = l.executable;
+  r.env_digest = environment_digest(l.env);
+  r.pidfile = paths.pidfile;
+  r.forking = spec.type == config::ServiceType::forking;
+  r.stop = RecordedStop{spec.stop.signal, spec.stop.timeout.count(), spec.stop.interval.count(), spec.stop.group,
+                        spec.reload_signal};
+  r.user = spec.user;
+  r.stdout_path = spec.stdout_path;
+  r.stderr_path = spec.stderr_path;
+  r.phase = "starting";
+  r.boot_id = posix::boot_id();
+  return r;
+}
+
+// Writes the record of `proc` in `phase`, then the pidfile: the pidfile is
+// the commit point. A forking service wrote its own pidfile: then only the record.
+Status record_identity(const StatePaths& paths, Record record, const posix::Pidfd& proc, const std::string& phase,
+                       bool write_pidfile = true) {
   auto stat = posix::read_stat(proc.pid());
   if (!stat) return Error{ExitStatus::failure, "the daemon (pid " + std::to_string(proc.pid()) + ") vanished at start"};
-  Record record{.pid = proc.pid(), .starttime = stat->starttime, .boot_id = posix::boot_id(), .pgid = stat->pgrp};
+  record.phase = phase;
+  record.pid = proc.pid();
+  record.starttime = stat->starttime;
+  record.pgid = stat->pgrp;
   if (Status st = posix::write_file_atomic(paths.record, format_record(record), 0644); !st) return st;
   if (!write_pidfile) return {};
   if (Status st = posix::write_file_atomic(paths.pidfile, std::to_string(proc.pid()) + "\n", 0644); !st) {
@@ -32,6 +63,35 @@ Status record_identity(const StatePaths& paths, const posix::Pidfd& proc, bool w
     return st;
   }
   return {};
+}
+
+// The record of `spec`'s name, if its instance lives, must come from
+// spec's own file; and no other service's record may hold its pidfile.
+Status check_owner(const Inspection& now, const config::ServiceSpec& spec, const Context& ctx) {
+  bool alive = now.state == State::running || now.state == State::starting || now.state == State::restarting;
+  if (alive && now.record && !now.record->file.empty() && now.record->file != spec.file) {
+    return Error{ExitStatus::failure, "the name '" + spec.name + "' is taken: it runs from '" + now.record->file +
+                                          "', and '" + spec.file + "' declares it too; stop it first, or rename one"};
+  }
+  if (spec.pidfile.empty()) return {};  // <state dir>/<name>.pid: unique as the name
+  auto names = posix::list_dir(ctx.state_dir);
+  for (const std::string& entry : names ? *names : std::vector<std::string>{}) {
+    if (!entry.ends_with(".record") || entry == spec.name + ".record") continue;
+    auto other = read_record(StatePaths{"", ctx.state_dir + "/" + entry, ""});
+    if (other && other->pidfile == spec.pidfile) {
+      return Error{ExitStatus::failure, "pidfile '" + spec.pidfile + "' is the pidfile of service '" + other->name +
+                                            "' (from '" + other->file + "'): give each service its own"};
+    }
+  }
+  return {};
+}
+
+// daemonctl's pidfile is an output: written again when it no longer says
+// what the record proves.
+void rewrite_pidfile(const std::string& name, const StatePaths& paths, const Inspection& now) {
+  Status st = posix::write_file_atomic(paths.pidfile, std::to_string(now.pid) + "\n", 0644);
+  if (st) log::warn(name + ": " + now.pidfile_problem + "; rewritten");
+  else log::warn(name + ": " + now.pidfile_problem + ", and it cannot be rewritten: " + st.error().message);
 }
 
 // A daemon that never became ready is stopped, as `stop` would, and reaped.
@@ -83,6 +143,16 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   if (notify) rq.env.push_back("NOTIFY_SOCKET=" + notify->address());
   bool forking = spec.type == config::ServiceType::forking;
   rq.guard = forking;
+  // Recorded as starting until it is ready and past its grace; before its
+  // daemon is known (a monitor's child, a forking command's daemon), with
+  // no pid: nothing it starts ever runs unrecorded.
+  Record base = definition(spec, l, paths);
+  bool waits = spec.ready.any() || spec.start.grace.count() > 0;
+  if (needs_monitor(spec) || forking) {
+    if (Status st = posix::write_file_atomic(paths.record, format_record(base), 0644); !st) {
+      return std::move(st).error();
+    }
+  }
 
   std::optional<Supervised> supervised;
   std::optional<posix::PreparedDaemon> prepared;
@@ -116,7 +186,8 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     // Recorded before it runs anything: no daemon ever runs without its
     // pidfile, even if daemonctl is killed right here. A forking command is
     // recorded once it has named its daemon.
-    if (Status st = forking ? Status() : record_identity(paths, prepared->proc()); !st) {
+    Status st = forking ? Status() : record_identity(paths, base, prepared->proc(), waits ? "starting" : "running");
+    if (!st) {
       prepared->abandon();
       (void)remove_state(paths);
       return std::move(st).error();
@@ -134,7 +205,8 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     std::optional<posix::Guard>& guard = prepared->guard();
     auto daemon = await_forked(spec, paths.pidfile, prepared->proc().pid(), *guard);
     if (daemon) forked.emplace(std::move(*daemon));
-    Status st = daemon ? record_identity(paths, *forked, false) : Status(std::move(daemon).error());
+    Status st = daemon ? record_identity(paths, base, *forked, waits ? "starting" : "running", false)
+                       : Status(std::move(daemon).error());
     if (!st) {
       guard.reset();
       (void)remove_state(paths);
@@ -176,16 +248,32 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " + what + " within the start grace of " +
                                           config::format_duration(spec.start.grace)};
   }
+  if (waits && !supervised) {  // a monitor keeps its own record
+    if (Status st = record_identity(paths, base, proc, "running", false); !st) {
+      undo(false);
+      return std::move(st).error();
+    }
+  }
   std::string text = "started (pid " + std::to_string(proc.pid());
   if (supervised) text += ", monitor pid " + std::to_string(supervised->monitor.pid());
   return Outcome{ExitStatus::success, text + ")", proc.pid()};
 }
 
-Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec, int lock_fd) {
+Status check_owner(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);
-  Inspection now = inspect_service(paths, spec);
+  Inspection now = inspect(paths, Handle::none);
+  return check_owner(now, spec, ctx);
+}
+
+Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec, int lock_fd) {
+  StatePaths base = state_paths(ctx, spec);
+  Inspection now = inspect(base);
+  StatePaths paths = recorded_paths(base, now);
+  if (Status mine = check_owner(now, spec, ctx); !mine) return std::move(mine).error();
   switch (now.state) {
+    case State::starting:  // not seen with the lock held
     case State::running:
+      if (!now.pidfile_problem.empty()) rewrite_pidfile(spec.name, paths, now);
       return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
     case State::restarting:
       return Outcome{ExitStatus::success,
@@ -204,6 +292,8 @@ Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec
       if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
       break;
     case State::stopped:
+      if (now.stale_pidfile) (void)remove_stale(spec.name, paths, now);
+      else if (now.record) (void)remove_state(paths);  // a start's, cut short
       break;
   }
   auto l = prepare_launch(spec, environ);

@@ -1,9 +1,18 @@
+#include <sys/stat.h>
+
 #include "core/commands.h"
 #include "core/inspect.h"
-#include "posix/lock.h"
 #include "posix/proc.h"
 
 namespace daemonctl::core {
+namespace {
+
+FileIdentity identity_of(const struct stat& st) {
+  return FileIdentity{st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size),
+                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+}  // namespace
 
 std::string format_uptime(double seconds) {
   auto s = static_cast<long long>(seconds < 0 ? 0 : seconds);
@@ -14,17 +23,26 @@ std::string format_uptime(double seconds) {
   return part(s / 86400, "d") + part(s / 3600 % 24, "h");
 }
 
-Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& spec) {
-  StatePaths paths = state_paths(ctx, spec);
-  // Shared: it waits for a start, stop or restart to finish, and so never
-  // reports one half done (a daemon not yet exec'd, a restart's gap).
-  auto lock = posix::lock_file(paths.lock, posix::LockMode::shared);
-  if (!lock) return std::move(lock).error();
-  Inspection now = inspect_service(paths, spec, Handle::none);
+Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
+  // No lock: records are replaced whole (rename), and a start under way is
+  // recorded as starting, so status never waits for another command.
+  StatePaths base = state_paths(ctx, name);
+  Inspection now = inspect(base, Handle::none, Lock::probe);
+  StatePaths paths = recorded_paths(base, now);
   StatusInfo info;
   info.pid = now.pid;
   info.pidfile = paths.pidfile;
   info.reason = now.reason;
+  info.state = state_name(now.state);
+  if (now.record) {
+    info.file = now.record->file;
+    info.argv = now.record->argv;
+    struct stat st;
+    info.file_gone = !info.file.empty() && ::stat(info.file.c_str(), &st) < 0;
+    info.file_changed = info.file_gone || (!info.file.empty() && !(now.record->file_id == identity_of(st)));
+  }
+  if (!now.pidfile_problem.empty()) info.note = now.pidfile_problem + " (start rewrites it)";
+  if (now.stale_pidfile) info.note = "pidfile '" + paths.pidfile + "' is left, with no record: not daemonctl's (stop removes it)";
   std::string pid = std::to_string(now.pid);
   info.monitor = now.monitor.pid;
   info.monitor_alive = now.monitor.alive;
@@ -40,20 +58,21 @@ Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& sp
     if (!now.monitor.last_exit.empty()) supervision += ", last " + now.monitor.last_exit;
   }
   switch (now.state) {
+    case State::starting:
+      info.status = ExitStatus::not_running;
+      info.text = now.pid != 0 ? "starting (pid " + pid + ", not ready yet)" : "starting";
+      return info;
     case State::restarting:
       info.status = ExitStatus::success;
-      info.state = "restarting";
       info.text = "restarting (" + supervision + ")";
       return info;
     case State::failed:
       info.status = ExitStatus::failure;
-      info.state = "failed";
       info.text = "failed: monitor pid " + std::to_string(now.monitor.pid) + " " + now.reason;
       return info;
     case State::running: {
       double since_boot = static_cast<double>(now.starttime) / static_cast<double>(posix::clock_ticks_per_second());
       info.status = ExitStatus::success;
-      info.state = "running";
       info.uptime = posix::uptime_seconds() - since_boot;
       info.started_at = posix::boot_time() + since_boot;
       info.text = "running (pid " + pid + ", up " + format_uptime(info.uptime) +
@@ -62,16 +81,13 @@ Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& sp
     }
     case State::stopped:
       info.status = ExitStatus::not_running;
-      info.state = "stopped";
       info.text = "not running";
       return info;
     case State::dead:
       info.status = ExitStatus::failure;
-      info.state = "dead";
-      info.text = "dead, but pidfile '" + paths.pidfile + "' remains (pid " + pid + ": " + now.reason + ")";
+      info.text = "dead (pid " + pid + ": " + now.reason + ")";
       return info;
     case State::invalid:
-      info.reason = "pidfile '" + paths.pidfile + "' is invalid: " + now.reason;
       break;
     case State::unknown:
       break;
@@ -82,8 +98,8 @@ Result<StatusInfo> status_info(const Context& ctx, const config::ServiceSpec& sp
   return info;
 }
 
-Result<Outcome> status(const Context& ctx, const config::ServiceSpec& spec) {
-  auto info = status_info(ctx, spec);
+Result<Outcome> status(const Context& ctx, const std::string& name) {
+  auto info = status_info(ctx, name);
   if (!info) return std::move(info).error();
   return Outcome{info->status, info->text, info->state == "running" ? info->pid : 0};
 }

@@ -48,7 +48,10 @@ TEST_CASE("start writes the pidfile, one pid and a newline with mode 0644, and a
   REQUIRE(::stat(pidfile.c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0644);
   std::string record = slurp(box.state_dir() + "/svc.record");
-  CHECK(record.find("pid " + std::to_string(pid) + "\n") == 0);
+  CHECK(record.find("\npid " + std::to_string(pid) + "\n") != std::string::npos);
+  CHECK(record.starts_with("name svc\nfile " + box.path("svc.toml") + "\n"));
+  CHECK(record.find("\nargv /bin/sleep\nargv 1000\n") != std::string::npos);
+  CHECK(record.find("\nphase running\n") != std::string::npos);
   CHECK(record.find("starttime ") != std::string::npos);
   CHECK(record.find("boot_id " + slurp("/proc/sys/kernel/random/boot_id")) != std::string::npos);
   CHECK_FALSE(exists(pidfile + ".tmp"));

@@ -125,7 +125,7 @@ TEST_CASE("stop never signals an unrelated live process named by the pidfile") {
   CHECK(r.code == 0);
   CHECK(r.out == "svc: not running\n");
   CHECK(r.err.find("removing stale pidfile") != std::string::npos);
-  CHECK(r.err.find("pid belongs to another program (/usr/bin/sleep)") != std::string::npos);
+  CHECK(r.err.find("(no record: daemonctl did not start it)") != std::string::npos);
   CHECK(alive(stranger));  // sleep dies of any signal stop would send
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
   ::kill(stranger, SIGKILL);
@@ -162,15 +162,16 @@ TEST_CASE("stop never signals a process whose pid was reused (start time differs
   ::waitpid(stranger, nullptr, 0);
 }
 
-TEST_CASE("stop trusts a pidfile without a record when /proc/PID/exe is the service's program") {
+TEST_CASE("stop without a record signals nothing, even a process of the service's own program") {
   Sandbox box;
   std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n");
   pid_t pid = start_ok(box, file);
   REQUIRE(::unlink((box.state_dir() + "/svc.record").c_str()) == 0);
   Run r = box.run({"stop", file});
   CHECK(r.code == 0);
-  CHECK(r.out == "svc: stopped (pid " + std::to_string(pid) + ")\n");
-  CHECK_FALSE(alive(pid));
+  CHECK(r.out == "svc: not running\n");
+  CHECK(alive(pid));
+  ::kill(pid, SIGKILL);
 }
 
 TEST_CASE("stop with group = true also ends the daemon's children") {
@@ -207,7 +208,7 @@ TEST_CASE("stop removes a pidfile with invalid contents and signals nothing") {
   CHECK(r.code == 0);
   CHECK(r.out == "svc: not running\n");
   CHECK(r.err == "daemonctl: warning: svc: removing stale pidfile '" + box.state_dir() +
-                     "/svc.pid' ('-1' is not a pid)\n");
+                     "/svc.pid' (no record: daemonctl did not start it)\n");
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
 }
 
@@ -235,7 +236,7 @@ TEST_CASE("restart of a stopped service starts it") {
 TEST_CASE("restart does not start when the stop fails") {
   Sandbox box;
   std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n");
-  box.write("state/svc.pid/x", "");  // a pidfile that cannot be read: state unknown
+  box.write("state/svc.record/x", "");  // a record that cannot be read: state unknown
   Run r = box.run({"restart", file});
   CHECK(r.code == 1);
   CHECK(r.out.empty());

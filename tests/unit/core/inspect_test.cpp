@@ -53,12 +53,12 @@ TEST_CASE("inspect: a proven daemon is running, with a pidfd only when one is as
   Sleeper child;
   StatePaths paths = write_state(dir, child.pid);
 
-  Inspection acting = inspect(paths, "", Handle::pidfd);
+  Inspection acting = inspect(paths, Handle::pidfd);
   CHECK(acting.state == State::running);
   CHECK(acting.pid == child.pid);
   CHECK(acting.proc.has_value());
 
-  Inspection looking = inspect(paths, "", Handle::none);
+  Inspection looking = inspect(paths, Handle::none);
   CHECK(looking.state == State::running);
   CHECK(looking.pid == child.pid);
   CHECK(looking.starttime == acting.starttime);
@@ -71,7 +71,7 @@ TEST_CASE("inspect without a handle: a zombie is dead, not running", "[core][ins
   StatePaths paths = write_state(dir, child.pid);
   child.kill_unreaped();
 
-  Inspection now = inspect(paths, "", Handle::none);
+  Inspection now = inspect(paths, Handle::none);
   CHECK(now.state == State::dead);
   CHECK(now.reason == "the process has exited (zombie)");
 }
@@ -81,7 +81,7 @@ TEST_CASE("inspect without a handle: another start time is a reused pid", "[core
   Sleeper child;
   StatePaths paths = write_state(dir, child.pid, 1);
 
-  Inspection now = inspect(paths, "", Handle::none);
+  Inspection now = inspect(paths, Handle::none);
   CHECK(now.state == State::dead);
   CHECK(now.reason == "pid reused by another process (start time differs)");
 }
@@ -89,6 +89,6 @@ TEST_CASE("inspect without a handle: another start time is a reused pid", "[core
 TEST_CASE("inspect: a record naming daemonctl itself is never running", "[core][inspect]") {
   testing::TempDir dir;
   StatePaths paths = write_state(dir, ::getpid());
-  CHECK(inspect(paths, "", Handle::none).state == State::dead);
-  CHECK(inspect(paths, "", Handle::pidfd).reason == "pid is daemonctl itself");
+  CHECK(inspect(paths, Handle::none).state == State::dead);
+  CHECK(inspect(paths, Handle::pidfd).reason == "pid is daemonctl itself");
 }
