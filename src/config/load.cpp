@@ -16,6 +16,7 @@
 #include "config/endpoint.h"
 #include "config/limits.h"
 #include "config/paths.h"
+#include "config/read_context.h"
 #include "config/signal_name.h"
 #include "config/suggest.h"
 #include "config/text_check.h"
@@ -27,61 +28,9 @@
 namespace daemonctl::config {
 namespace {
 
-using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
-
-// ---------------------------------------------------------------- diagnostics
-
-/// Where the checks of one file put what they find: the first
-/// kMaxDiagnostics problems; the rest are only counted.
-class Context {
- public:
-  Context(const std::string& file, const std::string& base_dir) : file_(file), base_dir_(base_dir) {}
-
-  /// A problem with `at`, located where it is written.
-  void error(const Value& at, std::string message) {
-    // Locating a value counts the lines above it, so thousands of problems
-    // in a big file would take quadratic time.
-    if (full()) return void(++unshown_);
-    auto loc = at.location();
-    diagnostics_.push_back({file_, loc.line(), loc.column(), std::move(message)});
-  }
-  /// A problem with the file as a whole.
-  void file_error(std::string message) {
-    if (full()) return void(++unshown_);
-    diagnostics_.push_back({file_, 0, 0, std::move(message)});
-  }
-
-  const std::string& file() const { return file_; }
-  const std::string& base_dir() const { return base_dir_; }
-  bool failed() const { return !diagnostics_.empty(); }
-
-  /// By position; if some were dropped, first a line saying so, which
-  /// keeps the file-as-a-whole problems (line 0) first.
-  std::vector<Diagnostic> sorted_diagnostics() && {
-    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
-    if (unshown_ != 0) {
-      std::string total = std::to_string(diagnostics_.size() + unshown_);
-      std::string shown = std::to_string(diagnostics_.size());
-      diagnostics_.insert(diagnostics_.begin(), {file_, 0, 0, total + " problems, " + shown + " of them shown below"});
-    }
-    return std::move(diagnostics_);
-  }
-
- private:
-  static constexpr std::size_t kMaxDiagnostics = 20;
-  bool full() const { return diagnostics_.size() >= kMaxDiagnostics; }
-
-  const std::string& file_;
-  const std::string& base_dir_;
-  std::vector<Diagnostic> diagnostics_;
-  std::size_t unshown_ = 0;
-};
-
 // ---------------------------------------------------------------- values
 
-std::optional<std::string> read_string(Context& c, const Value& v, const std::string& key) {
+std::optional<std::string> read_string(ReadContext& c, const Value& v, const std::string& key) {
   if (!v.is_string()) {
     c.error(v, quote(key) + " must be a string");
     return std::nullopt;
@@ -94,14 +43,14 @@ std::optional<std::string> read_string(Context& c, const Value& v, const std::st
   return s;
 }
 
-std::optional<bool> read_bool(Context& c, const Value& v, const std::string& key) {
+std::optional<bool> read_bool(ReadContext& c, const Value& v, const std::string& key) {
   if (v.is_boolean()) return v.as_boolean();
   c.error(v, quote(key) + " must be a boolean");
   return std::nullopt;
 }
 
 /// A non-empty path, made absolute against the file's folder.
-std::optional<std::string> read_path(Context& c, const Value& v, const std::string& key) {
+std::optional<std::string> read_path(ReadContext& c, const Value& v, const std::string& key) {
   auto s = read_string(c, v, key);
   if (!s) return std::nullopt;
   if (s->empty()) {
@@ -111,7 +60,7 @@ std::optional<std::string> read_path(Context& c, const Value& v, const std::stri
   return resolve_path(c.base_dir(), *s);
 }
 
-std::optional<Duration> read_duration(Context& c, const Value& v, const std::string& key) {
+std::optional<Duration> read_duration(ReadContext& c, const Value& v, const std::string& key) {
   std::variant<Duration, std::string> d;
   std::string shown;
   if (v.is_string()) {
@@ -134,7 +83,7 @@ std::optional<Duration> read_duration(Context& c, const Value& v, const std::str
   return std::get<Duration>(d);
 }
 
-std::optional<int> read_signal(Context& c, const Value& v, const std::string& key) {
+std::optional<int> read_signal(ReadContext& c, const Value& v, const std::string& key) {
   std::string text;
   if (v.is_integer()) text = std::to_string(v.as_integer());
   else if (v.is_string()) text = v.as_string().str;
@@ -148,7 +97,7 @@ std::optional<int> read_signal(Context& c, const Value& v, const std::string& ke
 }
 
 /// An integer from `low` to `high`.
-std::optional<int> read_int_in(Context& c, const Value& v, const std::string& key, int low, int high) {
+std::optional<int> read_int_in(ReadContext& c, const Value& v, const std::string& key, int low, int high) {
   if (!v.is_integer() || v.as_integer() < low || v.as_integer() > high) {
     c.error(v, quote(key) + " must be an integer from " + std::to_string(low) + " to " + std::to_string(high));
     return std::nullopt;
@@ -156,11 +105,11 @@ std::optional<int> read_int_in(Context& c, const Value& v, const std::string& ke
   return static_cast<int>(v.as_integer());
 }
 
-std::optional<int> read_nice(Context& c, const Value& v, const std::string& key) {
+std::optional<int> read_nice(ReadContext& c, const Value& v, const std::string& key) {
   return read_int_in(c, v, key, -20, 19);
 }
 
-std::optional<int> read_oom_score_adj(Context& c, const Value& v, const std::string& key) {
+std::optional<int> read_oom_score_adj(ReadContext& c, const Value& v, const std::string& key) {
   return read_int_in(c, v, key, -1000, 1000);
 }
 
@@ -177,7 +126,7 @@ std::optional<mode_t> parse_octal_umask(std::string_view text) {
   return mask;
 }
 
-std::optional<mode_t> read_umask(Context& c, const Value& v, const std::string& key) {
+std::optional<mode_t> read_umask(ReadContext& c, const Value& v, const std::string& key) {
   if (v.is_integer()) {
     auto n = v.as_integer();
     if (n >= 0 && n <= 0777) return static_cast<mode_t>(n);
@@ -191,7 +140,7 @@ std::optional<mode_t> read_umask(Context& c, const Value& v, const std::string& 
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> command_words(Context& c, const Value& v, const std::string& key) {
+std::optional<std::vector<std::string>> command_words(ReadContext& c, const Value& v, const std::string& key) {
   const std::string type = quote(key) + " must be an array of strings or a string";
   if (v.is_string()) {
     if (v.as_string().str.find('\0') != std::string::npos) {
@@ -225,7 +174,7 @@ std::optional<std::vector<std::string>> command_words(Context& c, const Value& v
 }
 
 /// An argv: `command`, or `ready.command`.
-std::optional<std::vector<std::string>> read_command(Context& c, const Value& v, const std::string& key) {
+std::optional<std::vector<std::string>> read_command(ReadContext& c, const Value& v, const std::string& key) {
   auto argv = command_words(c, v, key);
   if (!argv) return std::nullopt;
   if (argv->empty()) {
@@ -258,7 +207,7 @@ std::string name_problem(std::string_view name) {
   return "";
 }
 
-std::optional<std::string> read_name(Context& c, const Value& v, const std::string& key) {
+std::optional<std::string> read_name(ReadContext& c, const Value& v, const std::string& key) {
   auto name = read_string(c, v, key);
   if (!name) return std::nullopt;
   if (std::string problem = name_problem(*name); !problem.empty()) {
@@ -302,7 +251,7 @@ std::string account_problem(std::string_view text, const std::string& key) {
 
 /// 'user' or 'group' (the key): a name or a numeric id, as a string or an
 /// integer; an id is returned in decimal.
-std::optional<std::string> read_account(Context& c, const Value& v, const std::string& key) {
+std::optional<std::string> read_account(ReadContext& c, const Value& v, const std::string& key) {
   if (v.is_integer()) {
     auto id = v.as_integer();
     if (id >= 0 && id <= kMaxId) return std::to_string(id);
@@ -326,7 +275,7 @@ std::optional<std::string> read_account(Context& c, const Value& v, const std::s
   return text;
 }
 
-std::optional<std::map<std::string, std::string>> read_environment(Context& c, const Value& v, const std::string& key) {
+std::optional<std::map<std::string, std::string>> read_environment(ReadContext& c, const Value& v, const std::string& key) {
   if (!v.is_table()) {
     c.error(v, quote(key) + " must be a table of strings");
     return std::nullopt;
@@ -343,7 +292,7 @@ std::optional<std::map<std::string, std::string>> read_environment(Context& c, c
 }
 
 /// `after`: an array of service names, each named once.
-std::optional<std::vector<std::string>> read_after(Context& c, const Value& v, const std::string& key) {
+std::optional<std::vector<std::string>> read_after(ReadContext& c, const Value& v, const std::string& key) {
   if (!v.is_array()) {
     c.error(v, quote(key) + " must be an array of service names, like [\"db\", \"cache\"]");
     return std::nullopt;
@@ -370,12 +319,12 @@ std::optional<std::vector<std::string>> read_after(Context& c, const Value& v, c
 template <class Spec>
 struct Field {
   std::string_view key;
-  void (*read)(Context&, const Value&, const std::string& qualified_key, Spec&);
+  void (*read)(ReadContext&, const Value&, const std::string& qualified_key, Spec&);
 };
 
 /// A Field::read that stores what `Reader` returns, if anything, in `Member`.
 template <auto Member, auto Reader, class Spec>
-void store(Context& c, const Value& v, const std::string& k, Spec& s) {
+void store(ReadContext& c, const Value& v, const std::string& k, Spec& s) {
   if (auto value = Reader(c, v, k)) s.*Member = std::move(*value);
 }
 
@@ -387,7 +336,7 @@ const Field<StopSpec> kStopFields[] = {
     {"signal", store<&StopSpec::signal, read_signal>},
     {"interval", store<&StopSpec::interval, read_duration>},
     {"timeout",
-     [](Context& c, const Value& v, const std::string& k, StopSpec& s) {
+     [](ReadContext& c, const Value& v, const std::string& k, StopSpec& s) {
        auto d = read_duration(c, v, k);
        if (d && *d <= Duration::zero()) c.error(v, quote(k) + " must be greater than 0");
        else if (d) s.timeout = *d;
@@ -398,7 +347,7 @@ const Field<StopSpec> kStopFields[] = {
 const Field<ReadySpec> kReadyFields[] = {
     {"notify", store<&ReadySpec::notify, read_bool>},
     {"tcp",
-     [](Context& c, const Value& v, const std::string& k, ReadySpec& s) {
+     [](ReadContext& c, const Value& v, const std::string& k, ReadySpec& s) {
        auto text = read_string(c, v, k);
        if (!text) return;
        std::string why;
@@ -407,18 +356,18 @@ const Field<ReadySpec> kReadyFields[] = {
      }},
     {"file", store<&ReadySpec::file, read_path>},
     {"command",
-     [](Context& c, const Value& v, const std::string& k, ReadySpec& s) {
+     [](ReadContext& c, const Value& v, const std::string& k, ReadySpec& s) {
        if (auto argv = read_command(c, v, k)) s.command = std::move(*argv);
      }},
     {"timeout",
-     [](Context& c, const Value& v, const std::string& k, ReadySpec& s) {
+     [](ReadContext& c, const Value& v, const std::string& k, ReadySpec& s) {
        auto d = read_duration(c, v, k);
        if (d && *d <= Duration::zero()) c.error(v, quote(k) + " must be greater than 0");
        else if (d) s.timeout = *d;
      }},
 };
 
-std::optional<RestartPolicy> read_policy(Context& c, const Value& v, const std::string& key) {
+std::optional<RestartPolicy> read_policy(ReadContext& c, const Value& v, const std::string& key) {
   auto text = read_string(c, v, key);
   if (!text) return std::nullopt;
   if (*text == "no") return RestartPolicy::no;
@@ -429,7 +378,7 @@ std::optional<RestartPolicy> read_policy(Context& c, const Value& v, const std::
 }
 
 /// A duration greater than 0.
-std::optional<Duration> read_positive_duration(Context& c, const Value& v, const std::string& key) {
+std::optional<Duration> read_positive_duration(ReadContext& c, const Value& v, const std::string& key) {
   auto d = read_duration(c, v, key);
   if (d && *d <= Duration::zero()) {
     c.error(v, quote(key) + " must be greater than 0");
@@ -438,7 +387,7 @@ std::optional<Duration> read_positive_duration(Context& c, const Value& v, const
   return d;
 }
 
-std::optional<int> read_restart_limit(Context& c, const Value& v, const std::string& key) {
+std::optional<int> read_restart_limit(ReadContext& c, const Value& v, const std::string& key) {
   return read_int_in(c, v, key, 1, 1000000);
 }
 
@@ -451,7 +400,7 @@ const Field<RestartSpec> kRestartFields[] = {
 };
 
 /// "10MiB", "512KiB", "1GB", "4096": a size in bytes, at least 1.
-std::optional<std::uint64_t> read_size(Context& c, const Value& v, const std::string& key) {
+std::optional<std::uint64_t> read_size(ReadContext& c, const Value& v, const std::string& key) {
   if (v.is_integer() && v.as_integer() > 0) return static_cast<std::uint64_t>(v.as_integer());
   const std::string form = quote(key) + " must be a size like \"10MiB\", \"512KiB\" or a number of bytes";
   if (!v.is_string()) {
@@ -474,7 +423,7 @@ std::optional<std::uint64_t> read_size(Context& c, const Value& v, const std::st
 }
 
 /// `stdout`/`stderr`: a path, or `{ file = PATH, max_size = SIZE, keep = N }`.
-void read_log(Context& c, const Value& v, const std::string& key, std::string& path, Rotation& rotation) {
+void read_log(ReadContext& c, const Value& v, const std::string& key, std::string& path, Rotation& rotation) {
   if (!v.is_table() && !v.is_string()) {
     return c.error(v, quote(key) + " must be a path, or a table like { file = \"web.log\", max_size = \"10MiB\", keep = 5 }");
   }
@@ -502,7 +451,7 @@ void read_log(Context& c, const Value& v, const std::string& key, std::string& p
   if (!has_file || !has_size) c.error(v, quote(key) + " as a table needs 'file' and 'max_size' (or write the path alone)");
 }
 
-std::optional<ServiceType> read_type(Context& c, const Value& v, const std::string& key) {
+std::optional<ServiceType> read_type(ReadContext& c, const Value& v, const std::string& key) {
   auto text = read_string(c, v, key);
   if (!text) return std::nullopt;
   if (*text == "simple") return ServiceType::simple;
@@ -513,14 +462,14 @@ std::optional<ServiceType> read_type(Context& c, const Value& v, const std::stri
 
 /// A table of the service file ([start], [stop]...) read into `Member` by `Fields`.
 template <auto Member, const auto& Fields>
-void read_section(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
-void read_restart(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
-void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s);
+void read_section(ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s);
+void read_restart(ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s);
+void read_limits(ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s);
 
 const Field<ServiceSpec> kServiceFields[] = {
     {"name", store<&ServiceSpec::name, read_name>},
     {"command",
-     [](Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+     [](ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s) {
        if (auto argv = read_command(c, v, k)) s.command = std::move(*argv);
      }},
     {"pidfile", store<&ServiceSpec::pidfile, read_path>},
@@ -529,10 +478,10 @@ const Field<ServiceSpec> kServiceFields[] = {
     {"user", store<&ServiceSpec::user, read_account>},
     {"group", store<&ServiceSpec::group, read_account>},
     {"stdin", store<&ServiceSpec::stdin_path, read_path>},
-    {"stdout", [](Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+    {"stdout", [](ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s) {
        read_log(c, v, k, s.stdout_path, s.stdout_rotation);
      }},
-    {"stderr", [](Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+    {"stderr", [](ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s) {
        read_log(c, v, k, s.stderr_path, s.stderr_rotation);
      }},
     {"environment", store<&ServiceSpec::environment, read_environment>},
@@ -586,7 +535,7 @@ std::optional<std::string> suggest_key(std::string_view table, std::string_view 
 }
 
 template <class Spec, std::size_t N>
-void read_table(Context& c, const Value& table, std::string_view prefix, const Field<Spec> (&fields)[N], Spec& spec) {
+void read_table(ReadContext& c, const Value& table, std::string_view prefix, const Field<Spec> (&fields)[N], Spec& spec) {
   for (const auto& [key, value] : table.as_table()) {
     // A plain reference for the lambda: clang 14 cannot capture a structured binding.
     const std::string& name = key;
@@ -602,12 +551,12 @@ void read_table(Context& c, const Value& table, std::string_view prefix, const F
 }
 
 template <auto Member, const auto& Fields>
-void read_section(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+void read_section(ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s) {
   if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
   read_table(c, v, k, Fields, s.*Member);
 }
 
-void read_restart(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+void read_restart(ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s) {
   read_section<&ServiceSpec::restart, kRestartFields>(c, v, k, s);
   if (s.restart.max_delay < s.restart.delay) {
     c.error(v, "'restart.max_delay' (" + format_duration(s.restart.max_delay) + ") is below 'restart.delay' (" +
@@ -616,7 +565,7 @@ void read_restart(Context& c, const Value& v, const std::string& k, ServiceSpec&
 }
 
 /// [limits]: a table of limit names; each a number, "infinity" or "SOFT:HARD".
-void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& s) {
+void read_limits(ReadContext& c, const Value& v, const std::string& k, ServiceSpec& s) {
   if (!v.is_table()) return c.error(v, quote(k) + " must be a table");
   for (const auto& [key, value] : v.as_table()) {
     std::string qualified = qualify(k, key);
@@ -641,7 +590,7 @@ void read_limits(Context& c, const Value& v, const std::string& k, ServiceSpec& 
 }
 
 /// The checks that need the whole file: required keys and defaults.
-void complete(Context& c, const Value& root, ServiceSpec& spec) {
+void complete(ReadContext& c, const Value& root, ServiceSpec& spec) {
   const auto& table = root.as_table();
   if (!table.count("command")) c.file_error("missing required key 'command'");
   bool rotated = spec.stdout_rotation.max_size != 0 || spec.stderr_rotation.max_size != 0;
@@ -669,7 +618,7 @@ void complete(Context& c, const Value& root, ServiceSpec& spec) {
 
 std::variant<ServiceSpec, std::vector<Diagnostic>> check(const Value& root, const std::string& path,
                                                          const std::string& base_dir) {
-  Context c(path, base_dir);
+  ReadContext c(path, base_dir);
   ServiceSpec spec;
   spec.file = normalize_path(base_dir + "/" + std::string(file_name(path)));
   read_table(c, root, "", kServiceFields, spec);
