@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "config/duration.h"
+#include "config/keys.h"
 #include "config/limits.h"
 #include "config/read_command.h"
 #include "config/read_limits.h"
@@ -105,6 +106,14 @@ std::vector<std::string> schema_keys() {
   std::vector<std::string> keys;
   for (const Key& k : kKeys) keys.emplace_back(k.path);
   for (const std::string& name : limit_names()) keys.push_back("limits." + name);
+  return keys;
+}
+
+std::vector<std::string> service_file_keys() {
+  std::vector<std::string> keys = schema_keys();
+  for (std::string_view log : {"stdout", "stderr"}) {
+    for (std::string_view key : kLogKeys) keys.push_back(key_path(log, key));
+  }
   return keys;
 }
 
