@@ -13,11 +13,9 @@ namespace {
 
 /// The words of a command line written as one string.
 std::optional<std::vector<std::string>> split_command(ReadContext& c, const Value& v, const std::string& key) {
-  if (v.as_string().str.find('\0') != std::string::npos) {
-    c.error(v, quote(key) + " must not contain a NUL character");
-    return std::nullopt;
-  }
-  auto words = split_words(v.as_string().str);
+  auto line = read_string(c, v, key);
+  if (!line) return std::nullopt;
+  auto words = split_words(*line);
   if (auto* why = std::get_if<std::string>(&words)) {
     c.error(v, "invalid " + (key == "command" ? std::string("command") : quote(key)) + ": " + *why);
     return std::nullopt;
