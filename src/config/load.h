@@ -1,4 +1,5 @@
-// The only entry point into service files; the only code that includes toml11.
+// The only entry point into service files. toml11 stays behind it, inside
+// src/config/: schema.cpp and the readers it names.
 #pragma once
 
 #include <string>

@@ -1,0 +1,24 @@
+// Readers of what the daemon runs: its argv and its environment.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/read_context.h"
+
+namespace daemonctl::config {
+
+/// An argv (`command`, `ready.command`): an array of strings, or a string
+/// split into words like a shell would (words.h); never empty, nor is its
+/// first word. A program with a '/' is made absolute against the file's
+/// folder; a bare name is left for a PATH lookup at start.
+std::optional<std::vector<std::string>> read_command(ReadContext& c, const Value& v, const std::string& key);
+
+/// A table of strings, by variable name (non-empty, without '=' or NUL).
+/// Every good entry is returned, even if others are reported.
+std::optional<std::map<std::string, std::string>> read_environment(ReadContext& c, const Value& v,
+                                                                   const std::string& key);
+
+}  // namespace daemonctl::config
