@@ -86,6 +86,8 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   } else if (spec.stderr_rotation.max_size != 0) {
     plan.err = {spec.stderr_path, spec.stderr_rotation.max_size, spec.stderr_rotation.keep};
   }
+  // The monitor's own lines go to stderr's file, or to stdout's if stderr goes nowhere.
+  plan.log_to_out = spec.stderr_path == "/dev/null" && spec.stdout_path != "/dev/null";
   plan.log_mode = 0666 & ~daemon.umask;
   plan.log_chown = daemon.change_ids;
   plan.log_uid = daemon.uid;

@@ -25,6 +25,24 @@ namespace daemonctl::monitor {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kRetry = 250;  // ms between tries to write a log that failed
+
+// All of `text` into `fd` (-1: none), as far as it goes.
+void write_text(int fd, const std::string& text) {
+  for (std::size_t done = 0; fd >= 0 && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// A line of the monitor's own into `fd`, a file the daemon writes too: on a
+// line of its own, after a newline if the file ends mid-line.
+void note_plain(int fd, std::string line) {
+  if (file_ends_mid_line(fd)) line.insert(0, "\n");
+  write_text(fd, line);
+}
 
 // "250ms", "1.5s", "60s": for the log. Not config::format_duration, which
 // would bring its parser, and libm with it, into every monitor.
@@ -68,6 +86,8 @@ class Monitor {
     }
   }
 
+  ~Monitor() { flush_logs(); }
+
   int run(int report_fd, int lock_fd);
 
  private:
@@ -80,15 +100,27 @@ class Monitor {
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
                        ": " + what + "\n";
-    if (plan_.err_is_out && out_) return out_->write(line.data(), line.size());
-    if (err_) return err_->write(line.data(), line.size());
-    [[maybe_unused]] ssize_t n = ::write(2, line.data(), line.size());
+    // To stderr's file; to stdout's when stderr goes nowhere.
+    bool to_out = plan_.log_to_out || plan_.err_is_out;
+    std::optional<RotatingLog>& rotated = to_out ? out_ : err_;
+    if (rotated) return rotated->note(line);
+    note_plain(to_out ? 1 : 2, line);
   }
 
+  /// The logs: each drained, and why one could not be reopened logged.
   void drain_logs() {
-    if (out_) out_->drain();
-    if (err_) err_->drain();
+    for (auto* l : {&out_, &err_}) {
+      if (!*l) continue;
+      (*l)->drain();
+      if (std::string why = (*l)->take_problem(); !why.empty()) log(why);
+    }
   }
+  /// Retries what waits to be written (a full disk).
+  void flush_logs() {
+    if (out_) out_->flush();
+    if (err_) err_->flush();
+  }
+  bool logs_waiting() const { return (out_ && out_->waiting()) || (err_ && err_->waiting()); }
 
   /// A stand-down signal pending? Takes it.
   bool told_to_stand_down() {
@@ -159,7 +191,7 @@ class Monitor {
 
 void report(int& fd, const std::string& line) {
   if (fd < 0) return;
-  [[maybe_unused]] ssize_t n = ::write(fd, line.data(), line.size());
+  write_text(fd, line);
   ::close(fd);
   fd = -1;
 }
@@ -247,8 +279,10 @@ int Monitor::run(int report_fd, int lock_fd) {
                          {proc->fd(), POLLIN, 0},
                          {out_ ? out_->read_end() : -1, POLLIN, 0},
                          {err_ ? err_->read_end() : -1, POLLIN, 0}};
-        if (::poll(fds, 4, -1) < 0 && errno != EINTR) return 1;
+        // What waits to be written is retried every kRetry.
+        if (::poll(fds, 4, logs_waiting() ? kRetry : -1) < 0 && errno != EINTR) return 1;
         if (fds[2].revents || fds[3].revents) drain_logs();
+        if (logs_waiting()) flush_logs();
         // Signals first: a stop signals us before the child, so a child's exit
         // seen together with a stand-down is the stop's, never restarted.
         if (told_to_stand_down()) {
