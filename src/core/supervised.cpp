@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "core/inspect.h"
 #include "core/terminate.h"
+#include "config/paths.h"
 #include "monitor/plan.h"
 #include "posix/files.h"
 #include "posix/proc.h"
@@ -71,9 +72,15 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   if (lock_fd < 0) return Error{ExitStatus::failure, "internal error: a monitor needs the service lock"};
   monitor::Plan plan;
   plan.name = spec.name;
-  plan.pidfile = paths.pidfile;
-  plan.record = paths.record;
-  plan.lock = paths.lock;
+  // The monitor runs in "/": a relative state dir is made absolute here.
+  auto pidfile = config::absolute_path(paths.pidfile), record = config::absolute_path(paths.record),
+       lock = config::absolute_path(paths.lock);
+  for (auto* made : {&pidfile, &record, &lock}) {
+    if (!*made) return std::move(*made).error();
+  }
+  plan.pidfile = *pidfile;
+  plan.record = *record;
+  plan.lock = *lock;
   plan.restart = spec.restart;
   plan.stop_signal = spec.stop.signal;
   plan.child = daemon;
