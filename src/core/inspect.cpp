@@ -72,7 +72,8 @@ Inspection without_pidfile(const StatePaths& paths) {
   i.pid = record->pid;
   if (record->phase == "failed") {
     i.state = State::failed;
-    i.reason = "gave up after " + std::to_string(record->restarts) + " restarts; last " +
+    i.reason = "gave up after " + std::to_string(record->restarts) + (record->restarts == 1 ? " restart" : " restarts") +
+               "; last " +
                (record->last_exit.empty() ? std::string("exit unknown") : record->last_exit);
   } else if (i.monitor.alive) {
     i.state = State::restarting;

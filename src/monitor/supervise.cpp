@@ -232,6 +232,7 @@ int Monitor::run(int report_fd, int lock_fd) {
         return 1;
       }
       last_exit_ = "could not start: " + prepared.error().message;
+      log(last_exit_);
     }
     std::optional<posix::Pidfd> proc;
     if (prepared) {
@@ -248,6 +249,7 @@ int Monitor::run(int report_fd, int lock_fd) {
         (void)write_state("restarting");
         release();
         last_exit_ = "could not be recorded: " + recorded.error().message;
+        log(last_exit_);
       } else {
         release();
         if (Status st = prepared->exec(); !st) {
@@ -257,12 +259,16 @@ int Monitor::run(int report_fd, int lock_fd) {
             return 1;
           }
           last_exit_ = st.error().message;
+          log(last_exit_);
         } else {
           proc.emplace(std::move(*prepared).release());
           if (first) {
-            report(report_fd, "ok " + std::to_string(pid) + "\n");
+            // Kept open: the first daemon's exit follows, for a start that waits on it.
+            write_text(report_fd, "ok " + std::to_string(pid) + "\n");
             if (lock_fd >= 0) ::close(lock_fd);  // ours no more: daemonctl still holds it until it returns
             lock_fd = -1;
+            // The start's notify socket is gone once the start returns: not for the next ones.
+            std::erase_if(child_.env, [](const std::string& e) { return e.starts_with("NOTIFY_SOCKET="); });
           }
           log((restarts_ == 0 ? "started pid " : "restarted: pid ") + std::to_string(pid));
         }
@@ -298,6 +304,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       }
       auto how = proc->reap();
       if (!how) return 1;
+      report(report_fd, (how->killed ? "killed " : "exited ") + std::to_string(how->code) + "\n");
       last_exit_ = describe(*how);
       log("pid " + std::to_string(proc->pid()) + " " + last_exit_);
       if (!should_restart(*how)) {
@@ -316,7 +323,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       if (!lock()) return 0;
       (void)write_state("failed");
       unlock();
-      log("giving up: " + std::to_string(recent.size()) + " restarts within " +
+      log("giving up: " + std::to_string(recent.size()) + (recent.size() == 1 ? " restart" : " restarts") + " within " +
           seconds_text(plan_.restart.window) + "; last " + last_exit_);
       return 1;
     }
