@@ -94,17 +94,18 @@ TEST_CASE("RotatingLog: a full disk keeps 64 KiB of whole lines, then counts wha
   RotatingLog log{LogPlan{dir / "out.log", 1 << 20, 2}, fd, 0644, false, 0, 0};
   std::string line = std::string(99, 'a') + "\n";
   for (int i = 0; i < 1000; ++i) log.write(line.data(), line.size());
+  log.write("bbb", 3);  // dropped mid-line: the rest of that line goes too
   CHECK(log.waiting());
   log.flush();  // still full: nothing changes
   int file = ::open((dir / "out.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   REQUIRE(::dup2(file, fd) == fd);  // space again
   ::close(file);
   log.flush();
-  CHECK_FALSE(log.waiting());
-  log.write("after\n", 6);
+  CHECK_FALSE(log.waiting());  // the loss is told once its last line has ended
+  log.write("bbb\nafter\n", 10);
   std::string kept;
   for (int i = 0; i < 655; ++i) kept += line;
   CHECK(testing::read_text(dir / "out.log") ==
-        kept + "daemonctl-monitor: 34500 bytes (345 lines) lost: No space left on device\nafter\n");
+        kept + "daemonctl-monitor: 34507 bytes (346 lines) lost: No space left on device\nafter\n");
   ::close(fd);
 }
