@@ -70,7 +70,8 @@ class Monitor {
     child_.stdin_fd = 0;
     child_.stdout_fd = 1;
     child_.stderr_fd = 2;
-    child_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1);  // all we change: see supervise()
+    // All we change (see supervise()): the daemon gets them back.
+    child_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
     // Rotated streams reach the daemon as pipes; the monitor writes the files.
     if (!plan.out.path.empty()) {
       out_.emplace(plan.out, 1, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
@@ -357,6 +358,9 @@ int Monitor::run(int report_fd, int lock_fd) {
 
 int supervise(const Plan& plan, int report_fd, int lock_fd) {
   ::signal(SIGPIPE, SIG_IGN);
+  // Past a file size limit a write fails with EFBIG, which the log handles,
+  // rather than killing the monitor.
+  ::signal(SIGXFSZ, SIG_IGN);
   auto signals = posix::SignalFd::open({SIGTERM, SIGINT, SIGHUP, SIGQUIT});
   if (!signals) {
     report(report_fd, "fail 1 " + signals.error().message + "\n");

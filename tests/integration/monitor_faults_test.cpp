@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -273,4 +274,35 @@ TEST_CASE("a FIFO put over a rotated log is not opened: the monitor says why, wr
   struct stat st;
   REQUIRE(::lstat(log.c_str(), &st) == 0);
   CHECK(S_ISFIFO(st.st_mode));
+}
+
+TEST_CASE("a monitor past its file size limit lives on (EFBIG, not SIGXFSZ) and still supervises") {
+  Sandbox box;
+  std::string log = box.path("out.log");
+  std::string file = box.service("svc", "command = [\"/bin/sh\", \"-c\", \"" + numbered(1, 100, "exec sleep 1000") +
+                                            "\"]\n" + box.mark_line() + "stdout = { file = \"" + log +
+                                            "\", max_size = \"1MiB\" }\n[restart]\npolicy = \"always\"\n"
+                                            "delay = \"0s\"\n");
+  // Inherited by daemonctl, and so by the monitor.
+  struct rlimit old;
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
+  struct rlimit small = {4096, old.rlim_max};  // the soft limit only: ours to raise again
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  Run r = box.run({"start", file});
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &old) == 0);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  pid_t monitor = monitor_of(box);
+  REQUIRE(wait_until([&] { return size_of(log) == 4096; }));
+  ::usleep(200 * 1000);
+  CHECK(alive(monitor));
+  // The daemon does not inherit the monitor's ignoring of SIGXFSZ.
+  CHECK((std::stoull(status_field(pid_in(r.out), "SigIgn"), nullptr, 16) & (1ULL << (SIGXFSZ - 1))) == 0);
+  REQUIRE(::kill(pid_in(r.out), SIGKILL) == 0);
+  REQUIRE(wait_until([&] {
+    pid_t now = box.pidfile_pid("svc");
+    return now != 0 && now != pid_in(r.out);
+  }));
+  CHECK(box.run({"stop", file}).code == 0);
+  CHECK(wait_until([&] { return pids_with_env(box.mark()).empty(); }));
 }
