@@ -149,7 +149,7 @@ Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, cons
     // Dead, it is not ready, whatever the checks saw: what its group left
     // listening, a file, a READY=1 sent on its way out.
     if (proc.wait_exit(std::chrono::nanoseconds(0))) {
-      auto how = proc.reap();
+      auto how = probe.reap ? probe.reap() : proc.reap();
       std::string what = how ? describe_exit(*how) : "exited";
       std::string why = !p.status.empty() ? " (last STATUS=" + p.status + ")" : port_taken(ready, p);
       return std::optional(NotReady{true, "pid " + std::to_string(proc.pid()) + " " + what + " before it was ready" + why});

@@ -3,6 +3,7 @@
 // command exiting 0) must pass before the timeout, while the daemon lives.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct ReadyProbe {
   std::string command_program;                   ///< ready.command[0], resolved
   /// The daemon's request: the command runs with its ids, environment, folder and umask.
   const posix::SpawnRequest* daemon = nullptr;
+  /// How the dead daemon ended, for one we cannot reap (a monitor's child);
+  /// empty: reaped by us, its parent or subreaper.
+  std::function<Result<posix::ExitInfo>()> reap;
 };
 
 /// How a check-less start may end: ready, or why not.

@@ -168,12 +168,16 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
                std::to_string(supervised->pid));
     if (!supervised->daemon && (spec.ready.any() || spec.start.grace.count() > 0)) {
       // Gone before it could be ready, or within its grace.
+      auto how = first_exit(*supervised);
       auto monitor = stand_down(supervised->monitor.pid(), 0);
       stop_recorded(spec.stop, paths);
       if (monitor) await_monitor(*monitor);
       (void)remove_state(paths);
-      return Error{ExitStatus::failure, "pid " + std::to_string(supervised->pid) + " exited " +
-                                            (spec.ready.any() ? "before it was ready" : "within the start grace")};
+      return Error{ExitStatus::failure, "pid " + std::to_string(supervised->pid) + " " +
+                                            (how ? describe_exit(*how) : "exited") + " " +
+                                            (spec.ready.any() ? "before it was ready"
+                                                              : "within the start grace of " +
+                                                                    config::format_duration(spec.start.grace))};
     }
     if (!supervised->daemon) {  // it ran, and exited: the monitor has it in hand
       return Outcome{ExitStatus::success, "started (pid " + std::to_string(supervised->pid) + ", monitor pid " +
@@ -230,7 +234,8 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   };
 
   if (spec.ready.any()) {
-    ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, &rq};
+    ReadyProbe probe{notify ? &*notify : nullptr, daemon_uid, l.ready_program, &rq, {}};
+    if (supervised) probe.reap = [&] { return first_exit(*supervised); };
     auto ready = wait_ready(spec, proc, probe);
     if (!ready || *ready) {
       Error e = ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();
@@ -241,8 +246,8 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   }
 
   if (spec.start.grace.count() > 0 && proc.wait_exit(spec.start.grace)) {
-    // A monitor's child is the monitor's to reap; its status is in the record.
-    auto how = supervised ? Result<posix::ExitInfo>(Error{}) : proc.reap();
+    // A monitor's child is the monitor's to reap: it tells how it ended.
+    auto how = supervised ? first_exit(*supervised) : proc.reap();
     undo(true);
     std::string what = how ? describe_exit(*how) : "exited";
     return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " + what + " within the start grace of " +

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "core/inspect.h"
 #include "core/terminate.h"
+#include "config/paths.h"
 #include "monitor/plan.h"
 #include "posix/files.h"
 #include "posix/proc.h"
@@ -21,14 +22,23 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kReportWait = std::chrono::seconds(30);
 
-// The monitor's one report line, read until EOF or its death.
-Result<std::string> read_report(int fd, const posix::Pidfd& monitor) {
-  std::string line;
-  auto deadline = Clock::now() + kReportWait;
+constexpr auto kExitWait = std::chrono::seconds(5);
+
+// The monitor's next report line (with its newline), read until a newline,
+// EOF or its death; what follows the line is left in `unread`.
+Result<std::string> read_report(int fd, const posix::Pidfd& monitor, std::string& unread,
+                                std::chrono::seconds wait) {
+  std::string line = std::move(unread);
+  unread.clear();
+  auto deadline = Clock::now() + wait;
   for (;;) {
+    if (auto nl = line.find('\n'); nl != std::string::npos) {
+      unread = line.substr(nl + 1);
+      return line.substr(0, nl + 1);
+    }
     pollfd fds[2] = {{fd, POLLIN, 0}, {monitor.fd(), POLLIN, 0}};
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return Error{ExitStatus::failure, "the monitor did not report within 30s"};
+    if (left <= 0) return Error{ExitStatus::failure, "the monitor did not report within " + std::to_string(wait.count()) + "s"};
     if (::poll(fds, 2, static_cast<int>(left)) < 0 && errno != EINTR) return sys_error("poll");
     if (fds[0].revents) {
       char buf[512];
@@ -71,9 +81,15 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   if (lock_fd < 0) return Error{ExitStatus::failure, "internal error: a monitor needs the service lock"};
   monitor::Plan plan;
   plan.name = spec.name;
-  plan.pidfile = paths.pidfile;
-  plan.record = paths.record;
-  plan.lock = paths.lock;
+  // The monitor runs in "/": a relative state dir is made absolute here.
+  auto pidfile = config::absolute_path(paths.pidfile), record = config::absolute_path(paths.record),
+       lock = config::absolute_path(paths.lock);
+  for (auto* made : {&pidfile, &record, &lock}) {
+    if (!*made) return std::move(*made).error();
+  }
+  plan.pidfile = *pidfile;
+  plan.record = *record;
+  plan.lock = *lock;
   plan.restart = spec.restart;
   plan.stop_signal = spec.stop.signal;
   plan.child = daemon;
@@ -86,6 +102,8 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   } else if (spec.stderr_rotation.max_size != 0) {
     plan.err = {spec.stderr_path, spec.stderr_rotation.max_size, spec.stderr_rotation.keep};
   }
+  // The monitor's own lines go to stderr's file, or to stdout's if stderr goes nowhere.
+  plan.log_to_out = spec.stderr_path == "/dev/null" && spec.stdout_path != "/dev/null";
   plan.log_mode = 0666 & ~daemon.umask;
   plan.log_chown = daemon.change_ids;
   plan.log_uid = daemon.uid;
@@ -111,7 +129,8 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   if (Status st = prepared->exec(); !st) return std::move(st).error();
   report_w.reset();
   const posix::Pidfd& monitor = prepared->proc();
-  auto text = read_report(report_r.get(), monitor);
+  std::string unread;
+  auto text = read_report(report_r.get(), monitor, unread, kReportWait);
   auto fail = [&](Error e) -> Error {
     auto m = stand_down(monitor.pid(), 0);
     stop_recorded(spec.stop, paths);  // a child it may have recorded
@@ -137,9 +156,24 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   if (!child && child.error().err != ESRCH) return fail(std::move(child).error());
   auto monitor_again = posix::Pidfd::open(monitor.pid());
   if (!monitor_again) return fail(std::move(monitor_again).error());
-  Supervised started{std::move(*monitor_again), pid, std::nullopt};
+  Supervised started{std::move(*monitor_again), pid, std::nullopt, std::move(report_r), std::move(unread)};
   if (child) started.daemon.emplace(std::move(*child));
   return started;
+}
+
+Result<posix::ExitInfo> first_exit(Supervised& started) {
+  auto line = read_report(started.report.get(), started.monitor, started.unread, kExitWait);
+  if (!line) return std::move(line).error();
+  // "exited STATUS\n" or "killed SIGNAL\n"
+  posix::ExitInfo how;
+  how.killed = line->starts_with("killed ");
+  char* end = nullptr;
+  long code = std::strtol(line->c_str() + 7, &end, 10);  // both words have 6 letters
+  if (!(how.killed || line->starts_with("exited ")) || *end != '\n') {
+    return Error{ExitStatus::failure, "the monitor did not report how pid " + std::to_string(started.pid) + " ended"};
+  }
+  how.code = static_cast<int>(code);
+  return how;
 }
 
 std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime) {

@@ -9,6 +9,7 @@
 #include "core/pidfile.h"
 #include "posix/pidfd.h"
 #include "posix/spawn.h"
+#include "posix/unique_fd.h"
 
 namespace daemonctl::core {
 
@@ -16,6 +17,8 @@ struct Supervised {
   posix::Pidfd monitor;
   pid_t pid = 0;                       ///< the monitor's first child, recorded and exec'd
   std::optional<posix::Pidfd> daemon;  ///< a handle on it; none if it has exited already
+  posix::UniqueFd report;              ///< the monitor's report pipe: the first child's exit comes next
+  std::string unread;                  ///< read from it past the first line
 };
 
 /// A service runs under a monitor when it restarts, or when its output is rotated.
@@ -30,6 +33,11 @@ Result<std::string> monitor_program();
 /// has exec'd, or why it could not (the monitor has then exited).
 Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePaths& paths,
                                  const posix::SpawnRequest& daemon, int lock_fd);
+
+/// How the monitor's first child ended, as the monitor tells once it has
+/// reaped it (waiting at most 5 s): for a start that saw it die. An Error
+/// if the monitor did not tell.
+Result<posix::ExitInfo> first_exit(Supervised& started);
 
 /// Tells the monitor `monitor` (proven by its start time `starttime`; 0:
 /// trusted, just started) to stand down: from now on it restarts nothing.

@@ -55,6 +55,7 @@ std::vector<std::string> encode(const Plan& p) {
   if (!p.out.path.empty()) args.push_back("--out-log=" + log(p.out));
   if (p.err_is_out) args.push_back("--err-log=same");
   else if (!p.err.path.empty()) args.push_back("--err-log=" + log(p.err));
+  if (p.log_to_out) args.push_back("--log-to=stdout");
   if (p.rotates()) {
     args.push_back("--log-mode=" + std::to_string(p.log_mode));
     if (p.log_chown) args.push_back("--log-owner=" + std::to_string(p.log_uid) + ":" + std::to_string(p.log_gid));
@@ -124,6 +125,9 @@ Result<Plan> decode(int argc, const char* const argv[]) {
       ok = a != value.npos && b != value.npos && number(value.substr(0, a), l.max_size) &&
            number(value.substr(a + 1, b - a - 1), l.keep) && b + 1 < value.size();
       if (ok) l.path = value.substr(b + 1);
+    } else if (key == "log-to") {
+      ok = value == "stdout";
+      p.log_to_out = ok;
     } else if (key == "log-mode") ok = number(value, p.log_mode);
     else if (key == "log-owner") {
       auto colon = value.find(':');

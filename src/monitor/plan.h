@@ -36,6 +36,7 @@ struct Plan {
   posix::SpawnRequest child;
   LogPlan out, err;            ///< rotated stdout, stderr
   bool err_is_out = false;     ///< stderr goes to the rotated stdout
+  bool log_to_out = false;     ///< the monitor's lines go to stdout's file (stderr goes nowhere)
   mode_t log_mode = 0644;      ///< for the files it creates
   bool log_chown = false;      ///< give them to log_uid:log_gid
   uid_t log_uid = 0;

@@ -6,16 +6,45 @@
 
 #include "posix/safe_path.h"
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace daemonctl::monitor {
+namespace {
+
+// "1 byte", "2 bytes".
+std::string count(std::uint64_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+// What an entry is if it is not a file the log may be written to, else nullptr.
+const char* unfit(const struct stat& st) {
+  if (S_ISLNK(st.st_mode)) return "a symbolic link";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device";
+  if (S_ISDIR(st.st_mode)) return "a folder";
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  if (st.st_nlink > 1) return "a file with other hard links";
+  return nullptr;
+}
+
+}  // namespace
+
+bool file_ends_mid_line(int fd) {
+  struct stat st, again;
+  if (::fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return false;
+  // The fd is write-only: read its last byte through a read-only open of the same file.
+  posix::UniqueFd reader(::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  char last = '\n';
+  if (!reader || ::fstat(reader.get(), &again) < 0 || again.st_ino != st.st_ino || again.st_dev != st.st_dev) return false;
+  return ::pread(reader.get(), &last, 1, again.st_size - 1) == 1 && last != '\n';
+}
 
 RotatingLog::RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid)
     : plan_(plan), fd_(fd), mode_(mode), chown_(chown), uid_(uid), gid_(gid) {
-  struct stat st;
-  if (::fstat(fd_, &st) == 0) size_ = static_cast<std::uint64_t>(st.st_size);
+  measure();
   // Without its folder the log is never rotated nor reopened: it grows.
   if (auto e = posix::locate(plan_.path)) {
     folder_ = std::move(e->folder.fd);
@@ -32,21 +61,27 @@ bool RotatingLog::open_pipe() {
   return true;
 }
 
+// The size of the file at fd_, and whether it ends a line.
+void RotatingLog::measure() {
+  struct stat st;
+  if (::fstat(fd_, &st) < 0) return;
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  at_line_end_ = !file_ends_mid_line(fd_);
+}
+
 void RotatingLog::reopen_if_moved() {
   struct stat at_path, ours;
-  if (::fstat(fd_, &ours) < 0) return;
-  if (!folder_) return;
-  if (::fstatat(folder_.get(), name_.c_str(), &at_path, AT_SYMLINK_NOFOLLOW) == 0 && at_path.st_ino == ours.st_ino &&
-      at_path.st_dev == ours.st_dev) {
-    return;
+  if (!folder_ || ::fstat(fd_, &ours) < 0) return;
+  if (::fstatat(folder_.get(), name_.c_str(), &at_path, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (at_path.st_ino == ours.st_ino && at_path.st_dev == ours.st_dev) return;
+    if (const char* what = unfit(at_path)) return complain(std::string("it is ") + what + ", not a regular file");
   }
   open_fresh();
-  if (::fstat(fd_, &ours) == 0) size_ = static_cast<std::uint64_t>(ours.st_size);
 }
 
 void RotatingLog::drain() {
   reopen_if_moved();
-  char buf[65536];
+  char buf[kReadBuffer];
   for (;;) {
     ssize_t n = ::read(read_.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
@@ -56,47 +91,120 @@ void RotatingLog::drain() {
 }
 
 void RotatingLog::write(const char* data, std::size_t n) {
-  // Whole lines into the current file while they fit, then a new file, cut
-  // only where the file ends a line. A line longer than max_size gets a file
-  // to itself.
+  flush();
+  if (skipping_) {  // the rest of a line whose start was dropped goes too
+    const char* end = static_cast<const char*>(std::memchr(data, '\n', n));
+    std::size_t rest = end ? static_cast<std::size_t>(end - data) + 1 : n;
+    lost_bytes_ += rest;
+    data += rest;
+    n -= rest;
+    skipping_ = !end;
+    if (!skipping_) flush();  // the loss can be reported now
+  }
+  if (n == 0) return;
+  // Nothing is written past a loss before the loss is reported.
+  if (lost_bytes_ > 0) return drop(data, n);
+  if (!pending_.empty()) return queue(data, n);
+  place(data, n);
+}
+
+void RotatingLog::note(const std::string& line) {
+  flush();
+  std::string text = (ends_mid_line() ? "\n" : "") + line;
+  if (pending_.empty() && lost_bytes_ == 0) return place(text.data(), text.size());
+  if (pending_.size() + text.size() <= kMaxPending) {
+    pending_ += text;
+    return;
+  }
+  lost_bytes_ += line.size();
+  ++lost_lines_;
+}
+
+void RotatingLog::flush() {
+  if (!pending_.empty()) {
+    std::string waiting = std::exchange(pending_, std::string());
+    place(waiting.data(), waiting.size());  // what fails again waits again
+  }
+  if (!pending_.empty() || lost_bytes_ == 0 || skipping_) return;
+  std::string line = "daemonctl-monitor: " + count(lost_bytes_, "byte") + " (" + count(lost_lines_, "line") +
+                     ") lost: " + std::strerror(error_) + "\n";
+  lost_bytes_ = lost_lines_ = 0;
+  note(line);
+}
+
+// Whole lines into the current file while they fit, then a new file, cut
+// where the file ends a line. A line begun in the file, or longer than
+// max_size and alone in a fresh file, is finished there if it ends within
+// the data at hand (one read), else cut at max_size: output without
+// newlines is rotated too. What cannot be written waits in pending_.
+void RotatingLog::place(const char* data, std::size_t n) {
+  const std::uint64_t max = plan_.max_size;
   while (n > 0) {
-    if (size_ + n <= plan_.max_size) return append(data, n);
-    if (!at_line_end_) {  // finish the line begun in this file first
-      const char* end = static_cast<const char*>(std::memchr(data, '\n', n));
-      std::size_t rest = end ? static_cast<std::size_t>(end - data) + 1 : n;
-      append(data, rest);
-      data += rest;
-      n -= rest;
-      continue;
+    std::size_t take = n;
+    if (size_ + n > max) {
+      std::size_t room = size_ < max ? static_cast<std::size_t>(std::min<std::uint64_t>(max - size_, n)) : 0;
+      const char* end = nullptr;
+      if (at_line_end_ && (end = static_cast<const char*>(::memrchr(data, '\n', room)))) {
+        take = static_cast<std::size_t>(end - data) + 1;
+      } else if (!at_line_end_ || size_ == 0) {
+        end = static_cast<const char*>(std::memchr(data, '\n', std::min(n, kReadBuffer)));
+        take = end ? static_cast<std::size_t>(end - data) + 1 : room;
+      } else {
+        take = 0;
+      }
     }
-    std::size_t room = size_ < plan_.max_size ? static_cast<std::size_t>(plan_.max_size - size_) : 0;
-    if (const char* end = static_cast<const char*>(::memrchr(data, '\n', std::min(room, n)))) {
-      std::size_t head = static_cast<std::size_t>(end - data) + 1;
-      append(data, head);
-      data += head;
-      n -= head;
-    } else if (size_ == 0) {  // one line longer than max_size, alone in a fresh file
-      const char* line_end = static_cast<const char*>(std::memchr(data, '\n', n));
-      std::size_t line = line_end ? static_cast<std::size_t>(line_end - data) + 1 : n;
-      append(data, line);
-      data += line;
-      n -= line;
-      if (!at_line_end_) continue;
-    }
-    if (n > 0 || size_ >= plan_.max_size) rotate();
+    std::size_t written = take > 0 ? append(data, take) : 0;
+    if (written < take) return queue(data + written, n - written);
+    data += take;
+    n -= take;
+    if (n > 0 || size_ >= max) rotate();
   }
 }
 
-void RotatingLog::append(const char* data, std::size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd_, data, n);
+std::size_t RotatingLog::append(const char* data, std::size_t n) {
+  std::size_t done = 0;
+  while (done < n) {
+    ssize_t w = ::write(fd_, data + done, n - done);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;  // a full disk: the output is dropped, the daemon goes on
-    data += w;
-    n -= static_cast<std::size_t>(w);
+    if (w <= 0) {  // ENOSPC, EDQUOT, EIO, EFBIG: the rest waits
+      error_ = w < 0 ? errno : ENOSPC;
+      break;
+    }
+    done += static_cast<std::size_t>(w);
     size_ += static_cast<std::uint64_t>(w);
-    at_line_end_ = data[-1] == '\n';
+    at_line_end_ = data[done - 1] == '\n';
   }
+  return done;
+}
+
+// Keeps what could not be written, after what already waits, up to
+// kMaxPending; past that the whole lines that do not fit are dropped (and
+// counted), with a line begun in what waits if it is cut.
+void RotatingLog::queue(const char* data, std::size_t n) {
+  std::size_t room = pending_.size() < kMaxPending ? kMaxPending - pending_.size() : 0;
+  if (n <= room) {
+    pending_.append(data, n);
+    return;
+  }
+  const char* end = static_cast<const char*>(::memrchr(data, '\n', room));
+  std::size_t keep = end ? static_cast<std::size_t>(end - data) + 1 : 0;
+  if (keep == 0 && ends_mid_line()) {
+    std::size_t cut = pending_.rfind('\n');
+    cut = cut == std::string::npos ? 0 : cut + 1;
+    lost_bytes_ += pending_.size() - cut;
+    pending_.resize(cut);
+  }
+  pending_.append(data, keep);
+  drop(data + keep, n - keep);
+}
+
+// Counts `n` dropped bytes of the daemon's output; a line is counted where
+// it begins, and one begun here is dropped to its end (skipping_).
+void RotatingLog::drop(const char* data, std::size_t n) {
+  if (n == 0) return;
+  lost_bytes_ += n;
+  lost_lines_ += (skipping_ ? 0 : 1) + static_cast<std::uint64_t>(std::count(data, data + n - 1, '\n'));
+  skipping_ = data[n - 1] != '\n';
 }
 
 void RotatingLog::rotate() {
@@ -104,8 +212,14 @@ void RotatingLog::rotate() {
   // grows: counted afresh, so the next try is another max_size away.
   size_ = 0;
   if (!folder_) return;
-  // web.log.(keep-1) -> web.log.keep, ..., web.log -> web.log.1
+  // Only our own file is moved: not what someone put at the path meanwhile.
+  struct stat at_path, ours;
   int dir = folder_.get();
+  if (::fstatat(dir, name_.c_str(), &at_path, AT_SYMLINK_NOFOLLOW) == 0 &&
+      (::fstat(fd_, &ours) < 0 || at_path.st_ino != ours.st_ino || at_path.st_dev != ours.st_dev)) {
+    return;
+  }
+  // web.log.(keep-1) -> web.log.keep, ..., web.log -> web.log.1
   for (int i = plan_.keep - 1; i >= 1; --i) {
     std::string from = name_ + "." + std::to_string(i), to = name_ + "." + std::to_string(i + 1);
     (void)::renameat(dir, from.c_str(), dir, to.c_str());
@@ -115,18 +229,19 @@ void RotatingLog::rotate() {
 }
 
 // The file at the path (created if missing) becomes fd_: the monitor's own
-// stdout or stderr. On failure it keeps writing to the file it has.
-// Only a regular file with one link: O_NONBLOCK, so that a FIFO put there
-// cannot block the monitor, and then refused.
+// stdout or stderr. On failure it keeps writing to the file it has, and
+// says why once. Only a regular file with one link: O_NONBLOCK, so that a
+// FIFO put there cannot block the monitor, and then refused.
 void RotatingLog::open_fresh() {
   if (!folder_) return;
   int fresh = ::openat(folder_.get(), name_.c_str(),
                        O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, mode_);
-  if (fresh < 0) return;
+  if (fresh < 0) return complain(std::strerror(errno));
   struct stat st;
-  if (::fstat(fresh, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
+  const char* what = ::fstat(fresh, &st) < 0 ? "gone" : unfit(st);
+  if (what) {
     ::close(fresh);
-    return;
+    return complain(std::string("it is ") + what + ", not a regular file");
   }
   ::fcntl(fresh, F_SETFL, O_WRONLY | O_APPEND);
   if (st.st_size == 0) {  // made just now: the mode and owner of a log file
@@ -135,6 +250,15 @@ void RotatingLog::open_fresh() {
   }
   ::dup2(fresh, fd_);
   ::close(fresh);
+  measure();
+  complained_.clear();
+}
+
+// Keeps `why` for take_problem, once until a reopen succeeds.
+void RotatingLog::complain(const std::string& why) {
+  std::string text = "cannot reopen '" + plan_.path + "': " + why + "; writing on to the file still open";
+  if (text == complained_) return;
+  complained_ = problem_ = text;
 }
 
 }  // namespace daemonctl::monitor

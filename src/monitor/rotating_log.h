@@ -8,13 +8,27 @@
 // a folder swapped for a link while the service runs changes nothing.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <utility>
 
 #include "monitor/plan.h"
 #include "posix/unique_fd.h"
 
 namespace daemonctl::monitor {
+
+/// How many bytes the monitor reads from a pipe at once: a line begun in a
+/// file is finished in it only if it ends within that much.
+inline constexpr std::size_t kReadBuffer = 65536;
+/// What waits in memory while the file cannot be written (a full disk):
+/// past this, whole lines are dropped, counted, and reported once writes
+/// succeed again.
+inline constexpr std::size_t kMaxPending = 65536;
+
+/// `fd` is a regular file (open write-only) whose last byte is not a newline.
+bool file_ends_mid_line(int fd);
 
 class RotatingLog {
  public:
@@ -30,14 +44,33 @@ class RotatingLog {
   /// was renamed or removed by someone else (logrotate without
   /// copytruncate), a new one is opened at the path.
   void drain();
-  /// Appends `n` bytes, rotating first at a line end if the file would pass max_size.
+  /// Appends the daemon's `n` bytes, rotating first at a line end if the
+  /// file would pass max_size (mid-line only for a line that does not end
+  /// within kReadBuffer bytes). What cannot be written waits (see flush).
   void write(const char* data, std::size_t n);
+  /// Appends the monitor's own `line` (ending in '\n'), on a line of its
+  /// own: after a newline if the output so far ends mid-line.
+  void note(const std::string& line);
+  /// Writes what waits; once all of it is out, reports what was lost in a
+  /// line "daemonctl-monitor: N bytes (M lines) lost: REASON".
+  void flush();
+  /// Something waits to be written (flush again later).
+  bool waiting() const { return !pending_.empty() || (lost_bytes_ > 0 && !skipping_); }
+  /// Why the path could not be reopened or rotated since the last call
+  /// ("" if no new reason): for the monitor to log.
+  std::string take_problem() { return std::exchange(problem_, std::string()); }
 
  private:
-  void append(const char* data, std::size_t n);
+  void place(const char* data, std::size_t n);
+  std::size_t append(const char* data, std::size_t n);
+  void queue(const char* data, std::size_t n);
+  void drop(const char* data, std::size_t n);
+  bool ends_mid_line() const { return pending_.empty() ? !at_line_end_ : pending_.back() != '\n'; }
   void rotate();
   void reopen_if_moved();
   void open_fresh();
+  void measure();
+  void complain(const std::string& why);
 
   LogPlan plan_;
   posix::UniqueFd folder_;  ///< the log's folder, entered once: renames and opens happen in it
@@ -49,6 +82,12 @@ class RotatingLog {
   gid_t gid_;
   std::uint64_t size_ = 0;
   bool at_line_end_ = true;  ///< the file ends with a newline (or is empty)
+  std::string pending_;      ///< accepted, not yet written: the next bytes of the file
+  std::uint64_t lost_bytes_ = 0, lost_lines_ = 0;  ///< dropped since the last report
+  int error_ = 0;                                  ///< errno of the last failed write
+  bool skipping_ = false;    ///< dropping the rest of a line whose start was dropped
+  std::string problem_;      ///< for take_problem
+  std::string complained_;   ///< the last problem, not repeated until a reopen succeeds
   posix::UniqueFd read_, write_;
 };
 

@@ -25,6 +25,24 @@ namespace daemonctl::monitor {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kRetry = 250;  // ms between tries to write a log that failed
+
+// All of `text` into `fd` (-1: none), as far as it goes.
+void write_text(int fd, const std::string& text) {
+  for (std::size_t done = 0; fd >= 0 && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// A line of the monitor's own into `fd`, a file the daemon writes too: on a
+// line of its own, after a newline if the file ends mid-line.
+void note_plain(int fd, std::string line) {
+  if (file_ends_mid_line(fd)) line.insert(0, "\n");
+  write_text(fd, line);
+}
 
 // "250ms", "1.5s", "60s": for the log. Not config::format_duration, which
 // would bring its parser, and libm with it, into every monitor.
@@ -52,7 +70,8 @@ class Monitor {
     child_.stdin_fd = 0;
     child_.stdout_fd = 1;
     child_.stderr_fd = 2;
-    child_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1);  // all we change: see supervise()
+    // All we change (see supervise()): the daemon gets them back.
+    child_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
     // Rotated streams reach the daemon as pipes; the monitor writes the files.
     if (!plan.out.path.empty()) {
       out_.emplace(plan.out, 1, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
@@ -68,6 +87,8 @@ class Monitor {
     }
   }
 
+  ~Monitor() { flush_logs(); }
+
   int run(int report_fd, int lock_fd);
 
  private:
@@ -80,15 +101,27 @@ class Monitor {
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
                        ": " + what + "\n";
-    if (plan_.err_is_out && out_) return out_->write(line.data(), line.size());
-    if (err_) return err_->write(line.data(), line.size());
-    [[maybe_unused]] ssize_t n = ::write(2, line.data(), line.size());
+    // To stderr's file; to stdout's when stderr goes nowhere.
+    bool to_out = plan_.log_to_out || plan_.err_is_out;
+    std::optional<RotatingLog>& rotated = to_out ? out_ : err_;
+    if (rotated) return rotated->note(line);
+    note_plain(to_out ? 1 : 2, line);
   }
 
+  /// The logs: each drained, and why one could not be reopened logged.
   void drain_logs() {
-    if (out_) out_->drain();
-    if (err_) err_->drain();
+    for (auto* l : {&out_, &err_}) {
+      if (!*l) continue;
+      (*l)->drain();
+      if (std::string why = (*l)->take_problem(); !why.empty()) log(why);
+    }
   }
+  /// Retries what waits to be written (a full disk).
+  void flush_logs() {
+    if (out_) out_->flush();
+    if (err_) err_->flush();
+  }
+  bool logs_waiting() const { return (out_ && out_->waiting()) || (err_ && err_->waiting()); }
 
   /// A stand-down signal pending? Takes it.
   bool told_to_stand_down() {
@@ -159,7 +192,7 @@ class Monitor {
 
 void report(int& fd, const std::string& line) {
   if (fd < 0) return;
-  [[maybe_unused]] ssize_t n = ::write(fd, line.data(), line.size());
+  write_text(fd, line);
   ::close(fd);
   fd = -1;
 }
@@ -200,6 +233,7 @@ int Monitor::run(int report_fd, int lock_fd) {
         return 1;
       }
       last_exit_ = "could not start: " + prepared.error().message;
+      log(last_exit_);
     }
     std::optional<posix::Pidfd> proc;
     if (prepared) {
@@ -216,6 +250,7 @@ int Monitor::run(int report_fd, int lock_fd) {
         (void)write_state("restarting");
         release();
         last_exit_ = "could not be recorded: " + recorded.error().message;
+        log(last_exit_);
       } else {
         release();
         if (Status st = prepared->exec(); !st) {
@@ -225,12 +260,16 @@ int Monitor::run(int report_fd, int lock_fd) {
             return 1;
           }
           last_exit_ = st.error().message;
+          log(last_exit_);
         } else {
           proc.emplace(std::move(*prepared).release());
           if (first) {
-            report(report_fd, "ok " + std::to_string(pid) + "\n");
+            // Kept open: the first daemon's exit follows, for a start that waits on it.
+            write_text(report_fd, "ok " + std::to_string(pid) + "\n");
             if (lock_fd >= 0) ::close(lock_fd);  // ours no more: daemonctl still holds it until it returns
             lock_fd = -1;
+            // The start's notify socket is gone once the start returns: not for the next ones.
+            std::erase_if(child_.env, [](const std::string& e) { return e.starts_with("NOTIFY_SOCKET="); });
           }
           log((restarts_ == 0 ? "started pid " : "restarted: pid ") + std::to_string(pid));
         }
@@ -247,8 +286,10 @@ int Monitor::run(int report_fd, int lock_fd) {
                          {proc->fd(), POLLIN, 0},
                          {out_ ? out_->read_end() : -1, POLLIN, 0},
                          {err_ ? err_->read_end() : -1, POLLIN, 0}};
-        if (::poll(fds, 4, -1) < 0 && errno != EINTR) return 1;
+        // What waits to be written is retried every kRetry.
+        if (::poll(fds, 4, logs_waiting() ? kRetry : -1) < 0 && errno != EINTR) return 1;
         if (fds[2].revents || fds[3].revents) drain_logs();
+        if (logs_waiting()) flush_logs();
         // Signals first: a stop signals us before the child, so a child's exit
         // seen together with a stand-down is the stop's, never restarted.
         if (told_to_stand_down()) {
@@ -264,6 +305,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       }
       auto how = proc->reap();
       if (!how) return 1;
+      report(report_fd, (how->killed ? "killed " : "exited ") + std::to_string(how->code) + "\n");
       last_exit_ = describe(*how);
       log("pid " + std::to_string(proc->pid()) + " " + last_exit_);
       if (!should_restart(*how)) {
@@ -282,7 +324,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       if (!lock()) return 0;
       (void)write_state("failed");
       unlock();
-      log("giving up: " + std::to_string(recent.size()) + " restarts within " +
+      log("giving up: " + std::to_string(recent.size()) + (recent.size() == 1 ? " restart" : " restarts") + " within " +
           seconds_text(plan_.restart.window) + "; last " + last_exit_);
       return 1;
     }
@@ -316,6 +358,9 @@ int Monitor::run(int report_fd, int lock_fd) {
 
 int supervise(const Plan& plan, int report_fd, int lock_fd) {
   ::signal(SIGPIPE, SIG_IGN);
+  // Past a file size limit a write fails with EFBIG, which the log handles,
+  // rather than killing the monitor.
+  ::signal(SIGXFSZ, SIG_IGN);
   auto signals = posix::SignalFd::open({SIGTERM, SIGINT, SIGHUP, SIGQUIT});
   if (!signals) {
     report(report_fd, "fail 1 " + signals.error().message + "\n");

@@ -39,6 +39,7 @@ TEST_CASE("monitor plan: everything survives the trip through argv", "[monitor]"
   p.child.limits = {{RLIMIT_NOFILE, 1024, 4096, "nofile"}, {RLIMIT_CORE, RLIM_INFINITY, RLIM_INFINITY, "core"}};
   p.child.nice = -5;
   p.child.oom_score_adj = -500;
+  p.log_to_out = true;
 
   auto back = decode_all(encode(p));
   REQUIRE(back);
@@ -68,6 +69,8 @@ TEST_CASE("monitor plan: everything survives the trip through argv", "[monitor]"
   CHECK(back->child.limits[1].hard == RLIM_INFINITY);
   CHECK(back->child.nice == -5);
   CHECK(back->child.oom_score_adj == -500);
+  CHECK(back->log_to_out);
+  CHECK_FALSE(decode_all({"--log-to=stderr"}));
 }
 
 TEST_CASE("monitor plan: run by hand, or with a bad value, it says so", "[monitor]") {

@@ -68,3 +68,44 @@ TEST_CASE("RotatingLog: a rotation that cannot rename goes on writing the same f
   for (int i = 0; i < 10; ++i) f.put("line " + std::to_string(i) + "\n");  // returns: no endless retry
   CHECK(f.file("out.log").size() == 70);
 }
+
+TEST_CASE("RotatingLog: output without a newline is cut at max_size", "[monitor][rotation]") {
+  Fixture f;
+  f.put(std::string(50, 'x'));
+  CHECK(f.file("out.log.2") == std::string(20, 'x'));
+  CHECK(f.file("out.log.1") == std::string(20, 'x'));
+  CHECK(f.file("out.log") == std::string(10, 'x'));
+}
+
+TEST_CASE("RotatingLog: a line of the monitor's own starts a line", "[monitor][rotation]") {
+  Fixture f;
+  f.put("partial");
+  f.log.note("monitor\n");
+  f.put("rest\n");
+  CHECK(f.file("out.log.1") == "partial\nmonitor\n");
+  CHECK(f.file("out.log") == "rest\n");
+}
+
+TEST_CASE("RotatingLog: a full disk keeps 64 KiB of whole lines, then counts what it drops, and says so once it can",
+          "[monitor][rotation]") {
+  testing::TempDir dir;
+  int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);  // every write: ENOSPC
+  REQUIRE(fd >= 0);
+  RotatingLog log{LogPlan{dir / "out.log", 1 << 20, 2}, fd, 0644, false, 0, 0};
+  std::string line = std::string(99, 'a') + "\n";
+  for (int i = 0; i < 1000; ++i) log.write(line.data(), line.size());
+  log.write("bbb", 3);  // dropped mid-line: the rest of that line goes too
+  CHECK(log.waiting());
+  log.flush();  // still full: nothing changes
+  int file = ::open((dir / "out.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  REQUIRE(::dup2(file, fd) == fd);  // space again
+  ::close(file);
+  log.flush();
+  CHECK_FALSE(log.waiting());  // the loss is told once its last line has ended
+  log.write("bbb\nafter\n", 10);
+  std::string kept;
+  for (int i = 0; i < 655; ++i) kept += line;
+  CHECK(testing::read_text(dir / "out.log") ==
+        kept + "daemonctl-monitor: 34507 bytes (346 lines) lost: No space left on device\nafter\n");
+  ::close(fd);
+}
