@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "config/duration.h"
+#include "config/paths.h"
 #include "core/commands.h"
 #include "core/inspect.h"
 #include "core/forking.h"
@@ -34,7 +35,9 @@ Record definition(const config::ServiceSpec& spec, const Launch& l, const StateP
   r.argv = spec.command;
   r.argv.front() = l.executable;
   r.env_digest = environment_digest(l.env);
-  r.pidfile = paths.pidfile;
+  // Absolute: later commands may run from another folder.
+  auto pidfile = config::absolute_path(paths.pidfile);
+  r.pidfile = pidfile ? *pidfile : paths.pidfile;
   r.forking = spec.type == config::ServiceType::forking;
   r.stop = RecordedStop{spec.stop.signal, spec.stop.timeout.count(), spec.stop.interval.count(), spec.stop.group,
                         spec.reload_signal};

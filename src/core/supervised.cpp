@@ -93,7 +93,7 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   plan.restart = spec.restart;
   plan.stop_signal = spec.stop.signal;
   plan.child = daemon;
-  plan.child.env.clear();  // the monitor's environment is the daemon's
+  plan.child.env.clear();  // passed on kEnvFd
   if (spec.stdout_rotation.max_size != 0) {
     plan.out = {spec.stdout_path, spec.stdout_rotation.max_size, spec.stdout_rotation.keep};
   }
@@ -116,12 +116,17 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   rq.executable = *program;
   rq.argv = {"daemonctl-monitor"};
   for (auto& arg : monitor::encode(plan)) rq.argv.push_back(std::move(arg));
-  rq.env = daemon.env;
+  // The monitor runs as daemonctl's user: never in the service's environment.
+  std::string env;
+  for (const std::string& entry : daemon.env) env += entry + '\0';
+  auto env_fd = posix::memory_file("daemonctl-env", env);
+  if (!env_fd) return std::move(env_fd).error();
+  rq.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
   rq.directory = "/";
   rq.stdin_fd = daemon.stdin_fd;
   rq.stdout_fd = daemon.stdout_fd;
   rq.stderr_fd = daemon.stderr_fd;
-  rq.pass_fds = {report_w.get(), lock_fd};  // become kReportFd and kLockFd
+  rq.pass_fds = {report_w.get(), lock_fd, env_fd->get()};  // become kReportFd, kLockFd and kEnvFd
   auto prepared = posix::prepare_daemon(rq);
   if (!prepared) return std::move(prepared).error();
   // Nothing to record before the go: the monitor records its child before

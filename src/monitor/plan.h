@@ -18,6 +18,10 @@ namespace daemonctl::monitor {
 /// held for it until that first daemon is recorded.
 inline constexpr int kReportFd = 3;
 inline constexpr int kLockFd = 4;
+/// The daemon's environment, "NAME=value" entries each ended by a NUL: the
+/// monitor itself runs as root in a fixed one, so that no LD_PRELOAD or
+/// GCONV_PATH of a service file reaches it.
+inline constexpr int kEnvFd = 5;
 
 /// A log the monitor writes and rotates: the daemon's output comes through a pipe.
 struct LogPlan {

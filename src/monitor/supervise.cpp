@@ -19,7 +19,6 @@
 #include "posix/proc.h"
 #include "posix/signal_fd.h"
 
-extern char** environ;
 
 namespace daemonctl::monitor {
 namespace {
@@ -58,15 +57,35 @@ std::string seconds_text(config::Duration d) {
   return text + "s";
 }
 
+// The daemon's environment, from kEnvFd (closed after); its own is not it.
+std::vector<std::string> daemon_environment() {
+  std::vector<std::string> env;
+  auto text = posix::read_fd(kEnvFd, "the environment", 1 << 20);
+  ::close(kEnvFd);
+  if (!text) return env;
+  for (std::size_t at = 0; at < text->size();) {
+    std::size_t end = text->find('\0', at);
+    if (end == std::string::npos) end = text->size();
+    if (end > at) env.emplace_back(text->substr(at, end - at));
+    at = end + 1;
+  }
+  return env;
+}
+
 class Monitor {
  public:
   Monitor(const Plan& plan, posix::SignalFd& signals) : plan_(plan), signals_(signals) {
+    // What daemonctl recorded of the start (the service's file, what runs,
+    // how to stop it) stays in every record the monitor writes.
+    if (auto text = posix::read_entry(plan.record, 64 * 1024, O_NOFOLLOW, true)) {
+      if (auto recorded = core::parse_record(*text)) base_ = std::move(*recorded);
+    }
     base_.monitor = ::getpid();
     auto self = posix::read_stat(::getpid());
     base_.monitor_starttime = self ? self->starttime : 0;
     base_.boot_id = posix::boot_id();
     child_ = plan.child;
-    for (char** e = environ; e && *e; ++e) child_.env.emplace_back(*e);
+    child_.env = daemon_environment();
     child_.stdin_fd = 0;
     child_.stdout_fd = 1;
     child_.stderr_fd = 2;

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -91,6 +92,14 @@ Status remove_file(const std::string& path) {
     return sys_error("cannot remove '" + path + "'");
   }
   return {};
+}
+
+Result<UniqueFd> memory_file(const std::string& name, const std::string& content) {
+  UniqueFd fd(::memfd_create(name.c_str(), MFD_CLOEXEC));
+  if (!fd) return sys_error("memfd_create");
+  if (Status st = write_all(fd.get(), content, name); !st) return std::move(st).error();
+  if (::lseek(fd.get(), 0, SEEK_SET) < 0) return sys_error("lseek");
+  return fd;
 }
 
 void ensure_standard_fds() {

@@ -40,6 +40,9 @@ Status make_dirs(const std::string& path, mode_t mode);
 /// open(2) with O_CLOEXEC added; the Error names the path.
 Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode = 0);
 
+/// An anonymous file (memfd) holding `content`, read from its start.
+Result<UniqueFd> memory_file(const std::string& name, const std::string& content);
+
 /// Opens /dev/null on whichever of fds 0, 1, 2 is closed, so that no file
 /// this process opens later can land there (and be taken for stdio).
 void ensure_standard_fds();

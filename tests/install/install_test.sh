@@ -179,7 +179,7 @@ missing=$(comm -23 <(echo "$decoded") <(echo "$documented"))
 [[ -z $missing ]] || fail "daemonctl-monitor.8: no entry for the option(s) ${missing//$'\n'/ }"
 stale=$(comm -13 <(echo "$decoded") <(echo "$documented"))
 [[ -z $stale ]] || fail "daemonctl-monitor.8: entries for options the monitor does not take: ${stale//$'\n'/ }"
-for fd in $(grep -oE 'k(Report|Lock)Fd = [0-9]+' "$source_dir/src/monitor/plan.h" | grep -oE '[0-9]+$'); do
+for fd in $(grep -oE 'k(Report|Lock|Env)Fd = [0-9]+' "$source_dir/src/monitor/plan.h" | grep -oE '[0-9]+$'); do
   grep -qx "$fd" <<<"$(entries "$page8" "FILE DESCRIPTORS")" || fail "daemonctl-monitor.8: no entry for fd $fd"
 done
 signals=$(grep -oE 'SignalFd::open\(\{[^}]*\}' "$source_dir/src/monitor/supervise.cpp" | grep -oE 'SIG[A-Z]+')

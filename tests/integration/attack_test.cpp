@@ -254,3 +254,27 @@ TEST_CASE("attack: daemonctl killed during a forking start leaves nothing runnin
   CHECK(box.run({"stop", file}).code == 0);
   CHECK_FALSE(exists(box.state_dir() + "/x.record"));
 }
+
+TEST_CASE("attack: a service file's environment, LD_PRELOAD included, never reaches the root monitor") {
+  Sandbox box;
+  std::string file = box.service(
+      "svc", "command = [\"/bin/sleep\", \"1000\"]\nuser = \"nobody\"\n"
+             "environment = { LD_PRELOAD = \"/nonexistent/evil.so\", SERVICE_ONLY = \"1\", DAEMONCTL_TEST_MARK = \"" +
+                 box.dir() + "\" }\n"
+                 "[restart]\npolicy = \"always\"\n");
+  Run r = box.run({"start", file});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  pid_t daemon = pid_in(r.out);
+  auto monitor_at = r.out.find("monitor pid ");
+  REQUIRE(monitor_at != std::string::npos);
+  pid_t monitor = std::stoi(r.out.substr(monitor_at + 12));
+  CHECK(environ_of(monitor) == std::map<std::string, std::string>{{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}});
+  CHECK(environ_of(daemon)["SERVICE_ONLY"] == "1");
+  CHECK(environ_of(daemon)["LD_PRELOAD"] == "/nonexistent/evil.so");
+  // The monitor keeps what the start recorded of the service in its record.
+  std::string record = slurp(box.state_dir() + "/svc.record");
+  CHECK(record.starts_with("name svc\nfile " + file + "\n"));
+  CHECK(record.find("\nmonitor " + std::to_string(monitor) + "\n") != std::string::npos);
+  CHECK(box.run({"stop", file}).code == 0);
+}

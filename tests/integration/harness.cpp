@@ -179,16 +179,19 @@ Background daemonctl_background(const std::vector<std::string>& args) {
 std::vector<pid_t> pids_with_env(const std::string& entry) {
   std::vector<pid_t> found;
   std::error_code ec;
+  // A monitor runs in a fixed environment of its own: it is found by the
+  // record it writes, named in its argv, under the folder the mark names.
+  const std::string folder = entry.substr(entry.find('=') + 1);
+  const std::string monitor_arg = std::string(1, '\0') + "--record=" + folder + "/";
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     pid_t pid = std::atoi(name.c_str());
     std::string env = slurp("/proc/" + name + "/environ");
-    if (env.find(std::string(1, '\0') + entry + std::string(1, '\0')) == std::string::npos &&
-        env.rfind(entry + std::string(1, '\0'), 0) != 0) {
-      continue;
-    }
-    if (alive(pid)) found.push_back(pid);
+    bool marked = env.find(std::string(1, '\0') + entry + std::string(1, '\0')) != std::string::npos ||
+                  env.rfind(entry + std::string(1, '\0'), 0) == 0;
+    bool monitor = !marked && !folder.empty() && slurp("/proc/" + name + "/cmdline").find(monitor_arg) != std::string::npos;
+    if ((marked || monitor) && alive(pid)) found.push_back(pid);
   }
   return found;
 }

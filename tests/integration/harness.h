@@ -63,7 +63,8 @@ struct Background {
 };
 Background daemonctl_background(const std::vector<std::string>& args);
 
-/// Live processes (not zombies) whose environment holds `entry` ("NAME=value").
+/// Live processes (not zombies) whose environment holds `entry` ("NAME=value"),
+/// and the monitors whose record is under the folder `value` (a sandbox's).
 std::vector<pid_t> pids_with_env(const std::string& entry);
 
 /// A temporary folder, removed with everything in it at the end of the test;

@@ -33,8 +33,8 @@ long size_of(const std::string& path) {
 
 pid_t monitor_of(const Sandbox& box) {
   std::istringstream in(slurp(box.state_dir() + "/svc.record"));
-  for (std::string k, v; in >> k >> v;) {
-    if (k == "monitor") return static_cast<pid_t>(std::stol(v));
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("monitor ")) return static_cast<pid_t>(std::stol(line.substr(8)));
   }
   return 0;
 }
