@@ -82,8 +82,10 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   core::Context ctx{core::choose_state_dir(opt.state_dir)};
   if (verb == check) return verify(opt, out, *sel, ctx.state_dir);
   if (int code = report_problems(*sel, out); code != 0) return code;
-  // A dry run creates nothing, not even the state folder.
-  Status ready = opt.dry_run ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
+  // A dry run creates nothing, not even the state folder. --dry-run is a
+  // global option: the commands that only look (status, list) ignore it.
+  bool dry = opt.dry_run && verb != status && verb != list;
+  Status ready = dry ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
   if (!ready) return out.failure("", "", ready.error());
   if (verb == list || (verb == status && (opt.all || opt.services.empty()))) {
     return show_table(opt, out, *sel, ctx);

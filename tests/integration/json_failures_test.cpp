@@ -78,3 +78,11 @@ TEST_CASE("json: check's failing findings are error objects with their severity,
         "config|6|bad|" + bad + "|2|10|unknown key 'comand', did you mean 'command'?|error\n" +
             "not-installed|6|nosuch|None|None|None|no service named 'nosuch' in '" + box.dir() + "'|error\n");
 }
+
+TEST_CASE("json: a usage error is an error object, exit 2") {
+  Sandbox box;
+  Run r = run_in(box, {"--json", "strat", "svc"});
+  CHECK(r.code == 2);
+  CHECK(r.err.empty());
+  CHECK(failures(box, r.out, 2) == "usage|2|None|None|None|None|unknown command 'strat', did you mean 'start'?\n");
+}
