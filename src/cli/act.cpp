@@ -100,9 +100,10 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
   auto report = [&](std::size_t i) {
     const Target& t = sel.targets[i];
     const Result<core::Outcome>& r = *results[i];
-    if (!r) {
-      out.failure(t.label, t.file, r.error());
-      return code.note(r.error().status);
+    if (!r) return code.note(out.failure(t.label, t.file, r.error()));
+    if (r->status != ExitStatus::success && out.json()) {  // reload, signal: "not running"
+      JsonObject dry;
+      return code.note(out.failure(t.label, t.file, Error{r->status, r->text}, dry.boolean("dry_run", opt.dry_run)));
     }
     JsonObject o;
     o.string("file", t.file).number("exit", static_cast<long long>(to_int(r->status)));

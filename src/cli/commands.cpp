@@ -15,54 +15,45 @@ namespace {
 
 using enum Verb;
 
-// status reports every failure as "unknown" (LSB 4); the others keep theirs.
-int failure_code(Verb verb, const Error& e) {
-  if (verb == status || verb == list) return to_int(ExitStatus::privilege);
-  return to_int(e.status);
+// status and list report every failure as "unknown" (LSB 4), check as an
+// invalid service (6); the others keep each its own.
+std::optional<ExitStatus> every_failure(Verb verb) {
+  if (verb == status || verb == list) return ExitStatus::privilege;
+  if (verb == check) return ExitStatus::config;
+  return std::nullopt;
 }
 
-int usage(Output& out, const std::string& message) {
-  out.failure("", "", Error{ExitStatus::usage, message});
-  return to_int(ExitStatus::usage);
-}
+int usage(Output& out, const std::string& message) { return out.failure("", "", Error{ExitStatus::usage, message}); }
 
 int show_logs(const Options& opt, Output& out, const std::string& config_dir) {
   auto file = config::service_file(opt.services.front(), config_dir);
-  if (!file) {
-    out.failure(opt.services.front(), "", file.error());
-    return to_int(file.error().status);
-  }
+  if (!file) return out.failure(opt.services.front(), "", file.error());
   auto spec = config::load_service(*file);
-  if (!spec) {
-    out.failure("", *file, spec.error());
-    return to_int(spec.error().status);
-  }
+  if (!spec) return out.failure("", *file, spec.error());
   core::LogsOptions lo;
   lo.lines = opt.lines;
   lo.follow = opt.follow;
   // Like `ls` and journalctl: a terminal sees control characters escaped; a
   // pipe or a file gets the bytes as they are, like `tail`.
   lo.escape = ::isatty(STDOUT_FILENO) == 1;
-  if (Status shown = core::show_logs(*spec, lo); !shown) {
-    out.failure(spec->name, spec->file, shown.error());
-    return to_int(shown.error().status);
-  }
+  if (Status shown = core::show_logs(*spec, lo); !shown) return out.failure(spec->name, spec->file, shown.error());
   return 0;
 }
 
 }  // namespace
 
-bool report_problems(const Selection& sel, Output& out) {
+int report_problems(const Selection& sel, Output& out) {
+  ExitCode code;
   for (const Diagnostic& d : sel.problems) {
     Error e{ExitStatus::config, d.to_string()};
     e.diagnostics = {d};
-    out.failure("", d.file, e);
+    code.note(out.failure("", d.file, e));
   }
-  return !sel.problems.empty();
+  return code.value;
 }
 
 int execute(Verb verb, const Options& opt, Verbosity v) {
-  Output out(v, opt.json);
+  Output out(v, opt.json, every_failure(verb));
   std::string config_dir = config::choose_config_dir(opt.config_dir);
   if (verb == logs) {
     if (opt.json) return usage(out, "logs prints the log lines themselves: --json does not apply");
@@ -89,10 +80,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   core::Context ctx{core::choose_state_dir(opt.state_dir)};
   if (verb != check) so.state_dir = ctx.state_dir;
   auto sel = select(opt.services, config_dir, so);
-  if (!sel) {
-    out.failure("", "", sel.error());
-    return failure_code(verb, sel.error());
-  }
+  if (!sel) return out.failure("", "", sel.error());
 
   if (verb == check) return verify(opt, out, *sel, ctx.state_dir);
   // A problem of the folder (a cycle, a name declared twice) holds back no
@@ -100,15 +88,14 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   // stopped or shown from its record.
   if (verb == stop || verb == status || verb == list) {
     for (const Diagnostic& d : sel->problems) log::warn(d.to_string());
-  } else if (report_problems(*sel, out)) {
-    return failure_code(verb, Error{ExitStatus::config, ""});
+  } else if (int code = report_problems(*sel, out); code != 0) {
+    return code;
   }
-  // A dry run creates nothing, not even the state folder.
-  Status ready = opt.dry_run ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
-  if (!ready) {
-    out.failure("", "", ready.error());
-    return failure_code(verb, ready.error());
-  }
+  // A dry run creates nothing, not even the state folder. --dry-run is a
+  // global option: the commands that only look (status, list) ignore it.
+  bool dry = opt.dry_run && verb != status && verb != list;
+  Status ready = dry ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
+  if (!ready) return out.failure("", "", ready.error());
   if (verb == list || (verb == status && (opt.all || opt.services.empty()))) {
     return show_table(opt, out, *sel, ctx);
   }

@@ -22,7 +22,7 @@ struct Options {
   std::string service;  ///< the one SERVICE of signal, logs and export (moved into services)
   bool all = false;
   bool with_deps = false;
-  bool dry_run = false;
+  bool dry_run = false;  ///< start, stop, restart, reload, signal; the others ignore it
   bool strict = false;
   unsigned jobs = 8;
   std::string signal;

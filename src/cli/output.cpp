@@ -37,22 +37,36 @@ void Output::result(const std::string& name, const std::string& text, JsonObject
   object(full.merge(o).string("message", text));
 }
 
-void Output::failure(const std::string& name, const std::string& file, const Error& e) {
+int Output::failure(const std::string& name, const std::string& file, const Error& e, const JsonObject& extra) {
+  const int code = exit_code(e.status);
   // A file's diagnostics name it already: file:line:col.
-  if (!json_) return print_error(e.diagnostics.empty() ? name : std::string(), e);
+  if (!json_) {
+    print_error(e.diagnostics.empty() ? name : std::string(), e);
+    return code;
+  }
   auto one = [&](const std::string& where, unsigned line, unsigned column, const std::string& message) {
     JsonObject o;
-    o.string("error", status_word(e.status)).number("exit", static_cast<long long>(to_int(e.status)));
-    if (!name.empty()) o.string("name", name);
-    else o.null("name");
-    if (!where.empty()) o.string("file", where);
-    else o.null("file");
-    if (line != 0) o.number("line", static_cast<long long>(line)).number("column", static_cast<long long>(column));
-    else o.null("line").null("column");
+    o.string("error", status_word(e.status)).number("exit", static_cast<long long>(code));
+    o.merge(located(name, where, line, column)).merge(extra);
     object(o.string("message", message));
   };
-  if (e.diagnostics.empty()) return one(file, 0, 0, e.message);
-  for (const Diagnostic& d : e.diagnostics) one(d.file, d.line, d.column, d.message);
+  if (e.diagnostics.empty()) {
+    one(file, 0, 0, e.message);
+  } else {
+    for (const Diagnostic& d : e.diagnostics) one(d.file, d.line, d.column, d.message);
+  }
+  return code;
+}
+
+JsonObject located(const std::string& name, const std::string& file, unsigned line, unsigned column) {
+  JsonObject o;
+  if (!name.empty()) o.string("name", name);
+  else o.null("name");
+  if (!file.empty()) o.string("file", file);
+  else o.null("file");
+  if (line != 0) o.number("line", static_cast<long long>(line)).number("column", static_cast<long long>(column));
+  else o.null("line").null("column");
+  return o;
 }
 
 }  // namespace daemonctl::cli

@@ -117,10 +117,7 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
       [&](std::size_t i) {
         const Target& t = sel.targets[i];
         const Result<core::StatusInfo>& info = *infos[i];
-        if (!info) {
-          out.failure(t.label, t.file, info.error());
-          return code.note(ExitStatus::privilege);
-        }
+        if (!info) return code.note(out.failure(t.label, t.file, info.error()));
         code.note(info->status);
         if (out.json()) out.object(status_object(t, *info));
         else text(t, *info);

@@ -19,8 +19,9 @@ struct ExitCode {
   void note(ExitStatus s) { note(to_int(s)); }
 };
 
-/// Prints the selection's problems as errors; true if there were any.
-bool report_problems(const Selection& sel, Output& out);
+/// Prints the selection's problems as errors; the first one's exit code,
+/// 0 if there were none.
+int report_problems(const Selection& sel, Output& out);
 
 /// start, stop, restart, reload, signal (with sig).
 int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const core::Context& ctx, int sig);

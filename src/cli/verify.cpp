@@ -9,43 +9,62 @@
 namespace daemonctl::cli {
 namespace {
 
-void print(Output& out, core::Severity severity, const Diagnostic& d) {
+/// One finding about service `name` ("" if none): a line on stdout, or with
+/// JSON an object with its "severity"; a failure object (with "error") if it
+/// fails the check.
+void print(Output& out, const std::string& name, core::Severity severity, const Diagnostic& d, bool fails) {
   const char* word = severity == core::Severity::error ? "error" : "warning";
   if (out.json()) {
     JsonObject o;
-    o.string("severity", word).string("file", d.file);
-    if (d.line != 0) o.number("line", static_cast<long long>(d.line)).number("column", static_cast<long long>(d.column));
-    else o.null("line").null("column");
-    return out.object(o.string("message", d.message));
+    o.string("severity", word);
+    if (!fails) return out.object(o.merge(located(name, d.file, d.line, d.column)).string("message", d.message));
+    Error e{ExitStatus::config, d.message};
+    e.diagnostics = {d};
+    out.failure(name, d.file, e, o);
+    return;
   }
   std::string where = text::escape(d.file);
   if (d.line != 0) where += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
   std::fprintf(stdout, "%s: %s: %s\n", where.c_str(), word, text::escape(d.message).c_str());
 }
 
+/// A service that did not load: each of its problems, or its one error.
+void print_unloaded(Output& out, const Target& t) {
+  if (out.json()) {
+    JsonObject o;
+    out.failure(t.label, t.file, t.error, o.string("severity", "error"));
+    return;
+  }
+  if (t.error.diagnostics.empty()) {
+    print(out, t.label, core::Severity::error, Diagnostic{t.file.empty() ? t.label : t.file, 0, 0, t.error.message}, true);
+  }
+  for (const Diagnostic& d : t.error.diagnostics) print(out, t.label, core::Severity::error, d, true);
+}
+
 }  // namespace
 
 int verify(const Options& opt, Output& out, const Selection& sel, const std::string& state_dir) {
   bool failed = false;
-  auto found = [&](core::Severity s, const Diagnostic& d) {
-    if (s == core::Severity::error || opt.strict) failed = true;
-    print(out, s, d);
-  };
-  for (const Diagnostic& d : sel.problems) found(core::Severity::error, d);
+  for (const Diagnostic& d : sel.problems) print(out, "", core::Severity::error, d, true);
+  failed = !sel.problems.empty();
   for (const Target& t : sel.targets) {
     if (!t.spec) {
-      if (t.error.diagnostics.empty()) found(core::Severity::error, Diagnostic{t.file.empty() ? t.label : t.file, 0, 0, t.error.message});
-      for (const Diagnostic& d : t.error.diagnostics) found(core::Severity::error, d);
+      print_unloaded(out, t);
+      failed = true;
       continue;
     }
     auto findings = core::check_service(*t.spec, state_dir);
-    for (const core::Finding& f : findings) found(f.severity, f.where);
+    for (const core::Finding& f : findings) {
+      bool fails = f.severity == core::Severity::error || opt.strict;
+      failed = failed || fails;
+      print(out, t.label, f.severity, f.where, fails);
+    }
     if (findings.empty() && !out.json() && out.verbosity() != Verbosity::quiet) {
       std::fprintf(stdout, "%s: ok\n", text::escape(t.label).c_str());
     }
   }
   std::fflush(stdout);
-  return failed ? to_int(ExitStatus::config) : 0;
+  return failed ? out.exit_code(ExitStatus::config) : 0;
 }
 
 }  // namespace daemonctl::cli

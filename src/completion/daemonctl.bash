@@ -1,6 +1,7 @@
 # bash completion for daemonctl(1)
 #
-# Completes commands, options, signal names, the export formats, and SERVICE
+# Completes commands (help's COMMAND too), options (the global ones before
+# or after the command), signal names, the export formats, and SERVICE
 # arguments: the names of the *.toml files in the config folder, chosen as
 # daemonctl chooses it (--config-dir, else $DAEMONCTL_CONFIG_DIR, else
 # /etc/daemonctl for root, else ${XDG_CONFIG_HOME:-~/.config}/daemonctl),
@@ -75,8 +76,8 @@ _daemonctl_add_services() {
 _daemonctl() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local global_opts='-v --verbose -q --quiet --json --state-dir --config-dir --help --version'
-  local commands='start stop restart reload signal status list check logs export'
+  local global_opts='-v --verbose -q --quiet --json --dry-run --state-dir --config-dir -h --help --version'
+  local commands='start stop restart reload signal status list check logs export help'
   COMPREPLY=()
 
   # "--config-dir=DIR" may come as one word or as three ("--config-dir" "=" "DIR").
@@ -119,11 +120,9 @@ _daemonctl() {
   if [[ $cur == -* ]]; then
     local opts=
     case $command in
-      start) opts='-a --all --with-deps -j --jobs --dry-run' ;;
-      stop) opts='-a --all -j --jobs --dry-run' ;;
-      restart) opts='-a --all --with-deps -j --jobs --dry-run' ;;
-      reload) opts='-a --all --dry-run' ;;
-      signal) opts='--dry-run' ;;
+      start | restart) opts='-a --all --with-deps -j --jobs' ;;
+      stop) opts='-a --all -j --jobs' ;;
+      reload) opts='-a --all' ;;
       status) opts='-a --all' ;;
       check) opts='-a --all --strict' ;;
       logs) opts='-n --lines -f --follow' ;;
@@ -135,6 +134,7 @@ _daemonctl() {
   case $command in
     '') COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     list) ;;
+    help) ((args == 0)) && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     signal)
       if ((args == 0)); then
         _daemonctl_add_services "$cur"

@@ -63,7 +63,7 @@ Result<std::string> service_file(const std::string& arg, const std::string& dir)
   if (::access(dir.c_str(), F_OK) != 0) {
     message += " (no such folder; set --config-dir or $DAEMONCTL_CONFIG_DIR)";
   } else if (auto names = names_in(dir)) {
-    if (auto near = closest(arg, *names)) message += ", did you mean '" + *near + "'?";
+    message += did_you_mean(closest_all(arg, *names));
   }
   return Error{ExitStatus::not_installed, message};
 }

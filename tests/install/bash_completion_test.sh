@@ -51,11 +51,15 @@ loaded=$(bash --norc --noprofile -c 'source "$1" 2>&1; complete -p daemonctl' ba
   failures=$((failures + 1))
 }
 
-expect daemonctl '' 'check export list logs reload restart signal start status stop'
+expect daemonctl '' 'check export help list logs reload restart signal start status stop'
 expect daemonctl st 'start status stop'
 expect daemonctl stop -- '--all --config-dir --dry-run --help --jobs --json --quiet --state-dir --verbose --version'
-expect daemonctl logs -- '--config-dir --follow --help --json --lines --quiet --state-dir --verbose --version'
-expect daemonctl -- '--config-dir --help --json --quiet --state-dir --verbose --version'
+expect daemonctl logs -- '--config-dir --dry-run --follow --help --json --lines --quiet --state-dir --verbose --version'
+expect daemonctl -- '--config-dir --dry-run --help --json --quiet --state-dir --verbose --version'
+expect daemonctl status a --d '--dry-run'
+expect daemonctl help '' 'check export help list logs reload restart signal start status stop'
+expect daemonctl help st 'start status stop'
+expect daemonctl help start '' ''
 expect daemonctl --config-dir "$sandbox/conf" start '' 'a b'
 expect daemonctl --config-dir "$sandbox/conf" start -j 2 '' 'a b'
 expect daemonctl start --config-dir "$sandbox/conf" stop a '' 'a b'

@@ -108,9 +108,10 @@ entries() { section "$1" "$2" | sed -nE 's/^ {7}([^ ])/\1/p'; }
 
 # daemonctl(1): each command of --help has its entry under COMMANDS, with
 # each of its options, and each global option has its entry.
-# CLI11's help: "Options:" then "Subcommands:" (upper case in other versions).
+# The help (src/cli/help.cpp): "Options:" then "Commands:"; a command's help,
+# its "Options:" then "Global options:".
 help_part() { awk -v s="$1" '/^[^ ]/ { on = (tolower($0) ~ "^" s ":") } on'; }
-commands=$("$daemonctl" --help | help_part subcommands | awk '/^  [a-z]/ { print $1 }')
+commands=$("$daemonctl" --help | help_part commands | awk '/^  [a-z]/ { print $1 }')
 [[ -n $commands ]] || fail "no command found in daemonctl --help"
 command_entries=$(entries "$page1" COMMANDS)
 for command in $commands; do

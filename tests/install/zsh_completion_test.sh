@@ -82,6 +82,9 @@ TYPE
 lines=(
   'daemonctl '
   'daemonctl stop --'
+  'daemonctl --'
+  'daemonctl help '
+  'daemonctl start a --dr'
   "daemonctl --config-dir $sandbox/conf start "
   "daemonctl --config-dir=$sandbox/conf stop a "
   "daemonctl --config-dir $sandbox/conf signal a US"
@@ -91,8 +94,11 @@ lines=(
   'daemonctl start '
 )
 expected=(
-  'check export list logs reload restart signal start status stop'
-  '--all --config-dir --dry-run --jobs --json --quiet --state-dir --verbose'
+  'check export help list logs reload restart signal start status stop'
+  '--all --config-dir --dry-run --help --jobs --json --quiet --state-dir --verbose'
+  '--config-dir --dry-run --help --json --quiet --state-dir --verbose --version'
+  'check export help list logs reload restart signal start status stop'
+  '--dry-run'
   'a b'
   'a b'
   'USR1 USR2'

@@ -30,8 +30,9 @@ std::string output_of(const std::string& command) {
 
 // Parses `json` (saved to <box>/out.json) with Python: one line per object,
 // "severity|file|line|column|message", or "bad: why" if it is not an array
-// of objects with exactly those fields, strings and numbers where due (an
-// unknown line and column may be null or 0, both shown as 0).
+// of objects with exactly those fields and "name", strings and numbers where
+// due (an unknown line and column may be null or 0, both shown as 0); an
+// error is a failure object too: "error": "config" and "exit": 6.
 std::string json_lines(const Sandbox& box, const std::string& json) {
   std::string file = box.write("out.json", json);
   const char* script =
@@ -41,9 +42,11 @@ std::string json_lines(const Sandbox& box, const std::string& json) {
       "except ValueError as e:\n"
       "    sys.exit(print('bad: not JSON: %s' % e))\n"
       "if not isinstance(items, list): sys.exit(print('bad: not an array'))\n"
-      "keys = {'severity', 'file', 'line', 'column', 'message'}\n"
+      "keys = {'severity', 'name', 'file', 'line', 'column', 'message'}\n"
       "for o in items:\n"
-      "    if not isinstance(o, dict) or set(o) != keys: sys.exit(print('bad: fields %r' % o))\n"
+      "    failed = {'error', 'exit'} if o.get('severity') == 'error' else set()\n"
+      "    if not isinstance(o, dict) or set(o) != keys | failed: sys.exit(print('bad: fields %r' % o))\n"
+      "    if failed and (o['error'], o['exit']) != ('config', 6): sys.exit(print('bad: %r' % o))\n"
       "    if not all(isinstance(o[k], str) for k in ('severity', 'file', 'message')): sys.exit(print('bad: %r' % o))\n"
       "    if not all(o[k] is None or type(o[k]) is int for k in ('line', 'column')): sys.exit(print('bad: %r' % o))\n"
       "    print('%s|%s|%d|%d|%s' % (o['severity'], o['file'], o['line'] or 0, o['column'] or 0, o['message']))\n";

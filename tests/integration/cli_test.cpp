@@ -122,3 +122,114 @@ TEST_CASE("a missing state dir is created, mode 0700 for a non-root user") {
   CHECK(status_field(pid_in(r.out), "Uid").rfind("65534", 0) == 0);
   CHECK(daemonctl({"--state-dir", box.path("user-state/daemonctl"), "stop", file}, nobody).code == 0);
 }
+
+// One voice: every command-line error is "daemonctl: error: ..." on stderr,
+// exit 2, with a suggestion for a mistyped command or option.
+namespace {
+
+void usage_error(const std::vector<std::string>& args, const std::string& message) {
+  Run r = daemonctl(args);
+  std::string line;
+  for (const std::string& a : args) line += " " + a;
+  INFO("daemonctl" << line);
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "daemonctl: error: " + message + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("cli: a missing or mistyped command is a usage error, with a suggestion") {
+  usage_error({}, "missing command (see 'daemonctl help')");
+  usage_error({"-q"}, "missing command (see 'daemonctl help')");
+  usage_error({"strat", "x"}, "unknown command 'strat', did you mean 'start'?");
+  usage_error({"--state-dir", "/tmp", "stat", "x"}, "unknown command 'stat', did you mean 'start'?");
+  usage_error({"frobnicate", "x.toml"}, "unknown command 'frobnicate' (see 'daemonctl help')");
+  usage_error({"strat", "--help"}, "unknown command 'strat', did you mean 'start'?");
+}
+
+TEST_CASE("cli: a mistyped option, a missing or extra argument, a bad value are usage errors") {
+  usage_error({"start", "--dry-rn", "x"}, "unknown option '--dry-rn', did you mean '--dry-run'?");
+  usage_error({"status", "x", "--jsn"}, "unknown option '--jsn', did you mean '--json'?");
+  usage_error({"start", "--with-dep=1", "x"}, "unknown option '--with-dep', did you mean '--with-deps'?");
+  usage_error({"--no-such-flag", "status", "x.toml"}, "unknown option '--no-such-flag' (see 'daemonctl help status')");
+  usage_error({"stop", "-x", "a"}, "unknown option '-x' (see 'daemonctl help stop')");
+  usage_error({"--jobs", "3", "start", "x"}, "option '--jobs' of 'start' goes after the command");
+  usage_error({"signal", "x.toml"}, "missing SIGNAL (see 'daemonctl help signal')");
+  usage_error({"logs", "a.toml", "b.toml"}, "unexpected argument 'b.toml' (see 'daemonctl help logs')");
+  usage_error({"list", "--", "x"}, "unexpected argument 'x' (see 'daemonctl help list')");
+  usage_error({"start", "-j", "65", "x"}, "--jobs: '65' is not a number from 1 to 64");
+  usage_error({"logs", "x", "-n", "ten"}, "--lines: 'ten' is not a number");
+  usage_error({"start", "x", "--jobs"}, "option '--jobs' needs a value");
+  usage_error({"status", "--state-dir"}, "option '--state-dir' needs a value");
+}
+
+TEST_CASE("help: daemonctl help and help COMMAND print what --help prints, and exit 0") {
+  Run top = daemonctl({"help"});
+  CHECK(top.code == 0);
+  CHECK(top.err.empty());
+  CHECK(top.out == daemonctl({"--help"}).out);
+  CHECK(top.out.find("\n  help                  Print this help, or a command's\n") != std::string::npos);
+  for (const char* cmd : {"start", "stop", "restart", "reload", "signal", "status", "list", "check", "logs", "export",
+                          "help"}) {
+    Run r = daemonctl({"help", cmd});
+    INFO(cmd);
+    CHECK(r.code == 0);
+    CHECK(r.out == daemonctl({cmd, "--help"}).out);
+    CHECK(r.out.find("Usage: daemonctl " + std::string(cmd) + " [OPTIONS]") != std::string::npos);
+  }
+  usage_error({"help", "nosuch"}, "unknown command 'nosuch' (see 'daemonctl help')");
+  usage_error({"help", "strat"}, "unknown command 'strat', did you mean 'start'?");
+  usage_error({"help", "start", "stop"}, "unexpected argument 'stop' (see 'daemonctl help help')");
+}
+
+TEST_CASE("help: every command's help lists the global options, without parser types") {
+  const std::string globals =
+      "\nGlobal options:\n"
+      "  -h, --help            Print this help (or a command's) and exit\n"
+      "  --version             Print the version and exit\n"
+      "  -v, --verbose         Say what is done, step by step (on stderr)\n"
+      "  -q, --quiet           Print nothing but errors; the exit code tells the result\n"
+      "  --json                Print one JSON array on stdout, failures included, and nothing else\n"
+      "  --dry-run             Print what start, stop, restart, reload or signal would do and exit as the real run "
+      "would; change nothing\n"
+      "  --state-dir DIR       Folder for pidfiles";
+  for (const char* cmd : {"start", "stop", "restart", "reload", "signal", "status", "list", "check", "logs", "export"}) {
+    Run r = daemonctl({cmd, "--help"});
+    INFO(cmd);
+    CHECK(r.code == 0);
+    CHECK(r.out.find(globals) != std::string::npos);
+    CHECK(r.out.find("--config-dir DIR      Folder of service files") != std::string::npos);
+    for (const char* noise : {"TEXT", "UINT", "INT", "=8", "=50", "REQUIRED"}) CHECK(r.out.find(noise) == std::string::npos);
+  }
+  CHECK(daemonctl({"start", "--help"}).out.find("\n  -j, --jobs N          Run up to N services at once (1-64, default 8)\n") !=
+        std::string::npos);
+  CHECK(daemonctl({"logs", "--help"}).out.find("\n  -n, --lines N         Print the last N lines (default 50)\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("cli: global options, --dry-run included, go before or after the command") {
+  Sandbox box;
+  std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n");
+  Run before = daemonctl({"--dry-run", "--state-dir", box.state_dir(), "start", file});
+  CHECK(before.code == 0);
+  CHECK(before.out.find("svc: would start: exec /bin/sleep") != std::string::npos);
+  Run after = daemonctl({"start", file, "--state-dir", box.state_dir(), "--dry-run"});
+  CHECK(after.code == 0);
+  CHECK(after.out == before.out);
+  CHECK_FALSE(exists(box.state_dir()));
+  Run quiet = daemonctl({"status", file, "--state-dir", box.state_dir(), "-q", "--dry-run"});
+  CHECK(quiet.code == 3);
+  CHECK(quiet.out.empty());
+}
+
+TEST_CASE("cli: an unknown name suggests every name at the smallest distance") {
+  Sandbox box;
+  for (const char* name : {"web1", "web2", "webby", "db"}) box.service(name, "command = [\"/bin/true\"]\n");
+  Run r = box.run({"--config-dir", box.dir(), "status", "web"});
+  CHECK(r.code == 4);
+  CHECK(r.err == "daemonctl: error: web: no service named 'web' in '" + box.dir() + "', did you mean 'web1' or 'web2'?\n");
+  Run one = box.run({"--config-dir", box.dir(), "stop", "dbb"});
+  CHECK(one.code == 5);
+  CHECK(one.err == "daemonctl: error: dbb: no service named 'dbb' in '" + box.dir() + "', did you mean 'db'?\n");
+}
