@@ -18,12 +18,11 @@ struct ProbeResult {
 
 /// Runs `request` (its executable, argv, environment, directory, umask and,
 /// with change_ids, its uid, gid and groups; its stdio fds are ignored: all
-/// three on /dev/null) as our child in a process group of its own, and waits
-/// at most `timeout` for it. Then, however it ended, SIGKILLs its process
-/// group: what it left running goes with it. Makes this process a child
-/// subreaper, so that the orphans of that group come back to it, and reaps
-/// them all: no zombie is left. A process that left the group (setsid) is
-/// beyond reach. Errors: it could not be started.
+/// three on /dev/null) through a double fork, in a session of its own with no
+/// controlling terminal, under a Guard (posix/guard.h), and waits at most
+/// `timeout` for it. Then, however it ended, the guard SIGKILLs everything
+/// it left running, in whatever session or group, and reaps it: nothing is
+/// left, not even a zombie. Errors: it could not be started.
 Result<ProbeResult> run_probe(SpawnRequest request, std::chrono::nanoseconds timeout);
 
 }  // namespace daemonctl::posix

@@ -278,3 +278,20 @@ TEST_CASE("attack: a service file's environment, LD_PRELOAD included, never reac
   CHECK(record.find("\nmonitor " + std::to_string(monitor) + "\n") != std::string::npos);
   CHECK(box.run({"stop", file}).code == 0);
 }
+
+TEST_CASE("attack: a ready command gets no controlling terminal, even when daemonctl has one") {
+  Sandbox box;
+  REQUIRE(::chmod(box.dir().c_str(), 0755) == 0);
+  box.write("out/.keep", "");
+  REQUIRE(::chmod(box.path("out").c_str(), 0777) == 0);
+  // With the operator's terminal it could type into it (TIOCSTI) or write escapes to it.
+  std::string probe = "if (exec 3</dev/tty) 2>/dev/null; then echo tty; else echo none; fi > " + box.path("out/seen");
+  std::string file = box.service("svc", sleeper(box) + "[ready]\ncommand = [\"/bin/sh\", \"-c\", \"" + probe +
+                                            "\"]\ntimeout = \"10s\"\n");
+  // script(1) gives daemonctl a pseudo-terminal as its controlling terminal.
+  std::string start = std::string("script -qec '") + DAEMONCTL_BIN + " --state-dir " + box.state_dir() + " start " +
+                      file + "' /dev/null > /dev/null";
+  REQUIRE(std::system(start.c_str()) == 0);
+  CHECK(slurp(box.path("out/seen")) == "none\n");
+  CHECK(box.run({"stop", file}).code == 0);
+}

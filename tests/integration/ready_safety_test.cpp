@@ -142,14 +142,14 @@ TEST_CASE("ready.tcp: a daemon that dies is not ready, though its group still li
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
 }
 
-TEST_CASE("ready.command runs as the service's user, in a process group of its own") {
+TEST_CASE("ready.command runs as the service's user, in a session of its own with no terminal") {
   Sandbox box;
   REQUIRE(::chmod(box.dir().c_str(), 0755) == 0);
   std::string shared = box.path("shared");
   REQUIRE(::mkdir(shared.c_str(), 0777) == 0);
   REQUIRE(::chmod(shared.c_str(), 0777) == 0);
-  // uid, gid, pid and process group of the command's shell.
-  std::string probe = "echo $(id -u) $(id -g) $(cut -d' ' -f1,5 /proc/$$/stat) > " + shared + "/ids";
+  // uid, gid, pid, session and terminal of the command's shell.
+  std::string probe = "echo $(id -u) $(id -g) $(cut -d' ' -f1,6,7 /proc/$$/stat) > " + shared + "/ids";
   std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\nuser = \"nobody\"\n" + box.mark_line() +
                                             "[ready]\ncommand = [\"/bin/sh\", \"-c\", \"" + probe +
                                             "\"]\ntimeout = \"10s\"\n");
@@ -158,12 +158,13 @@ TEST_CASE("ready.command runs as the service's user, in a process group of its o
   REQUIRE(r.code == 0);
   std::string ids = slurp(shared + "/ids");
   INFO(ids);
-  int uid = -1, gid = -1, pid = 0, pgrp = -1;
-  REQUIRE(std::sscanf(ids.c_str(), "%d %d %d %d", &uid, &gid, &pid, &pgrp) == 4);
+  int uid = -1, gid = -1, pid = 0, session = -1, tty = -1;
+  REQUIRE(std::sscanf(ids.c_str(), "%d %d %d %d %d", &uid, &gid, &pid, &session, &tty) == 5);
   CHECK(uid == 65534);
   CHECK(gid == 65534);
-  CHECK(pgrp == pid);
-  CHECK(pgrp != stat_of(pid_in(r.out)).pgrp);
+  CHECK(tty == 0);  // no terminal to type into (TIOCSTI) or write escapes to
+  CHECK(session != stat_of(::getpid()).session);
+  CHECK(session != stat_of(pid_in(r.out)).session);
   CHECK(box.run({"stop", file}).code == 0);
 }
 
