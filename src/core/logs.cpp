@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "posix/files.h"
 #include "posix/inotify.h"
+#include "posix/safe_path.h"
 #include "posix/signal_fd.h"
 #include "posix/unique_fd.h"
 
@@ -134,17 +135,33 @@ struct Target {
   ino_t ino = 0;
 };
 
+// The file at `path`, looked at as posix::open_entry opens it (no link
+// another user put there is followed, nothing but a regular file opened
+// in a folder they can change). ENOENT or ENOTDIR: nothing there yet.
+Result<struct stat> look_at(const std::string& path) {
+  auto opened = posix::open_entry(path, O_RDONLY | O_NONBLOCK);
+  if (!opened) return std::move(opened).error();
+  struct stat st;
+  if (::fstat(opened->fd.get(), &st) < 0) return sys_error("cannot stat '" + path + "'");
+  return st;
+}
+
+bool not_there(const Error& e) { return e.err == ENOENT || e.err == ENOTDIR; }
+
 Result<Target> examine(const char* stream, const std::string& path) {
   Target t{stream, path};
   if (path == "/dev/null") {
     t.kind = Kind::not_a_file;
     return t;
   }
-  struct stat st;
-  if (::stat(path.c_str(), &st) < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return t;  // not written yet
-    return sys_error("cannot stat '" + path + "'");
+  auto looked = look_at(path);
+  if (!looked && not_there(looked.error())) return t;  // not written yet
+  if (!looked && looked.error().err == ENXIO) {  // a FIFO with no writer
+    t.kind = Kind::not_a_file;
+    return t;
   }
+  if (!looked) return std::move(looked).error();
+  const struct stat& st = *looked;
   t.kind = S_ISREG(st.st_mode) ? Kind::file : Kind::not_a_file;
   t.dev = st.st_dev;
   t.ino = st.st_ino;
@@ -182,11 +199,10 @@ Result<std::vector<Source>> choose_sources(const config::ServiceSpec& spec) {
 // not exist leaves `s` as it is.
 Status reopen(Source& s) {
   // O_NONBLOCK: a FIFO put in the log's place must not hang us.
-  posix::UniqueFd fd(::open(s.path.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENOENT || errno == ENOTDIR) return {};
-    return sys_error("cannot open '" + s.path + "'");
-  }
+  auto opened = posix::open_entry(s.path, O_RDONLY | O_NONBLOCK);
+  if (!opened && not_there(opened.error())) return {};
+  if (!opened) return std::move(opened).error();
+  posix::UniqueFd fd = std::move(opened->fd);
   struct stat st;
   if (::fstat(fd.get(), &st) < 0) return sys_error("cannot stat '" + s.path + "'");
   if (!S_ISREG(st.st_mode)) return Error{ExitStatus::config, "'" + s.path + "' is not a regular file", EINVAL};
@@ -251,13 +267,12 @@ Status refresh(Source& s, Output& out, posix::Inotify* inotify) {
     }
     if (Status read = copy(s, out); !read) return read;
   }
-  struct stat st;
-  if (::stat(s.path.c_str(), &st) < 0) {
-    // Moved away and not created again yet: the daemon may still write to
-    // the old file, so it stays ours until a new one takes the name.
-    if (errno == ENOENT || errno == ENOTDIR) return {};
-    return sys_error("cannot stat '" + s.path + "'");
-  }
+  auto looked = look_at(s.path);
+  // Moved away and not created again yet: the daemon may still write to
+  // the old file, so it stays ours until a new one takes the name.
+  if (!looked && not_there(looked.error())) return {};
+  if (!looked) return std::move(looked).error();
+  const struct stat& st = *looked;
   if (s.fd && st.st_dev == s.dev && st.st_ino == s.ino) return {};
   // Rotated (or created at last): the old file to its very end, then the new one from its start.
   if (s.fd) {

@@ -295,3 +295,15 @@ TEST_CASE("attack: a ready command gets no controlling terminal, even when daemo
   CHECK(slurp(box.path("out/seen")) == "none\n");
   CHECK(box.run({"stop", file}).code == 0);
 }
+
+TEST_CASE("attack: logs never follows a link the service user put in place of its log") {
+  Sandbox box;
+  Canary canary(box);
+  std::string app = app_folder(box);
+  std::string file = box.service("svc", sleeper(box) + "stdout = \"" + app + "/out.log\"\n");
+  REQUIRE(run_as(kNobody, "ln -s " + canary.path + " " + app + "/out.log") == 0);
+  Run r = box.run({"logs", file});
+  CHECK(r.code == 4);
+  CHECK(r.out.find("precious") == std::string::npos);
+  CHECK(r.err.find("refusing '" + app + "/out.log': a symbolic link") != std::string::npos);
+}
