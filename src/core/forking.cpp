@@ -42,9 +42,9 @@ struct Named {
 
 // What `pidfile` names now. The pidfd is opened before the proof, so that
 // the proof is of the process the handle is on.
-Named named_in(const std::string& pidfile, pid_t guard, std::uint64_t guard_start) {
+Named named_in(const std::string& pidfile, pid_t guard, std::uint64_t guard_start, uid_t owner) {
   Named n;
-  auto text = posix::read_entry(pidfile, 4096, O_NOFOLLOW);
+  auto text = posix::read_entry(pidfile, 4096, O_NOFOLLOW, false, owner);
   if (!text) {
     n.why = text.error().err == ENOENT ? "no pidfile '" + pidfile + "'" : text.error().message;
     n.refused = text.error().status == ExitStatus::privilege;
@@ -80,7 +80,7 @@ Named named_in(const std::string& pidfile, pid_t guard, std::uint64_t guard_star
 }  // namespace
 
 Result<posix::Pidfd> await_forked(const config::ServiceSpec& spec, const std::string& pidfile, pid_t program,
-                                  posix::Guard& guard) {
+                                  posix::Guard& guard, uid_t owner) {
   const auto deadline = Clock::now() + spec.ready.timeout;
   const std::string within = " within " + config::format_duration(spec.ready.timeout);
   auto fail = [](std::string message) { return Error{ExitStatus::failure, std::move(message)}; };
@@ -96,7 +96,7 @@ Result<posix::Pidfd> await_forked(const config::ServiceSpec& spec, const std::st
   // to 50 ms, until the deadline.
   auto period = std::chrono::milliseconds(1);
   for (;;) {
-    Named n = named_in(pidfile, guard.pid(), guard_stat->starttime);
+    Named n = named_in(pidfile, guard.pid(), guard_stat->starttime, owner);
     if (n.proc) return std::move(*n.proc);
     if (n.refused) return fail("not started: " + n.why);
     auto left = deadline - Clock::now();

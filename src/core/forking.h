@@ -20,7 +20,9 @@ namespace daemonctl::core {
 /// naming any other process is refused at once. Returns a handle on the
 /// daemon; on failure the Error says why, and the guard, once dropped,
 /// kills whatever the command left.
+/// `owner`: the service's uid, who may own the pidfile in a folder other
+/// users can change (posix::open_entry).
 Result<posix::Pidfd> await_forked(const config::ServiceSpec& spec, const std::string& pidfile, pid_t program,
-                                  posix::Guard& guard);
+                                  posix::Guard& guard, uid_t owner);
 
 }  // namespace daemonctl::core

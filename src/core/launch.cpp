@@ -103,7 +103,8 @@ static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flag
                                                const Credentials& owner) {
   // O_NONBLOCK: opening a FIFO that has no reader fails (ENXIO) instead of
   // hanging; the flag is cleared once the file is open.
-  auto opened = posix::open_entry(path, flags | O_NONBLOCK, mode);
+  uid_t service_user = owner.change ? owner.uid : ::geteuid();
+  auto opened = posix::open_entry(path, flags | O_NONBLOCK, mode, service_user);
   if (!opened) return stdio_error(path, std::move(opened).error());
   int fd = opened->fd.get();
   if (opened->created && owner.change && ::fchown(fd, owner.uid, owner.gid) < 0) {

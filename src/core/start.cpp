@@ -210,7 +210,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     // Dropping the guard kills what the command left; releasing it, once
     // the record names the daemon, lets that run on.
     std::optional<posix::Guard>& guard = prepared->guard();
-    auto daemon = await_forked(spec, paths.pidfile, prepared->proc().pid(), *guard);
+    auto daemon = await_forked(spec, paths.pidfile, prepared->proc().pid(), *guard, daemon_uid);
     if (daemon) forked.emplace(std::move(*daemon));
     Status st = daemon ? record_identity(paths, base, *forked, waits ? "starting" : "running", false)
                        : Status(std::move(daemon).error());

@@ -234,17 +234,22 @@ void RotatingLog::rotate() {
 // FIFO put there cannot block the monitor, and then refused.
 void RotatingLog::open_fresh() {
   if (!folder_) return;
-  int fresh = ::openat(folder_.get(), name_.c_str(),
-                       O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, mode_);
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK;
+  // O_EXCL: only a file made here and now gets the log's mode and owner.
+  int fresh = ::openat(folder_.get(), name_.c_str(), kFlags | O_CREAT | O_EXCL, mode_);
+  bool made = fresh >= 0;
+  if (!made && errno == EEXIST) fresh = ::openat(folder_.get(), name_.c_str(), kFlags);
   if (fresh < 0) return complain(std::strerror(errno));
   struct stat st;
   const char* what = ::fstat(fresh, &st) < 0 ? "gone" : unfit(st);
-  if (what) {
+  bool foreign = !what && !made && st.st_uid != 0 && st.st_uid != ::geteuid() && !(chown_ && st.st_uid == uid_);
+  if (what || foreign) {
     ::close(fresh);
+    if (foreign) return complain("it belongs to uid " + std::to_string(st.st_uid) + ", neither root nor the service's user");
     return complain(std::string("it is ") + what + ", not a regular file");
   }
   ::fcntl(fresh, F_SETFL, O_WRONLY | O_APPEND);
-  if (st.st_size == 0) {  // made just now: the mode and owner of a log file
+  if (made) {  // the mode and owner of a log file
     ::fchmod(fresh, mode_);
     if (chown_) (void)::fchown(fresh, uid_, gid_);
   }

@@ -133,8 +133,12 @@ Error not_safe(const std::string& path, const std::string& why) {
 
 }  // namespace
 
-Status fit_for_untrusted_folder(const struct stat& st, const std::string& path) {
+Status fit_for_untrusted_folder(const struct stat& st, const std::string& path, uid_t owner) {
   if (S_ISDIR(st.st_mode)) return sys_error("cannot open '" + path + "'", EISDIR);
+  if (owner != kAnyOwner && st.st_uid != 0 && st.st_uid != ::geteuid() && st.st_uid != owner) {
+    return not_safe(path, "it belongs to uid " + std::to_string(st.st_uid) +
+                              ", neither root nor the service's user, in a folder other users can change");
+  }
   if (!S_ISREG(st.st_mode)) return not_safe(path, "not a regular file, in a folder other users can change");
   if (st.st_nlink > 1) {
     return not_safe(path, "it has " + std::to_string(st.st_nlink) + " hard links, in a folder other users can change");
@@ -144,10 +148,10 @@ Status fit_for_untrusted_folder(const struct stat& st, const std::string& path) 
 
 namespace {
 
-Status fit_in_untrusted(int fd, const std::string& path) {
+Status fit_in_untrusted(int fd, const std::string& path, uid_t owner) {
   struct stat st;
   if (::fstat(fd, &st) < 0) return sys_error("cannot stat '" + path + "'");
-  return fit_for_untrusted_folder(st, path);
+  return fit_for_untrusted_folder(st, path, owner);
 }
 
 // One open of `name` in `e.folder`, never following a link; O_CREAT as O_EXCL.
@@ -238,14 +242,14 @@ Result<Folder> make_folders(const std::string& path, mode_t mode) {
   return at;
 }
 
-Result<Opened> open_entry(const std::string& path, int flags, mode_t mode) {
+Result<Opened> open_entry(const std::string& path, int flags, mode_t mode, uid_t owner) {
   auto e = locate(path);
   for (int links = 0; e; ++links) {
     auto opened = open_once(*e, flags, mode);
     if (opened) {
       opened->in_trusted_folder = e->folder.trusted;
       if (!e->folder.trusted) {
-        if (Status fit = fit_in_untrusted(opened->fd.get(), path); !fit) return std::move(fit).error();
+        if (Status fit = fit_in_untrusted(opened->fd.get(), path, owner); !fit) return std::move(fit).error();
       }
       return opened;
     }
@@ -253,7 +257,7 @@ Result<Opened> open_entry(const std::string& path, int flags, mode_t mode) {
     if (!e->folder.trusted && opened.error().err != ELOOP &&
         ::fstatat(e->folder.fd.get(), e->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
       // A FIFO with no reader (ENXIO), a socket...: refused as what it is.
-      if (Status fit = fit_for_untrusted_folder(st, path); !fit) return std::move(fit).error();
+      if (Status fit = fit_for_untrusted_folder(st, path, owner); !fit) return std::move(fit).error();
     }
     if (opened.error().err != ELOOP) return opened;
     if (!e->folder.trusted) return symlink_refused(path, e->folder);
@@ -274,8 +278,9 @@ Result<Opened> open_entry(const std::string& path, int flags, mode_t mode) {
   return std::move(e).error();
 }
 
-Result<std::string> read_entry(const std::string& path, std::size_t limit, int flags, bool trusted_only) {
-  auto opened = open_entry(path, O_RDONLY | O_NONBLOCK | flags);
+Result<std::string> read_entry(const std::string& path, std::size_t limit, int flags, bool trusted_only,
+                               uid_t owner) {
+  auto opened = open_entry(path, O_RDONLY | O_NONBLOCK | flags, 0, owner);
   if (!opened) return std::move(opened).error();
   if (trusted_only && !opened->in_trusted_folder) {
     return not_safe(path, "its folder can be changed by other users");

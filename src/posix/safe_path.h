@@ -71,13 +71,17 @@ struct Opened {
 /// O_CREAT, a missing file is created with O_EXCL, so `created` tells
 /// whether this call made it. With O_NOFOLLOW, a link at the last component
 /// is never followed (ELOOP).
-Result<Opened> open_entry(const std::string& path, int flags, mode_t mode = 0);
+/// `owner`: in an untrusted folder, an existing file must belong to root,
+/// daemonctl's user or `owner` (the service's user); kAnyOwner: to anyone.
+inline constexpr uid_t kAnyOwner = static_cast<uid_t>(-1);
+Result<Opened> open_entry(const std::string& path, int flags, mode_t mode = 0, uid_t owner = kAnyOwner);
 
 /// Reads the regular file at `path`, opened by open_entry with `flags`
 /// (O_RDONLY | O_NONBLOCK added), at most `limit` bytes (EFBIG beyond).
 /// With `trusted_only`, the file's folder must be trusted (status privilege
 /// otherwise): for records that name processes to signal.
-Result<std::string> read_entry(const std::string& path, std::size_t limit, int flags = 0, bool trusted_only = false);
+Result<std::string> read_entry(const std::string& path, std::size_t limit, int flags = 0, bool trusted_only = false,
+                               uid_t owner = kAnyOwner);
 
 /// Does the entry at `path` exist (a symbolic link counts as one, never followed)?
 /// Errors as locate's.
@@ -85,7 +89,7 @@ Result<bool> entry_exists(const std::string& path);
 
 /// What open_entry refuses in an untrusted folder, found from a file's
 /// lstat: anything but a regular file with one link (status privilege).
-Status fit_for_untrusted_folder(const struct stat& st, const std::string& path);
+Status fit_for_untrusted_folder(const struct stat& st, const std::string& path, uid_t owner = kAnyOwner);
 
 /// The message for a symbolic link met at `path` in folder `folder`.
 Error symlink_refused(const std::string& path, const Folder& folder);

@@ -307,3 +307,22 @@ TEST_CASE("attack: logs never follows a link the service user put in place of it
   CHECK(r.out.find("precious") == std::string::npos);
   CHECK(r.err.find("refusing '" + app + "/out.log': a symbolic link") != std::string::npos);
 }
+
+TEST_CASE("attack: a log or stdin another user made in its folder is refused for a service that is not theirs") {
+  Sandbox box;
+  std::string app = app_folder(box);
+  // Made by nobody to read what a root service writes, or feed it input.
+  REQUIRE(run_as(kNobody, "umask 0; echo planted > " + app + "/leak.log; echo planted > " + app + "/leak-in") == 0);
+  std::string root_service = "command = [\"/bin/sleep\", \"1000\"]\n" + box.mark_line();
+  Run out = box.run({"start", box.service("out", root_service + "stdout = \"" + app + "/leak.log\"\n")});
+  CHECK(out.code == 4);
+  CHECK(out.err.find("refusing '" + app + "/leak.log': it belongs to uid 65534, neither root nor the service's user") !=
+        std::string::npos);
+  Run in = box.run({"start", box.service("in", root_service + "stdin = \"" + app + "/leak-in\"\n")});
+  CHECK(in.code == 4);
+  CHECK(pids_with_env(box.mark()).empty());
+  // The service's own user may use its own file.
+  std::string own = box.service("own", sleeper(box) + "stdout = \"" + app + "/leak.log\"\n");
+  CHECK(box.run({"start", own}).code == 0);
+  CHECK(box.run({"stop", own}).code == 0);
+}
