@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 #include <cstring>
 
 #include "common/log.h"
@@ -18,6 +19,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr int kNotifyBatch = 256;  // notify messages read between two looks at the daemon
+
 std::string quoted_argv(const std::vector<std::string>& argv) {
   std::string text;
   for (const auto& word : argv) text += (text.empty() ? "" : " ") + word;
@@ -28,6 +31,7 @@ std::string quoted_argv(const std::vector<std::string>& argv) {
 struct Pending {
   bool notify, tcp, file, command;
   bool tcp_foreign = false;  // someone else's socket listens on the port
+  std::set<uid_t> strangers;  // uids whose messages were ignored, each warned of once
   std::string status;        // the last STATUS= sent
   std::string command_last;  // how the last ready command ended
   bool done() const { return !notify && !tcp && !file && !command; }
@@ -58,11 +62,15 @@ std::string missing(const config::ReadySpec& ready, const Pending& p) {
 // Reads the notify messages that arrived; a NotReady on ERRNO=.
 std::optional<NotReady> read_notify(const config::ServiceSpec& spec, const posix::Pidfd& proc,
                                     const ReadyProbe& probe, Pending& p) {
-  while (p.notify && probe.notify) {
+  // At most a socket buffer's worth a turn, and one warning per stranger:
+  // a flood from another user neither floods the log nor stalls the checks.
+  for (int read = 0; p.notify && probe.notify && read < kNotifyBatch; ++read) {
     auto m = probe.notify->receive();
     if (!m) break;
     if (m->uid != 0 && m->uid != probe.daemon_uid) {
-      log::warn(spec.name + ": ignoring a notify message from uid " + std::to_string(m->uid));
+      if (p.strangers.insert(m->uid).second) {
+        log::warn(spec.name + ": ignoring notify messages from uid " + std::to_string(m->uid));
+      }
       continue;
     }
     if (auto status = posix::notify_field(m->text, "STATUS")) p.status = *status;
@@ -139,7 +147,7 @@ Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, cons
                                            const ReadyProbe& probe) {
   const config::ReadySpec& ready = spec.ready;
   const auto deadline = Clock::now() + ready.timeout;
-  Pending p{ready.notify, ready.tcp.has_value(), !ready.file.empty(), !ready.command.empty(), false, {}, {}};
+  Pending p{ready.notify, ready.tcp.has_value(), !ready.file.empty(), !ready.command.empty(), false, {}, {}, {}};
   // The checks that can only be polled are tried at 1 ms, then less often.
   auto period = std::chrono::milliseconds(1);
   const auto max_period = std::chrono::milliseconds(50);
