@@ -46,7 +46,7 @@ RotatingLog::RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, u
     : plan_(plan), fd_(fd), mode_(mode), chown_(chown), uid_(uid), gid_(gid) {
   measure();
   // Without its folder the log is never rotated nor reopened: it grows.
-  if (auto e = posix::locate(plan_.path)) {
+  if (auto e = posix::locate_target(plan_.path)) {  // a link made by root: where it leads
     folder_ = std::move(e->folder.fd);
     name_ = e->name;
   }

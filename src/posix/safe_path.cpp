@@ -200,6 +200,23 @@ Result<Entry> locate(const std::string& path) {
 
 Result<Folder> open_folder(const std::string& path) { return enter(path); }
 
+Result<Entry> locate_target(const std::string& path) {
+  auto e = locate(path);
+  for (int links = 0; e && links < kMaxLinks; ++links) {
+    struct stat st;
+    if (!e->folder.trusted || ::fstatat(e->folder.fd.get(), e->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+        !S_ISLNK(st.st_mode)) {
+      return e;
+    }
+    UniqueFd link(openat2_fd(e->folder.fd.get(), e->name, O_PATH | O_NOFOLLOW));
+    auto target = link ? link_target(link.get(), path) : Result<std::string>(sys_error("cannot open '" + path + "'"));
+    if (!target) return std::move(target).error();
+    std::string next = target->front() == '/' ? *target : joined(e->folder.path, *target);
+    e = locate(next);
+  }
+  return e;
+}
+
 namespace {
 
 Folder duplicate(const Folder& f) {

@@ -44,6 +44,11 @@ struct Entry {
 /// (ENOENT), a component that is not a folder (ENOTDIR).
 Result<Entry> locate(const std::string& path);
 
+/// locate, then, while the entry is a symbolic link in a trusted folder,
+/// the entry it names (as open_entry would follow it): where a file that is
+/// renamed and made again (a rotated log) really lives.
+Result<Entry> locate_target(const std::string& path);
+
 /// The folder `path` itself, entered as locate enters folders. A symbolic
 /// link at its last component is refused like the others when its folder
 /// is untrusted, and followed when it is trusted.

@@ -89,3 +89,21 @@ TEST_CASE("rotated logs without a restart policy: a monitor stays, and the daemo
   CHECK(box.run({"status", file}).code == 3);
   CHECK(slurp(box.path("out.log")).find("not restarting it (no restart policy)") != std::string::npos);
 }
+
+TEST_CASE("a rotated log that is a link root made is rotated where it leads, and stays a link") {
+  Sandbox box;
+  box.write("real/.keep", "");
+  REQUIRE(::symlink(box.path("real/out.log").c_str(), box.path("out.log").c_str()) == 0);
+  std::string file = box.service(
+      "svc", rotated(box, "i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo line $i; done; exec sleep 1000"));
+  Run r = box.run({"start", file});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  REQUIRE(wait_until([&] { return slurp(box.path("real/out.log")).find("line 300\n") != std::string::npos; }));
+  CHECK(exists(box.path("real/out.log.1")));
+  struct stat st;
+  REQUIRE(::lstat(box.path("out.log").c_str(), &st) == 0);
+  CHECK(S_ISLNK(st.st_mode));
+  CHECK_FALSE(exists(box.path("out.log.1")));
+  CHECK(box.run({"stop", file}).code == 0);
+}
