@@ -1,4 +1,5 @@
 // status and list: what runs, as lines, a table, or JSON objects.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -51,6 +52,13 @@ const std::vector<std::string>& what_runs(const Target& t, const core::StatusInf
   static const std::vector<std::string> none;
   if (!s.argv.empty()) return s.argv;
   return t.spec ? t.spec->command : none;
+}
+
+/// The name's instance runs from another file, still there: for this one,
+/// nothing runs.
+bool taken_elsewhere(const Target& t, const core::StatusInfo& s) {
+  struct stat st;
+  return t.spec && !s.file.empty() && s.file != t.spec->file && ::stat(s.file.c_str(), &st) == 0;
 }
 
 /// What is off with the service's file, beside its state: "" if nothing.
@@ -111,6 +119,14 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
       [&](std::size_t i) {
         const Target& t = sel.targets[i];
         infos[i] = t.spec || t.recorded ? core::status_info(ctx, t.label) : Result<core::StatusInfo>(t.error);
+        if (infos[i]->ok() && taken_elsewhere(t, **infos[i])) {
+          core::StatusInfo& s = **infos[i];
+          core::StatusInfo other;
+          other.state = "stopped";
+          other.pidfile = t.spec->pidfile;
+          other.text = "not running from this file: the name '" + t.label + "' runs from '" + s.file + "'";
+          s = std::move(other);
+        }
         return true;
       },
       [](std::size_t, std::size_t) {},

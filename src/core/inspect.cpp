@@ -182,6 +182,12 @@ StatePaths recorded_paths(StatePaths paths, const Inspection& i) {
   return paths;
 }
 
+bool owned_elsewhere(const Inspection& i, const config::ServiceSpec* spec) {
+  if (!spec || !i.record || i.record->file.empty() || i.record->file == spec->file) return false;
+  struct stat st;
+  return ::stat(i.record->file.c_str(), &st) == 0;
+}
+
 config::StopSpec recorded_stop(const Inspection& i, const config::ServiceSpec* spec) {
   if (!i.record || !i.record->stop) return spec ? spec->stop : config::StopSpec{};
   const RecordedStop& r = *i.record->stop;

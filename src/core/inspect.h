@@ -78,6 +78,12 @@ StatePaths recorded_paths(StatePaths paths, const Inspection& i);
 config::StopSpec recorded_stop(const Inspection& i, const config::ServiceSpec* spec);
 int recorded_reload_signal(const Inspection& i, const config::ServiceSpec* spec);
 
+/// Another service file, still there, started the recorded instance of
+/// `spec`'s name: the instance is not `spec`'s to stop, signal or show.
+/// (A file that was moved or removed leaves its instance to the one now
+/// declaring the name.)
+bool owned_elsewhere(const Inspection& i, const config::ServiceSpec* spec);
+
 /// The state's word: "running", "dead"... (status, list, JSON).
 const char* state_name(State s);
 

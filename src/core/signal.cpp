@@ -11,6 +11,10 @@ Result<Outcome> send_signal(const Context& ctx, const std::string& name, const c
   if (!lock) return std::move(lock).error();
   Inspection now = inspect(base);
   StatePaths paths = recorded_paths(base, now);
+  if (owned_elsewhere(now, spec)) {
+    return Outcome{ExitStatus::inactive, "not running from this file: the name '" + name + "' runs from '" +
+                                             now.record->file + "'"};
+  }
   switch (now.state) {
     case State::starting:
     case State::running:

@@ -72,7 +72,7 @@ Status record_identity(const StatePaths& paths, Record record, const posix::Pidf
 // spec's own file; and no other service's record may hold its pidfile.
 Status check_owner(const Inspection& now, const config::ServiceSpec& spec, const Context& ctx) {
   bool alive = now.state == State::running || now.state == State::starting || now.state == State::restarting;
-  if (alive && now.record && !now.record->file.empty() && now.record->file != spec.file) {
+  if (alive && owned_elsewhere(now, &spec)) {
     return Error{ExitStatus::failure, "the name '" + spec.name + "' is taken: it runs from '" + now.record->file +
                                           "', and '" + spec.file + "' declares it too; stop it first, or rename one"};
   }

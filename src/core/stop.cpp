@@ -29,6 +29,10 @@ Result<Outcome> stop_locked(const Context& ctx, const std::string& name, const c
   StatePaths base = state_paths(ctx, name, spec);
   Inspection now = inspect(base);
   StatePaths paths = recorded_paths(base, now);
+  if (owned_elsewhere(now, spec)) {
+    return Outcome{ExitStatus::success, "not running from this file: the name '" + name + "' runs from '" +
+                                            now.record->file + "'"};
+  }
   // A monitor first: told before the daemon is signalled, so no restart
   // races the stop. It cannot change the state meanwhile: that needs the
   // lock we hold. Its exit is awaited after the daemon's (it may be
