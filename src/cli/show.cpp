@@ -81,11 +81,11 @@ std::string with_notes(std::string text, const Target& t, const core::StatusInfo
 
 JsonObject status_object(const Target& t, const core::StatusInfo& s) {
   JsonObject o;
-  o.string("name", t.label).string("state", s.state);
-  bool has_pid = s.state == "running" || s.state == "dead";
+  o.string("name", t.label).string("state", core::state_name(s.state));
+  bool has_pid = s.state == core::State::running || s.state == core::State::dead;
   if (has_pid) o.number("pid", static_cast<long long>(s.pid));
   else o.null("pid");
-  if (s.state == "running") {
+  if (s.state == core::State::running) {
     o.string("started_at", iso8601(s.started_at)).number("uptime_s", static_cast<long long>(s.uptime));
   } else {
     o.null("started_at").null("uptime_s");
@@ -122,7 +122,7 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
         if (infos[i]->ok() && taken_elsewhere(t, **infos[i])) {
           core::StatusInfo& s = **infos[i];
           core::StatusInfo other;
-          other.state = "stopped";
+          other.state = core::State::stopped;
           other.pidfile = t.spec->pidfile;
           other.text = "not running from this file: the name '" + t.label + "' runs from '" + s.file + "'";
           s = std::move(other);
@@ -152,10 +152,11 @@ int show_status(const Options&, Output& out, const Selection& sel, const core::C
 int show_table(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
   std::vector<std::vector<std::string>> rows;
   int code = gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
-    bool running = info.state == "running";
+    bool running = info.state == core::State::running;
     // Escaped before widths are taken and colour goes on.
     std::string notes = with_notes("", t, info);
-    rows.push_back({text::escape(t.label), info.state, running || info.state == "dead" ? std::to_string(info.pid) : "-",
+    rows.push_back({text::escape(t.label), core::state_name(info.state),
+                    running || info.state == core::State::dead ? std::to_string(info.pid) : "-",
                     running ? core::format_uptime(info.uptime) : "-",
                     command_line(what_runs(t, info)) + (notes.empty() ? "" : "  (" + text::escape(notes.substr(2)) + ")")});
   });

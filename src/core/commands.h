@@ -9,6 +9,7 @@
 #include "common/result.h"
 #include "config/service_spec.h"
 #include "core/pidfile.h"
+#include "core/state.h"
 
 namespace daemonctl::core {
 
@@ -66,7 +67,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
 /// What status knows of a service, for tables and JSON.
 struct StatusInfo {
   ExitStatus status = ExitStatus::not_running;  ///< the LSB status code
-  std::string state;        ///< state_name(): "running", "dead", "stopped", "starting", "unknown", "restarting", "failed"
+  State state = State::stopped;
   pid_t pid = 0;            ///< the pid the pidfile names; 0 if none
   double started_at = 0;    ///< running: when it started, seconds since the epoch
   double uptime = 0;        ///< running: seconds

@@ -97,7 +97,7 @@ std::string disprove(const Record& record, const posix::ProcStat& stat) {
 Inspection gone(Inspection i, std::string why, bool busy) {
   i.state = State::dead;
   i.reason = std::move(why);
-  if (i.record->phase == "failed") {
+  if (i.record->phase == State::failed) {
     i.state = State::failed;
     i.reason = "gave up after " + std::to_string(i.record->restarts) +
                (i.record->restarts == 1 ? " restart" : " restarts") + "; last " +
@@ -105,7 +105,7 @@ Inspection gone(Inspection i, std::string why, bool busy) {
   } else if (i.monitor.alive) {
     i.state = State::restarting;
     i.reason = i.record->last_exit;
-  } else if (busy && i.record->phase == "starting") {
+  } else if (busy && i.record->phase == State::starting) {
     i.state = State::starting;
   } else if (busy) {
     i.state = State::stopped;
@@ -120,20 +120,6 @@ Inspection gone(Inspection i, std::string why, bool busy) {
 }
 
 }  // namespace
-
-const char* state_name(State s) {
-  switch (s) {
-    case State::stopped: return "stopped";
-    case State::starting: return "starting";
-    case State::running: return "running";
-    case State::dead: return "dead";
-    case State::invalid: return "invalid";
-    case State::unknown: return "unknown";
-    case State::restarting: return "restarting";
-    case State::failed: return "failed";
-  }
-  return "unknown";
-}
 
 std::optional<Record> read_record(const StatePaths& paths) {
   auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
@@ -150,7 +136,7 @@ Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
   i.record = std::move(record);
   // A start under way holds the lock; one that died left the record behind.
   bool busy = lock == Lock::probe && lock_is_held(paths.lock);
-  bool starting = busy && i.record->phase == "starting";
+  bool starting = busy && i.record->phase == State::starting;
   if (i.pid == 0) return gone(std::move(i), "its start had not found its daemon yet", busy);
   // Open the handle first and prove identity after: if the proof holds, the
   // handle is on the proven process, whatever happens to the pid later.

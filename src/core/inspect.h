@@ -10,20 +10,11 @@
 
 #include "config/service_spec.h"
 #include "core/pidfile.h"
+#include "core/state.h"
 #include "posix/pidfd.h"
 
 namespace daemonctl::core {
 
-enum class State {
-  stopped,     ///< no record
-  starting,    ///< recorded by a start that is still under way (it holds the lock)
-  running,     ///< the record names a live process proven to be the one started
-  dead,        ///< the record names a process that is gone (or a pid now another's)
-  invalid,     ///< the record cannot be understood
-  unknown,     ///< the record cannot be read
-  restarting,  ///< its monitor lives, between a daemon's exit and the next start
-  failed,      ///< its monitor gave up after too many restarts
-};
 
 /// What the record says of a monitor ([restart]), if one was recorded.
 struct MonitorFacts {
@@ -84,8 +75,6 @@ int recorded_reload_signal(const Inspection& i, const config::ServiceSpec* spec)
 /// declaring the name.)
 bool owned_elsewhere(const Inspection& i, const config::ServiceSpec* spec);
 
-/// The state's word: "running", "dead"... (status, list, JSON).
-const char* state_name(State s);
 
 /// The Error for acting on an unknown state: "cannot tell whether it runs: why".
 Error unknown_state(const Inspection& unknown);

@@ -79,7 +79,7 @@ void format_definition(std::string& text, const Record& r) {
 
 // Which instance fields were seen.
 struct Seen {
-  bool pid = false, start = false, boot = false, pgid = false;
+  bool pid = false, start = false, boot = false, pgid = false, phase = true;
   bool monitor = false, monitor_start = false, restarts = false;
 };
 
@@ -114,17 +114,17 @@ bool parse_instance(Record& r, Seen& seen, std::string_view key, const std::stri
   else if (key == "monitor") seen.monitor = parse_number(value, r.monitor);
   else if (key == "monitor_starttime") seen.monitor_start = parse_number(value, r.monitor_starttime);
   else if (key == "restarts") seen.restarts = parse_number(value, r.restarts);
-  else if (key == "phase") r.phase = value;
+  else if (key == "phase") seen.phase = (r.phase = parse_state(value).value_or(State::unknown)) != State::unknown;
   else if (key == "last_exit") r.last_exit = value;
   return true;  // an unknown key, from a later version: ignored
 }
 
 bool well_formed(const Record& r, const Seen& seen) {
-  bool phase = r.phase.empty() || r.phase == "starting" || r.phase == "running" || r.phase == "restarting" ||
-               r.phase == "failed";
-  if (!phase || !(seen.pid && seen.start && seen.boot && seen.pgid) || r.pid < 0) return false;
-  // Only a forking start that has not yet found its daemon records no pid.
-  if (r.pid <= 1 && !(r.pid == 0 && r.phase == "starting")) return false;
+  bool phase = r.phase == State::starting || r.phase == State::running || r.phase == State::restarting ||
+               r.phase == State::failed;
+  if (!seen.phase || !phase || !(seen.pid && seen.start && seen.boot && seen.pgid) || r.pid < 0) return false;
+  // Only a start that has not yet found its daemon records no pid.
+  if (r.pid <= 1 && !(r.pid == 0 && r.phase == State::starting)) return false;
   if (r.monitor == 0) return true;
   return seen.monitor && seen.monitor_start && seen.restarts && r.monitor > 1 && r.restarts >= 0;
 }
@@ -134,7 +134,7 @@ bool well_formed(const Record& r, const Seen& seen) {
 std::string format_record(const Record& r) {
   std::string text;
   if (!r.name.empty()) format_definition(text, r);
-  if (!r.phase.empty()) line(text, "phase", r.phase);
+  line(text, "phase", state_name(r.phase));
   text += "pid " + std::to_string(r.pid) + "\nstarttime " + std::to_string(r.starttime) + "\nboot_id " + r.boot_id +
           "\npgid " + std::to_string(r.pgid) + "\n";
   if (r.monitor == 0) return text;

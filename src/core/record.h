@@ -11,6 +11,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "core/state.h"
+
 namespace daemonctl::core {
 
 /// Which version of a service file a start used: a changed file is noticed.
@@ -44,7 +46,9 @@ struct Record {
   std::string stdout_path, stderr_path;  ///< for `logs`
 
   // The instance.
-  std::string phase{};          ///< "starting", "running", "restarting" (monitor: between daemons), "failed"
+  /// starting, running, restarting (a monitor, between daemons) or failed;
+  /// running in a record of an older daemonctl, which held none.
+  State phase = State::running;
   pid_t pid = 0;                ///< the daemon; 0 while a forking start has not named it
   std::uint64_t starttime = 0;  ///< /proc/PID/stat field 22
   std::string boot_id;          ///< /proc/sys/kernel/random/boot_id

@@ -44,14 +44,14 @@ Record definition(const config::ServiceSpec& spec, const Launch& l, const StateP
   r.user = spec.user;
   r.stdout_path = spec.stdout_path;
   r.stderr_path = spec.stderr_path;
-  r.phase = "starting";
+  r.phase = State::starting;
   r.boot_id = posix::boot_id();
   return r;
 }
 
 // Writes the record of `proc` in `phase`, then the pidfile: the pidfile is
 // the commit point. A forking service wrote its own pidfile: then only the record.
-Status record_identity(const StatePaths& paths, Record record, const posix::Pidfd& proc, const std::string& phase,
+Status record_identity(const StatePaths& paths, Record record, const posix::Pidfd& proc, State phase,
                        bool write_pidfile = true) {
   auto stat = posix::read_stat(proc.pid());
   if (!stat) return Error{ExitStatus::failure, "the daemon (pid " + std::to_string(proc.pid()) + ") vanished at start"};
@@ -193,7 +193,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     // Recorded before it runs anything: no daemon ever runs without its
     // pidfile, even if daemonctl is killed right here. A forking command is
     // recorded once it has named its daemon.
-    Status st = forking ? Status() : record_identity(paths, base, prepared->proc(), waits ? "starting" : "running");
+    Status st = forking ? Status() : record_identity(paths, base, prepared->proc(), waits ? State::starting : State::running);
     if (!st) {
       prepared->abandon();
       (void)remove_state(paths);
@@ -212,7 +212,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
     std::optional<posix::Guard>& guard = prepared->guard();
     auto daemon = await_forked(spec, paths.pidfile, prepared->proc().pid(), *guard, daemon_uid);
     if (daemon) forked.emplace(std::move(*daemon));
-    Status st = daemon ? record_identity(paths, base, *forked, waits ? "starting" : "running", false)
+    Status st = daemon ? record_identity(paths, base, *forked, waits ? State::starting : State::running, false)
                        : Status(std::move(daemon).error());
     if (!st) {
       guard.reset();
@@ -257,7 +257,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
                                           config::format_duration(spec.start.grace)};
   }
   if (waits && !supervised) {  // a monitor keeps its own record
-    if (Status st = record_identity(paths, base, proc, "running", false); !st) {
+    if (Status st = record_identity(paths, base, proc, State::running, false); !st) {
       undo(false);
       return std::move(st).error();
     }

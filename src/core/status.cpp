@@ -33,7 +33,7 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
   info.pid = now.pid;
   info.pidfile = paths.pidfile;
   info.reason = now.reason;
-  info.state = state_name(now.state);
+  info.state = now.state;
   if (now.record) {
     info.file = now.record->file;
     info.argv = now.record->argv;
@@ -93,7 +93,7 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
       break;
   }
   info.status = ExitStatus::privilege;
-  info.state = "unknown";
+  info.state = State::unknown;
   info.text = "unknown: " + info.reason;
   return info;
 }
@@ -101,7 +101,7 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
 Result<Outcome> status(const Context& ctx, const std::string& name) {
   auto info = status_info(ctx, name);
   if (!info) return std::move(info).error();
-  return Outcome{info->status, info->text, info->state == "running" ? info->pid : 0};
+  return Outcome{info->status, info->text, info->state == State::running ? info->pid : 0};
 }
 
 }  // namespace daemonctl::core

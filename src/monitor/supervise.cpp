@@ -170,14 +170,14 @@ class Monitor {
   /// Writes the record for `phase`, and the pidfile for a running child
   /// (else removes it). An error is logged and returned: a child must not
   /// run unrecorded.
-  Status write_state(const std::string& phase) {
+  Status write_state(core::State phase) {
     core::Record r = base_;
     r.phase = phase;
     r.restarts = restarts_;
     r.last_exit = last_exit_;
     Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
-    if (st && phase == "running") st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
-    if (phase != "running") (void)posix::remove_file(plan_.pidfile);
+    if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
+    if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
     if (!st) log(st.error().message);
     return st;
   }
@@ -234,7 +234,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       base_.pid = pid;
       base_.starttime = stat ? stat->starttime : 0;
       base_.pgid = pid;  // prepare_child: a group of its own
-      recorded = write_state("running");
+      recorded = write_state(core::State::running);
     });
     auto release = [&] {
       if (locked && !first) unlock();
@@ -245,7 +245,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       return 0;
     }
     if (!prepared) {
-      if (recorded) first ? remove_state() : (void)write_state("restarting");
+      if (recorded) first ? remove_state() : (void)write_state(core::State::restarting);
       release();
       if (first) {
         report(report_fd, "fail " + std::to_string(to_int(prepared.error().status)) + " " + prepared.error().message + "\n");
@@ -266,7 +266,7 @@ int Monitor::run(int report_fd, int lock_fd) {
                                 recorded.error().message + "\n");
           return 1;
         }
-        (void)write_state("restarting");
+        (void)write_state(core::State::restarting);
         release();
         last_exit_ = "could not be recorded: " + recorded.error().message;
         log(last_exit_);
@@ -341,7 +341,7 @@ int Monitor::run(int report_fd, int lock_fd) {
     while (!recent.empty() && now - recent.front() >= plan_.restart.window) recent.pop_front();
     if (static_cast<int>(recent.size()) >= plan_.restart.limit) {
       if (!lock()) return 0;
-      (void)write_state("failed");
+      (void)write_state(core::State::failed);
       unlock();
       log("giving up: " + std::to_string(recent.size()) + (recent.size() == 1 ? " restart" : " restarts") + " within " +
           seconds_text(plan_.restart.window) + "; last " + last_exit_);
@@ -353,7 +353,7 @@ int Monitor::run(int report_fd, int lock_fd) {
     // pidfile, a record with a live monitor reads "restarting"; with a delay
     // the record says so too, with the last exit.
     if (!lock()) return 0;
-    if (delay.count() > 0) (void)write_state("restarting");
+    if (delay.count() > 0) (void)write_state(core::State::restarting);
     else (void)posix::remove_file(plan_.pidfile);
     unlock();
     log("restarting in " + seconds_text(delay) + " (restart " + std::to_string(recent.size() + 1) + " of " +

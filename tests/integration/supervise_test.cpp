@@ -102,6 +102,7 @@ TEST_CASE("restart: past the limit the monitor gives up, status says failed with
   REQUIRE(r.code == 0);
   // The monitor runs in an environment of its own: its record says when it gave up.
   REQUIRE(wait_until([&] { return record_of(box).find("\nphase failed\n") != std::string::npos; }));
+  REQUIRE(wait_until([&] { return pids_with_env(box.mark()).empty(); }));  // the monitor too: its last line is written
   Run status = box.run({"status", file});
   CHECK(status.code == 1);
   CHECK(status.out.find("svc: failed: monitor pid ") != std::string::npos);
@@ -126,6 +127,7 @@ TEST_CASE("restart: the delay doubles after each quick failure, up to max_delay"
                         "policy = \"on-failure\"\ndelay = \"20ms\"\nmax_delay = \"80ms\"\nlimit = 5\nwindow = \"1m\"\n"));
   REQUIRE(box.run({"start", file}).code == 0);
   REQUIRE(wait_until([&] { return record_of(box).find("\nphase failed\n") != std::string::npos; }));
+  REQUIRE(wait_until([&] { return pids_with_env(box.mark()).empty(); }));  // the monitor too: its last line is written
   std::string log = slurp(box.path("svc.log"));
   std::size_t a = log.find("restarting in 20ms (restart 1 ");
   std::size_t b = log.find("restarting in 40ms (restart 2 ");

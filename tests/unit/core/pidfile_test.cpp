@@ -16,7 +16,8 @@ std::string why(std::string_view text, pid_t pid_max = kPidMax) {
   return pid.error().message;
 }
 
-const std::string kRecordText = "pid 4242\nstarttime 123456789012\nboot_id 6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f\npgid 4240\n";
+const std::string kRecordText =
+    "phase running\npid 4242\nstarttime 123456789012\nboot_id 6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f\npgid 4240\n";
 
 }  // namespace
 
@@ -147,14 +148,14 @@ TEST_CASE("record: a monitor's lines round-trip", "[core][pidfile]") {
   r.monitor_starttime = 97;
   r.restarts = 3;
   r.last_exit = "exited with status 1";
-  r.phase = "restarting";
+  r.phase = State::restarting;
   auto back = parse_record(format_record(r));
   REQUIRE(back);
   CHECK(back->monitor == 4240);
   CHECK(back->monitor_starttime == 97);
   CHECK(back->restarts == 3);
   CHECK(back->last_exit == "exited with status 1");
-  CHECK(back->phase == "restarting");
+  CHECK(back->phase == State::restarting);
 }
 
 TEST_CASE("record: a monitor without its proof or with an unknown phase is no record", "[core][pidfile]") {
