@@ -7,6 +7,7 @@
 #include "config/catalog.h"
 #include "config/load.h"
 #include "config/signal_name.h"
+#include "core/inspect.h"
 #include "core/logs.h"
 #include "core/state_dir.h"
 
@@ -25,11 +26,32 @@ std::optional<ExitStatus> every_failure(Verb verb) {
 
 int usage(Output& out, const std::string& message) { return out.failure("", "", Error{ExitStatus::usage, message}); }
 
-int show_logs(const Options& opt, Output& out, const std::string& config_dir) {
-  auto file = config::service_file(opt.services.front(), config_dir);
-  if (!file) return out.failure(opt.services.front(), "", file.error());
-  auto spec = config::load_service(*file);
-  if (!spec) return out.failure("", *file, spec.error());
+// The logs of what runs: where the record of service `name` says its output
+// goes, whatever its file says now (or if it has none).
+void use_recorded_logs(const std::string& state_dir, const std::string& name, config::ServiceSpec& spec) {
+  auto record = core::read_record(core::StatePaths{"", state_dir + "/" + name + ".record", ""});
+  if (!record || record->stdout_path.empty()) return;
+  spec.stdout_path = record->stdout_path;
+  spec.stderr_path = record->stderr_path;
+  if (spec.file.empty()) spec.file = record->file;
+}
+
+int show_logs(const Options& opt, Output& out, const std::string& config_dir, const std::string& state_dir) {
+  const std::string& arg = opt.services.front();
+  auto file = config::service_file(arg, config_dir);
+  auto spec = file ? config::load_service(*file) : Result<config::ServiceSpec>(file.error());
+  if (!spec) {
+    // A name whose file is gone, invalid or elsewhere: its record, if any.
+    config::ServiceSpec recorded;
+    recorded.name = arg;
+    if (!config::names_file(arg)) use_recorded_logs(state_dir, arg, recorded);
+    if (recorded.stdout_path == "/dev/null" && recorded.stderr_path == "/dev/null") {
+      return file ? out.failure("", *file, spec.error()) : out.failure(arg, "", spec.error());
+    }
+    spec = std::move(recorded);
+  } else {
+    use_recorded_logs(state_dir, spec->name, *spec);
+  }
   core::LogsOptions lo;
   lo.lines = opt.lines;
   lo.follow = opt.follow;
@@ -57,7 +79,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   std::string config_dir = config::choose_config_dir(opt.config_dir);
   if (verb == logs) {
     if (opt.json) return usage(out, "logs prints the log lines themselves: --json does not apply");
-    return show_logs(opt, out, config_dir);
+    return show_logs(opt, out, config_dir, core::choose_state_dir(opt.state_dir));
   }
   if (verb == export_unit) return export_service(opt, out, config_dir);
 

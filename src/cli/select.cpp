@@ -137,6 +137,13 @@ class Selector {
     if (t.recorded) return sel_.targets.push_back(std::move(t));  // no file of its own to load twice
     std::string file = file_key(t.file);
     if (!file.empty() && !files_.emplace(file, sel_.targets.size()).second) return;  // the same file twice
+    if (t.spec && !t.spec->pidfile.empty()) {
+      auto [at, fresh] = pidfiles_.emplace(t.spec->pidfile, t.spec->file);
+      if (!fresh) {
+        sel_.problems.push_back(at_key(*t.spec, "pidfile", "pidfile '" + t.spec->pidfile + "' is also the pidfile of '" +
+                                                                at->second + "'"));
+      }
+    }
     if (t.spec) {
       auto [it, fresh] = by_name_.emplace(t.label, sel_.targets.size());
       if (!fresh) {
@@ -218,6 +225,7 @@ class Selector {
   std::map<std::string, std::size_t> by_name_;
   std::map<std::string, std::size_t> files_;  ///< normalised path -> target
   std::set<std::string> labels_;               ///< every target's label
+  std::map<std::string, std::string> pidfiles_;  ///< an explicit pidfile -> the file that names it
 };
 
 }  // namespace

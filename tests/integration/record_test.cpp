@@ -200,3 +200,27 @@ TEST_CASE("record: list shows what runs, not the file's command, and says the fi
   CHECK(json.out.find("\"note\": \"changed since start; restart to apply\"") != std::string::npos);
   CHECK(box.run({"stop", file}).code == 0);
 }
+
+TEST_CASE("record: logs of a service whose file was removed come from where its record says") {
+  Sandbox box;
+  std::string file = box.service("svc", "command = [\"/bin/sh\", \"-c\", \"echo hello; exec sleep 1000\"]\n" +
+                                            box.mark_line() + "stdout = \"" + box.path("out.log") + "\"\n");
+  REQUIRE(box.run({"start", file}).code == 0);
+  REQUIRE(wait_until([&] { return slurp(box.path("out.log")) == "hello\n"; }));
+  REQUIRE(::unlink(file.c_str()) == 0);
+  Run logs = in_folder(box, {"logs", "svc"});
+  CHECK(logs.code == 0);
+  CHECK(logs.out == "hello\n");
+  CHECK(in_folder(box, {"stop", "svc"}).code == 0);
+}
+
+TEST_CASE("check: two services of one folder with one pidfile is an error") {
+  Sandbox box;
+  std::string shared = "pidfile = \"" + box.path("run/shared.pid") + "\"\n";
+  std::string one = box.service("one", sleeper(box) + shared);
+  std::string two = box.service("two", sleeper(box) + shared);
+  Run r = box.run({"check", "--config-dir", box.dir(), "--all"});
+  CHECK(r.code == 6);
+  CHECK((r.out + r.err).find(two + ":3:11: error: pidfile '" + box.path("run/shared.pid") + "' is also the pidfile of '" + one + "'") !=
+        std::string::npos);
+}
