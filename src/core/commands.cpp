@@ -1,5 +1,7 @@
 #include "core/commands.h"
 
+#include "core/effects.h"
+#include "core/inspect.h"
 #include "core/launch.h"
 #include "posix/lock.h"
 
@@ -37,20 +39,15 @@ Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec) {
   auto lock = posix::lock_file(state_paths(ctx, spec).lock);
   if (!lock) return std::move(lock).error();
   // Everything a start checks, checked before anything is stopped.
+  StatePaths base = state_paths(ctx, spec);
+  Inspection now = inspect(base);
   if (Status mine = check_owner(ctx, spec); !mine) return std::move(mine).error();
   auto l = prepare_launch(spec, environ);
   if (!l) return std::move(l).error();
-  auto stopped = stop_locked(ctx, spec.name, &spec);
-  if (!stopped) return stopped;
-  auto started = launch(ctx, spec, std::move(*l), lock->get());
-  if (stopped->pid == 0) return started;
-  if (!started) {
-    Error e = std::move(started).error();
-    e.message = stopped->text + ", then the start failed: " + e.message;
-    return e;
-  }
-  started->text = stopped->text + "\n" + started->text;
-  return started;
+  std::optional<Launch> prepared(std::move(*l));
+  Subject s{ctx, spec.name, &spec, now, recorded_paths(base, now), Action::restart, 0, lock->get(), &prepared};
+  RealEffects real;
+  return run_steps(s, real);
 }
 
 }  // namespace daemonctl::core

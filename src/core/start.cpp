@@ -6,6 +6,7 @@
 #include "config/duration.h"
 #include "config/paths.h"
 #include "core/commands.h"
+#include "core/effects.h"
 #include "core/inspect.h"
 #include "core/forking.h"
 #include "core/launch.h"
@@ -87,14 +88,6 @@ Status check_owner(const Inspection& now, const config::ServiceSpec& spec, const
     }
   }
   return {};
-}
-
-// daemonctl's pidfile is an output: written again when it no longer says
-// what the record proves.
-void rewrite_pidfile(const std::string& name, const StatePaths& paths, const Inspection& now) {
-  Status st = posix::write_file_atomic(paths.pidfile, std::to_string(now.pid) + "\n", 0644);
-  if (st) log::warn(name + ": " + now.pidfile_problem + "; rewritten");
-  else log::warn(name + ": " + now.pidfile_problem + ", and it cannot be rewritten: " + st.error().message);
 }
 
 // A daemon that never became ready is stopped, as `stop` would, and reaped.
@@ -276,37 +269,10 @@ Status check_owner(const Context& ctx, const config::ServiceSpec& spec) {
 Result<Outcome> start_locked(const Context& ctx, const config::ServiceSpec& spec, int lock_fd) {
   StatePaths base = state_paths(ctx, spec);
   Inspection now = inspect(base);
-  StatePaths paths = recorded_paths(base, now);
   if (Status mine = check_owner(now, spec, ctx); !mine) return std::move(mine).error();
-  switch (now.state) {
-    case State::starting:  // not seen with the lock held
-    case State::running:
-      if (!now.pidfile_problem.empty()) rewrite_pidfile(spec.name, paths, now);
-      return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
-    case State::restarting:
-      return Outcome{ExitStatus::success,
-                     "already running (monitor pid " + std::to_string(now.monitor.pid) + " is restarting it)"};
-    case State::failed:
-      (void)remove_state(paths);  // a fresh start, with fresh counts
-      break;
-    case State::unknown:
-      return unknown_state(now);
-    case State::dead:
-    case State::invalid:
-      // A monitor that still lives must not go on beside the new start.
-      if (now.monitor.alive) {
-        if (auto monitor = stand_down(now.monitor.pid, now.monitor.starttime)) await_monitor(*monitor);
-      }
-      if (Status st = remove_stale(spec.name, paths, now); !st) return std::move(st).error();
-      break;
-    case State::stopped:
-      if (now.stale_pidfile) (void)remove_stale(spec.name, paths, now);
-      else if (now.record) (void)remove_state(paths);  // a start's, cut short
-      break;
-  }
-  auto l = prepare_launch(spec, environ);
-  if (!l) return std::move(l).error();
-  return launch(ctx, spec, std::move(*l), lock_fd);
+  Subject s{ctx, spec.name, &spec, now, recorded_paths(base, now), Action::start, 0, lock_fd};
+  RealEffects real;
+  return run_steps(s, real);
 }
 
 }  // namespace daemonctl::core

@@ -1,0 +1,94 @@
+// The real run's effects: what start, stop, restart, reload and signal do
+// at each step of the lifecycle (core/lifecycle.h).
+#include "common/log.h"
+#include "config/duration.h"
+#include "config/signal_name.h"
+#include "core/effects.h"
+#include "core/progress.h"
+#include "core/supervised.h"
+#include "core/terminate.h"
+#include "posix/files.h"
+
+extern char** environ;
+
+namespace daemonctl::core {
+
+Status RealEffects::tell_monitor(Subject& s) {
+  if (s.now.monitor.alive) standing_down_ = stand_down(s.now.monitor.pid, s.now.monitor.starttime);
+  return {};
+}
+
+// After the daemon's exit: the monitor may be writing its last output.
+void RealEffects::await_monitor(Subject&) {
+  if (standing_down_) core::await_monitor(*standing_down_);
+  standing_down_.reset();
+}
+
+Status RealEffects::clear_leftovers(Subject& s) {
+  if (s.now.stale_pidfile) return core::remove_stale(s.name, s.paths, s.now);
+  if (s.now.record) (void)remove_state(s.paths);  // a start's, cut short
+  return {};
+}
+
+Status RealEffects::remove_stale(Subject& s) { return core::remove_stale(s.name, s.paths, s.now); }
+
+Status RealEffects::remove_record(Subject& s) {
+  Status st = remove_state(s.paths);
+  // Only a stop's own removal is an error: anything else was cleaning up.
+  return s.now.state == State::running || s.now.state == State::starting ? st : Status();
+}
+
+// daemonctl's pidfile is an output: written again when it no longer says
+// what the record proves.
+void RealEffects::rewrite_pidfile(Subject& s) {
+  const std::string& problem = s.now.pidfile_problem;
+  if (problem.empty() || (s.now.record && s.now.record->forking)) return;
+  Status st = posix::write_file_atomic(s.paths.pidfile, std::to_string(s.now.pid) + "\n", 0644);
+  if (st) log::warn(s.name + ": " + problem + "; rewritten");
+  else log::warn(s.name + ": " + problem + ", and it cannot be rewritten: " + st.error().message);
+}
+
+Result<Outcome> RealEffects::terminate(Subject& s) {
+  const Inspection& now = s.now;
+  config::StopSpec how = recorded_stop(now, s.spec);
+  Waiting waiting;
+  if (s.ctx.progress) {
+    waiting = [&](std::chrono::seconds waited) { s.ctx.progress->stop_waiting(s.name, now.pid, waited, how.timeout); };
+  }
+  auto done = core::terminate(*now.proc, now.pgid, how, waiting);
+  if (s.ctx.progress) s.ctx.progress->stop_waited(s.name);
+  if (!done) {
+    await_monitor(s);
+    return std::move(done).error();
+  }
+  std::string text = "stopped (pid " + std::to_string(now.pid);
+  if (now.monitor.pid != 0) text += ", monitor pid " + std::to_string(now.monitor.pid);
+  if (done->killed) text += ", killed with SIGKILL after " + config::format_duration(how.timeout);
+  return Outcome{ExitStatus::success, text + ")", now.pid};
+}
+
+Result<Outcome> RealEffects::launch(Subject& s) {
+  if (!s.spec) return Error{ExitStatus::config, "no service file to start it from"};
+  std::optional<Launch> l;
+  if (s.prepared && *s.prepared) {
+    l = std::move(**s.prepared);
+  } else {
+    auto made = prepare_launch(*s.spec, environ);
+    if (!made) return std::move(made).error();
+    l = std::move(*made);
+  }
+  return core::launch(s.ctx, *s.spec, std::move(*l), s.lock_fd);
+}
+
+Result<Outcome> RealEffects::send(Subject& s) {
+  int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
+  std::string pid = std::to_string(s.now.pid);
+  if (Status sent = s.now.proc->send_signal(sig); !sent) {
+    // ESRCH: it exited between the proof and the signal.
+    if (sent.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
+    return std::move(sent).error();
+  }
+  return Outcome{ExitStatus::success, "sent " + config::signal_name(sig) + " to pid " + pid, s.now.pid};
+}
+
+}  // namespace daemonctl::core
