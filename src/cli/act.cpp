@@ -21,7 +21,7 @@ Result<core::Outcome> perform(Verb verb, bool dry, const core::Context& ctx, con
     case start: return dry ? core::dry_start(ctx, spec) : core::start(ctx, spec);
     case stop: return dry ? core::dry_stop(ctx, spec) : core::stop(ctx, spec);
     case restart: return dry ? core::dry_restart(ctx, spec) : core::restart(ctx, spec);
-    case reload: return dry ? core::dry_signal(ctx, spec, spec.reload_signal) : core::send_signal(ctx, spec.name, &spec, 0);
+    case reload: return dry ? core::dry_signal(ctx, spec, 0) : core::send_signal(ctx, spec.name, &spec, 0);
     case signal: return dry ? core::dry_signal(ctx, spec, sig) : core::send_signal(ctx, spec.name, &spec, sig);
     default: break;
   }

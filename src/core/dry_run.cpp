@@ -18,6 +18,7 @@
 #include "config/duration.h"
 #include "config/signal_name.h"
 #include "core/inspect.h"
+#include "core/effects.h"
 #include "core/forking.h"
 #include "core/launch.h"
 #include "core/ready.h"
@@ -31,12 +32,6 @@ namespace daemonctl::core {
 namespace {
 
 using Lines = std::vector<std::string>;
-
-std::string join(const Lines& lines) {
-  std::string text;
-  for (const auto& line : lines) text += (text.empty() ? "" : "\n") + line;
-  return text;
-}
 
 Lines operator+(Lines a, const Lines& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -126,52 +121,6 @@ Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
   if (Status st = check_removable(paths.pidfile); !st) return std::move(st).error();
   if (Status st = check_removable(paths.record); !st) return std::move(st).error();
   return Lines{"would remove stale pidfile '" + paths.pidfile + "' (" + stale_reason(stale) + ")"};
-}
-
-// What stop_locked would do with the service in state `now`. Nothing when it
-// does not run, apart from cleaning up.
-Result<Lines> stop_lines(const StatePaths& paths, const config::ServiceSpec& spec, const Inspection& now) {
-  Lines monitor;
-  if (now.monitor.alive) {
-    monitor.push_back("would send SIGTERM to monitor pid " + std::to_string(now.monitor.pid) +
-                      " and wait for it to exit, so that it restarts nothing");
-  }
-  switch (now.state) {
-    case State::stopped:
-      if (now.stale_pidfile) return stale_lines(paths, now);
-      return Lines{};
-    case State::restarting:
-    case State::failed:
-      return monitor + Lines{"would remove record '" + paths.record + "'"};
-    case State::unknown:
-      return unknown_state(now);
-    case State::dead:
-    case State::invalid:
-      return stale_lines(paths, now);
-    case State::starting:
-    case State::running:
-      break;
-  }
-  const config::StopSpec stop = recorded_stop(now, &spec);
-  std::string target = "pid " + std::to_string(now.pid);
-  Status allowed;
-  if (stop.group && group_is_ours(*now.proc, now.pgid)) {
-    target = "process group " + std::to_string(now.pgid);
-    allowed = check_may_signal_group(now.pgid);
-  } else {
-    if (stop.group) target += " alone, not to process group " + std::to_string(now.pgid);
-    allowed = check_may_signal(*now.proc);
-  }
-  if (!allowed) return std::move(allowed).error();
-  if (Status st = check_removable(paths.pidfile); !st) return std::move(st).error();
-  if (Status st = check_removable(paths.record); !st) return std::move(st).error();
-  bool repeat = stop.interval.count() > 0 && stop.interval < stop.timeout;
-  return monitor + Lines{
-      "would send " + config::signal_name(stop.signal) + " to " + target +
-          (repeat ? " every " + config::format_duration(stop.interval) : " once"),
-      "would send SIGKILL after " + config::format_duration(stop.timeout),
-      "would remove pidfile '" + paths.pidfile + "' and record '" + paths.record + "'",
-  };
 }
 
 std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
@@ -286,106 +235,121 @@ Lines state_dir_lines(const Context& ctx) {
   return {"would create state directory '" + ctx.state_dir + "' with mode " + octal(::geteuid() == 0 ? 0755 : 0700)};
 }
 
+// The dry run's effects: each step says what it would do, having checked
+// that it could (the same permission the real step would need).
+class DryEffects : public Effects {
+ public:
+  explicit DryEffects(Lines first = {}) : lines_(std::move(first)) {}
+
+  Status tell_monitor(Subject& s) override {
+    if (s.now.monitor.alive) {
+      say("would send SIGTERM to monitor pid " + std::to_string(s.now.monitor.pid) +
+          " and wait for it to exit, so that it restarts nothing");
+    }
+    return {};
+  }
+  void await_monitor(Subject&) override {}
+  Status clear_leftovers(Subject& s) override {
+    if (s.now.stale_pidfile) return remove_stale(s);
+    if (s.now.record) say("would remove the record '" + s.paths.record + "' of a start cut short");
+    return {};
+  }
+  Status remove_stale(Subject& s) override {
+    auto stale = stale_lines(s.paths, s.now);
+    if (!stale) return std::move(stale).error();
+    for (auto& line : *stale) say(std::move(line));
+    return {};
+  }
+  Status remove_record(Subject& s) override {
+    if (s.now.state == State::running || s.now.state == State::starting) {
+      if (Status st = check_removable(s.paths.pidfile); !st) return st;
+      if (Status st = check_removable(s.paths.record); !st) return st;
+      say("would remove pidfile '" + s.paths.pidfile + "' and record '" + s.paths.record + "'");
+    } else if (s.action == Action::start) {
+      say("would remove the record of the failed service '" + s.paths.record + "'");
+    } else {
+      say("would remove record '" + s.paths.record + "'");
+    }
+    return {};
+  }
+  void rewrite_pidfile(Subject& s) override {
+    if (!s.now.pidfile_problem.empty()) say("would rewrite pidfile '" + s.paths.pidfile + "' (" + s.now.pidfile_problem + ")");
+  }
+  Result<Outcome> terminate(Subject& s) override;
+  Result<Outcome> launch(Subject& s) override {
+    auto l = check_launch(*s.spec, environ);
+    if (!l) return std::move(l).error();
+    auto launched = launch_lines(s.ctx, *s.spec, *l);
+    if (!launched) return std::move(launched).error();
+    for (auto& line : *launched) say(std::move(line));
+    return Outcome{};
+  }
+  Result<Outcome> send(Subject& s) override {
+    std::string pid = std::to_string(s.now.pid);
+    // As send_signal reports a refusal, and a daemon that exited meanwhile.
+    if (Status allowed = s.now.proc->send_signal(0); !allowed) {
+      if (allowed.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
+      return std::move(allowed).error();
+    }
+    int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
+    return Outcome{ExitStatus::success, "would send " + config::signal_name(sig) + " to pid " + pid, s.now.pid};
+  }
+  std::vector<std::string> said() const override { return lines_; }
+
+ private:
+  void say(std::string line) { lines_.push_back(std::move(line)); }
+  Lines lines_;
+};
+
+// What terminate would send, to whom, and when it would give up.
+Result<Outcome> DryEffects::terminate(Subject& s) {
+  const Inspection& now = s.now;
+  const config::StopSpec stop = recorded_stop(now, s.spec);
+  std::string target = "pid " + std::to_string(now.pid);
+  Status allowed;
+  if (stop.group && group_is_ours(*now.proc, now.pgid)) {
+    target = "process group " + std::to_string(now.pgid);
+    allowed = check_may_signal_group(now.pgid);
+  } else {
+    if (stop.group) target += " alone, not to process group " + std::to_string(now.pgid);
+    allowed = check_may_signal(*now.proc);
+  }
+  if (!allowed) return std::move(allowed).error();
+  bool repeat = stop.interval.count() > 0 && stop.interval < stop.timeout;
+  say("would send " + config::signal_name(stop.signal) + " to " + target +
+      (repeat ? " every " + config::format_duration(stop.interval) : " once"));
+  say("would send SIGKILL after " + config::format_duration(stop.timeout));
+  return Outcome{ExitStatus::success, "", now.pid};
+}
+
+// The steps of `action` on `spec`'s service, said and not done.
+Result<Outcome> dry(const Context& ctx, const config::ServiceSpec& spec, Action action, int sig, Lines first = {}) {
+  StatePaths base = state_paths(ctx, spec);
+  Inspection now = inspect(base);
+  Subject s{ctx, spec.name, &spec, now, recorded_paths(base, now), action, sig};
+  DryEffects said(std::move(first));
+  return run_steps(s, said);
+}
+
 }  // namespace
 
 Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec) {
-  StatePaths base = state_paths(ctx, spec);
-  Inspection now = inspect(base);
-  StatePaths paths = recorded_paths(base, now);
-  Lines lines = state_dir_lines(ctx);
-  switch (now.state) {
-    case State::starting:
-    case State::running:
-      return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) + ")", now.pid};
-    case State::restarting:
-      return Outcome{ExitStatus::success,
-                     "already running (monitor pid " + std::to_string(now.monitor.pid) + " is restarting it)"};
-    case State::unknown:
-      return unknown_state(now);
-    case State::dead:
-    case State::invalid: {
-      auto stale = stale_lines(paths, now);
-      if (!stale) return std::move(stale).error();
-      lines = lines + *stale;
-      break;
-    }
-    case State::failed:
-      lines.push_back("would remove the record of the failed service '" + paths.record + "'");
-      break;
-    case State::stopped:
-      if (now.stale_pidfile) {
-        auto stale = stale_lines(paths, now);
-        if (!stale) return std::move(stale).error();
-        lines = lines + *stale;
-      }
-      break;
-  }
-  auto l = check_launch(spec, environ);
-  if (!l) return std::move(l).error();
-  auto launched = launch_lines(ctx, spec, *l);
-  if (!launched) return std::move(launched).error();
-  return Outcome{ExitStatus::success, join(lines + *launched)};
+  return dry(ctx, spec, Action::start, 0, state_dir_lines(ctx));
 }
 
 Result<Outcome> dry_stop(const Context& ctx, const config::ServiceSpec& spec) {
-  StatePaths base = state_paths(ctx, spec);
-  Inspection now = inspect(base);
-  StatePaths paths = recorded_paths(base, now);
-  auto lines = stop_lines(paths, spec, now);
-  if (!lines) return std::move(lines).error();
-  if (now.state != State::running) lines->push_back("not running");
-  return Outcome{ExitStatus::success, join(*lines), now.state == State::running ? now.pid : 0};
+  return dry(ctx, spec, Action::stop, 0);
 }
 
 Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec) {
   // As restart: everything a start checks, checked before anything is stopped.
   auto l = check_launch(spec, environ);
   if (!l) return std::move(l).error();
-  StatePaths base = state_paths(ctx, spec);
-  Inspection now = inspect(base);
-  StatePaths paths = recorded_paths(base, now);
-  auto stopped = stop_lines(paths, spec, now);
-  if (!stopped) return std::move(stopped).error();
-  auto started = launch_lines(ctx, spec, *l);
-  pid_t pid = now.state == State::running ? now.pid : 0;
-  if (!started) {
-    Error e = std::move(started).error();
-    if (pid != 0) e.message = "would stop pid " + std::to_string(pid) + ", then the start would fail: " + e.message;
-    return e;
-  }
-  return Outcome{ExitStatus::success, join(state_dir_lines(ctx) + *stopped + *started), pid};
+  return dry(ctx, spec, Action::restart, 0, state_dir_lines(ctx));
 }
 
 Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig) {
-  StatePaths base = state_paths(ctx, spec);
-  Inspection now = inspect(base);
-  StatePaths paths = recorded_paths(base, now);
-  switch (now.state) {
-    case State::starting:
-    case State::running:
-      break;
-    case State::unknown:
-      return unknown_state(now);
-    case State::stopped:
-    case State::failed:
-      return Outcome{ExitStatus::inactive, "not running"};
-    case State::restarting:
-      return Outcome{ExitStatus::inactive, "not running (monitor pid " + std::to_string(now.monitor.pid) +
-                                               " is restarting it)"};
-    case State::dead:
-    case State::invalid: {
-      auto stale = stale_lines(paths, now);
-      if (!stale) return std::move(stale).error();
-      return Outcome{ExitStatus::inactive, join(*stale + Lines{"not running"})};
-    }
-  }
-  std::string pid = std::to_string(now.pid);
-  // As send_signal reports a refusal, and a daemon that exited meanwhile.
-  if (Status allowed = now.proc->send_signal(0); !allowed) {
-    if (allowed.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
-    return std::move(allowed).error();
-  }
-  return Outcome{ExitStatus::success, "would send " + config::signal_name(sig) + " to pid " + pid, now.pid};
+  return dry(ctx, spec, sig == 0 ? Action::reload : Action::signal, sig);
 }
 
 }  // namespace daemonctl::core

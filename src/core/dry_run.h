@@ -15,7 +15,7 @@ namespace daemonctl::core {
 Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec);
 Result<Outcome> dry_stop(const Context& ctx, const config::ServiceSpec& spec);
 Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec);
-/// `signal`/`reload`: the real ones send `sig` to the proven daemon through its pidfd (pid only, not the
+/// `signal` (`sig`), or `reload` (`sig` 0: the recorded reload signal): the real ones send it to the proven daemon through its pidfd (pid only, not the
 /// group) and return ExitStatus::inactive (7) with text "not running" when it does not run (stopped,
 /// dead, invalid; a stale pidfile would be removed); unknown state → the unknown_state() Error.
 Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig);

@@ -280,3 +280,25 @@ TEST_CASE("a dry run checks the state dir as the real command does, but never cr
   CHECK(real.code == r.code);
   CHECK(real.err == r.err);
 }
+
+TEST_CASE("dry run and real run take the same steps: a monitor between two daemons is stood down by both") {
+  Sandbox box;
+  std::string file = box.service("svc", kSleeper + box.mark_line() + "[restart]\npolicy = \"always\"\ndelay = \"30s\"\n");
+  Run start = box.run({"start", file});
+  REQUIRE(start.code == 0);
+  pid_t daemon = pid_in(start.out);
+  auto at = start.out.find("monitor pid ");
+  REQUIRE(at != std::string::npos);
+  pid_t monitor = std::stoi(start.out.substr(at + 12));
+  REQUIRE(::kill(daemon, SIGKILL) == 0);
+  REQUIRE(wait_until([&] { return box.run({"status", file}).out.find("svc: restarting (") == 0; }));
+  Run dry = box.run({"stop", "--dry-run", file});
+  CHECK(dry.code == 0);
+  CHECK(dry.out.find("svc: would send SIGTERM to monitor pid " + std::to_string(monitor) +
+                     " and wait for it to exit, so that it restarts nothing\n") == 0);
+  CHECK(alive(monitor));
+  Run stop = box.run({"stop", file});
+  CHECK(stop.code == 0);
+  CHECK(stop.out == "svc: stopped (between restarts, monitor pid " + std::to_string(monitor) + ")\n");
+  CHECK(wait_until([&] { return !alive(monitor); }));
+}
