@@ -1,23 +1,9 @@
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "common/log.h"
-#include "config/duration.h"
-#include "config/paths.h"
+// start: over what the state dir records of the name, through the
+// lifecycle's steps (core/lifecycle.h); the launch itself is launch_run.cpp.
 #include "core/commands.h"
 #include "core/effects.h"
 #include "core/inspect.h"
-#include "core/forking.h"
-#include "core/launch.h"
-#include "core/ready.h"
-#include "core/supervised.h"
-#include "core/terminate.h"
 #include "posix/files.h"
-#include "posix/proc.h"
-#include "posix/spawn.h"
-
-extern char** environ;
 
 namespace daemonctl::core {
 namespace {
