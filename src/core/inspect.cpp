@@ -48,6 +48,7 @@ MonitorFacts monitor_facts(const Record& record) {
   auto stat = posix::read_stat(m.pid);
   m.alive = stat && stat->starttime == m.starttime && record.boot_id == posix::boot_id() && stat->state != 'Z' &&
             stat->state != 'X';
+  m.stopped = m.alive && (stat->state == 'T' || stat->state == 't');
   return m;
 }
 
@@ -102,6 +103,8 @@ Inspection gone(Inspection i, std::string why, bool busy) {
     i.reason = "gave up after " + std::to_string(i.record->restarts) +
                (i.record->restarts == 1 ? " restart" : " restarts") + "; last " +
                (i.record->last_exit.empty() ? std::string("exit unknown") : i.record->last_exit);
+  } else if (i.monitor.stopped) {
+    i.reason += "; its monitor pid " + std::to_string(i.monitor.pid) + " is stopped, and restarts nothing";
   } else if (i.monitor.alive) {
     i.state = State::restarting;
     i.reason = i.record->last_exit;

@@ -21,6 +21,7 @@ struct MonitorFacts {
   pid_t pid = 0;                 ///< 0: no monitor
   std::uint64_t starttime = 0;
   bool alive = false;            ///< that very process still runs
+  bool stopped = false;          ///< ...but stopped (SIGSTOP, a debugger): it restarts nothing
   int restarts = 0;
   std::string last_exit;         ///< "exited with status 1"
 };

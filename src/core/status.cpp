@@ -23,6 +23,79 @@ std::string format_uptime(double seconds) {
   return part(s / 86400, "d") + part(s / 3600 % 24, "h");
 }
 
+namespace {
+
+// What the record says of the service file and what runs, and what is off.
+void recorded_facts(StatusInfo& info, const Inspection& now, const StatePaths& paths) {
+  if (now.record) {
+    info.file = now.record->file;
+    info.argv = now.record->argv;
+    struct stat st;
+    info.file_gone = !info.file.empty() && ::stat(info.file.c_str(), &st) < 0;
+    info.file_changed = info.file_gone || (!info.file.empty() && !(now.record->file_id == identity_of(st)));
+  }
+  if (!now.pidfile_problem.empty()) info.note = now.pidfile_problem + " (start rewrites it)";
+  if (now.stale_pidfile) {
+    info.note = "pidfile '" + paths.pidfile + "' is left, with no record: not daemonctl's (stop removes it)";
+  }
+  info.monitor = now.monitor.pid;
+  info.monitor_alive = now.monitor.alive;
+  info.restarts = now.monitor.restarts;
+  info.last_exit = now.monitor.last_exit;
+}
+
+// "monitor pid 12, 2 restarts, last exited with status 1", "" without one.
+std::string supervision(const MonitorFacts& m) {
+  if (m.pid == 0) return {};
+  std::string text = "monitor pid " + std::to_string(m.pid) + (m.alive ? "" : " gone, unsupervised");
+  if (m.restarts > 0) text += ", " + std::to_string(m.restarts) + (m.restarts == 1 ? " restart" : " restarts");
+  if (!m.last_exit.empty()) text += ", last " + m.last_exit;
+  return text;
+}
+
+// The status line and its LSB code, for the state found.
+void say_state(StatusInfo& info, const Inspection& now) {
+  std::string pid = std::to_string(now.pid), monitor = supervision(now.monitor);
+  switch (now.state) {
+    case State::starting:
+      info.status = ExitStatus::not_running;
+      info.text = now.pid != 0 ? "starting (pid " + pid + ", not ready yet)" : "starting";
+      return;
+    case State::restarting:
+      info.status = ExitStatus::success;
+      info.text = "restarting (" + monitor + ")";
+      return;
+    case State::failed:
+      info.status = ExitStatus::failure;
+      info.text = "failed: monitor pid " + std::to_string(now.monitor.pid) + " " + now.reason;
+      return;
+    case State::running: {
+      double since_boot = static_cast<double>(now.starttime) / static_cast<double>(posix::clock_ticks_per_second());
+      info.status = ExitStatus::success;
+      info.uptime = posix::uptime_seconds() - since_boot;
+      info.started_at = posix::boot_time() + since_boot;
+      info.text = "running (pid " + pid + ", up " + format_uptime(info.uptime) + (monitor.empty() ? "" : ", " + monitor) + ")";
+      return;
+    }
+    case State::stopped:
+      info.status = ExitStatus::not_running;
+      info.text = "not running";
+      return;
+    case State::dead:
+      info.status = ExitStatus::failure;
+      info.text = "dead (pid " + pid + ": " + now.reason + ")";
+      return;
+    case State::invalid:
+    case State::unknown:
+      break;
+  }
+  info.status = ExitStatus::privilege;
+  info.state = State::unknown;
+  info.text = "unknown: " + info.reason;
+}
+
+}  // namespace
+
 Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
   // No lock: records are replaced whole (rename), and a start under way is
   // recorded as starting, so status never waits for another command.
@@ -34,67 +107,8 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
   info.pidfile = paths.pidfile;
   info.reason = now.reason;
   info.state = now.state;
-  if (now.record) {
-    info.file = now.record->file;
-    info.argv = now.record->argv;
-    struct stat st;
-    info.file_gone = !info.file.empty() && ::stat(info.file.c_str(), &st) < 0;
-    info.file_changed = info.file_gone || (!info.file.empty() && !(now.record->file_id == identity_of(st)));
-  }
-  if (!now.pidfile_problem.empty()) info.note = now.pidfile_problem + " (start rewrites it)";
-  if (now.stale_pidfile) info.note = "pidfile '" + paths.pidfile + "' is left, with no record: not daemonctl's (stop removes it)";
-  std::string pid = std::to_string(now.pid);
-  info.monitor = now.monitor.pid;
-  info.monitor_alive = now.monitor.alive;
-  info.restarts = now.monitor.restarts;
-  info.last_exit = now.monitor.last_exit;
-  // "monitor pid 12, 2 restarts, last exited with status 1"
-  std::string supervision;
-  if (now.monitor.pid != 0) {
-    supervision = "monitor pid " + std::to_string(now.monitor.pid) + (now.monitor.alive ? "" : " gone, unsupervised");
-    if (now.monitor.restarts > 0) {
-      supervision += ", " + std::to_string(now.monitor.restarts) + (now.monitor.restarts == 1 ? " restart" : " restarts");
-    }
-    if (!now.monitor.last_exit.empty()) supervision += ", last " + now.monitor.last_exit;
-  }
-  switch (now.state) {
-    case State::starting:
-      info.status = ExitStatus::not_running;
-      info.text = now.pid != 0 ? "starting (pid " + pid + ", not ready yet)" : "starting";
-      return info;
-    case State::restarting:
-      info.status = ExitStatus::success;
-      info.text = "restarting (" + supervision + ")";
-      return info;
-    case State::failed:
-      info.status = ExitStatus::failure;
-      info.text = "failed: monitor pid " + std::to_string(now.monitor.pid) + " " + now.reason;
-      return info;
-    case State::running: {
-      double since_boot = static_cast<double>(now.starttime) / static_cast<double>(posix::clock_ticks_per_second());
-      info.status = ExitStatus::success;
-      info.uptime = posix::uptime_seconds() - since_boot;
-      info.started_at = posix::boot_time() + since_boot;
-      info.text = "running (pid " + pid + ", up " + format_uptime(info.uptime) +
-                  (supervision.empty() ? "" : ", " + supervision) + ")";
-      return info;
-    }
-    case State::stopped:
-      info.status = ExitStatus::not_running;
-      info.text = "not running";
-      return info;
-    case State::dead:
-      info.status = ExitStatus::failure;
-      info.text = "dead (pid " + pid + ": " + now.reason + ")";
-      return info;
-    case State::invalid:
-      break;
-    case State::unknown:
-      break;
-  }
-  info.status = ExitStatus::privilege;
-  info.state = State::unknown;
-  info.text = "unknown: " + info.reason;
+  recorded_facts(info, now, paths);
+  say_state(info, now);
   return info;
 }
 

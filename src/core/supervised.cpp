@@ -189,6 +189,8 @@ std::optional<posix::Pidfd> stand_down(pid_t monitor, std::uint64_t starttime) {
   // Pending before anything else is done to the daemon: the monitor takes
   // signals before a child's exit, so it restarts nothing from here on.
   if (!proc->send_signal(SIGTERM)) return std::nullopt;
+  // A monitor stopped (SIGSTOP) would take the signal only once continued.
+  if (stat->state == 'T' || stat->state == 't') (void)proc->send_signal(SIGCONT);
   return std::move(*proc);
 }
 

@@ -263,3 +263,27 @@ TEST_CASE("a monitor that cannot write the pidfile runs nothing, and the start f
   CHECK(pids_with_env(box.mark()).empty());
   CHECK_FALSE(exists(box.state_dir() + "/svc.record"));
 }
+
+TEST_CASE("a stopped monitor with a dead daemon is reported dead, exit 1, and stop ends the monitor at once") {
+  Sandbox box;
+  std::string file = box.service("svc", supervised(box, "[\"/bin/sleep\", \"1000\"]", "policy = \"always\"\ndelay = \"0s\"\n"));
+  Run r = box.run({"start", file});
+  REQUIRE(r.code == 0);
+  pid_t daemon = pid_in(r.out);
+  pid_t monitor = static_cast<pid_t>(record_field(box, "monitor"));
+  REQUIRE(monitor > 0);
+  REQUIRE(::kill(monitor, SIGSTOP) == 0);
+  REQUIRE(wait_until([&] { return stat_of(monitor).state == 'T'; }));
+  REQUIRE(::kill(daemon, SIGKILL) == 0);
+  REQUIRE(wait_until([&] { return !alive(daemon); }));
+  Run status = box.run({"status", file});
+  CHECK(status.code == 1);
+  CHECK(status.out.find("its monitor pid " + std::to_string(monitor) + " is stopped, and restarts nothing") !=
+        std::string::npos);
+  RunOptions quick;
+  quick.timeout = 3000ms;  // not the 5 s wait and a SIGKILL
+  Run stop = box.run({"stop", file}, quick);
+  CHECK(stop.code == 0);
+  CHECK(stop.err.find("did not exit within 5s") == std::string::npos);
+  CHECK(wait_until([&] { return !alive(monitor); }));
+}
