@@ -37,6 +37,8 @@ constexpr Command kCommands[] = {
     {Verb::check, "check", "Validate service files without starting anything (exit 0 or 6)"},
     {Verb::logs, "logs", "Print the last lines of a service's output files, and follow them with -f"},
     {Verb::export_unit, "export", "Print a service as an equivalent unit of another init system (systemd)"},
+    {Verb::enable, "enable", "Let --all start services again (they are enabled until disabled); start nothing"},
+    {Verb::disable, "disable", "Keep services out of start --all, at boot too; stop nothing"},
 };
 
 /// `daemonctl help [COMMAND]`: not a Verb, it runs nothing.
@@ -58,8 +60,8 @@ void add_globals(CLI::App& app, Options& opt) {
   app.add_flag("-q,--quiet", opt.quiet, "Print nothing but errors; the exit code tells the result");
   app.add_flag("--json", opt.json, "Print one JSON array on stdout, failures included, and nothing else");
   app.add_flag("--dry-run", opt.dry_run,
-               "Print what start, stop, restart, reload or signal would do and exit as the real run would; "
-               "change nothing");
+               "Print what start, stop, restart, reload, signal, enable or disable would do and exit as the real run "
+               "would; change nothing");
   app.add_option("--state-dir", opt.state_dir,
                  "Folder for pidfiles and identity records (default: $DAEMONCTL_STATE_DIR, "
                  "/run/daemonctl for root, else $XDG_RUNTIME_DIR/daemonctl or /tmp/daemonctl-UID)")
@@ -81,11 +83,17 @@ void add_arguments(CLI::App* sub, Verb verb, Options& opt, Raw& raw) {
   } else if (verb == export_unit) {
     sub->add_option("FORMAT", opt.format, "The unit format: systemd")->required();
     sub->add_option("SERVICE", opt.service, one)->required();
+  } else if (verb == enable || verb == disable) {
+    sub->add_option("SERVICE", opt.services, "Services: names in the config folder")->required();
   } else if (verb != list) {
     sub->add_option("SERVICE", opt.services, "Services: names in the config folder, or files (containing '/' or ending in .toml)");
   }
   if (has({start, stop, restart, reload, status, check}, verb)) {
-    sub->add_flag("-a,--all", opt.all, "Every service of the config folder");
+    bool records = has({stop, reload, status}, verb);
+    sub->add_flag("-a,--all", opt.all,
+                  records ? "Every enabled service of the config folder, and any other that runs"
+                          : "Every enabled service of the config folder");
+    sub->add_flag("--include-disabled", opt.include_disabled, "With --all: the disabled services too");
   }
   if (has({start, restart}, verb)) {
     sub->add_flag("--with-deps", opt.with_deps, "Also start the services they name in 'after', recursively");

@@ -24,6 +24,15 @@ std::optional<ExitStatus> every_failure(Verb verb) {
   return std::nullopt;
 }
 
+// --all: the enabled services, and for the commands that act on what runs
+// (stop, reload, status) any other the state dir records; every one with
+// --include-disabled, and for list, status and check without SERVICE.
+Disabled disabled_services(Verb verb, const Options& opt) {
+  if (opt.include_disabled || !opt.all) return Disabled::include;
+  if (verb == start || verb == restart || verb == check) return Disabled::skip;
+  return Disabled::if_recorded;
+}
+
 int usage(Output& out, const std::string& message) { return out.failure("", "", Error{ExitStatus::usage, message}); }
 
 // The logs of what runs: where the record of service `name` says its output
@@ -82,7 +91,9 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
     return show_logs(opt, out, config_dir, core::choose_state_dir(opt.state_dir));
   }
   if (verb == export_unit) return export_service(opt, out, config_dir);
+  if (verb == enable || verb == disable) return set_enabled(verb, opt, out, config_dir);
 
+  if (opt.include_disabled && !opt.all) return usage(out, "--include-disabled goes with --all");
   bool everything = opt.all || verb == list || ((verb == status || verb == check) && opt.services.empty());
   if (!everything && opt.services.empty()) {
     return usage(out, std::string("name a SERVICE, or use --all"));
@@ -96,6 +107,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
 
   SelectOptions so;
   so.all = everything;
+  so.disabled = disabled_services(verb, opt);
   so.with_deps = opt.with_deps;
   so.check_deps = verb == start || verb == restart || verb == check;
   so.keep_arg_order = verb == status || verb == list;

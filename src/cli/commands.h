@@ -10,7 +10,7 @@
 
 namespace daemonctl::cli {
 
-enum class Verb { start, stop, restart, reload, signal, status, list, check, logs, export_unit };
+enum class Verb { start, stop, restart, reload, signal, status, list, check, logs, export_unit, enable, disable };
 
 struct Options {
   bool verbose = false;
@@ -21,8 +21,9 @@ struct Options {
   std::vector<std::string> services;
   std::string service;  ///< the one SERVICE of signal, logs and export (moved into services)
   bool all = false;
+  bool include_disabled = false;  ///< --all takes the disabled services too
   bool with_deps = false;
-  bool dry_run = false;  ///< start, stop, restart, reload, signal; the others ignore it
+  bool dry_run = false;  ///< start, stop, restart, reload, signal, enable, disable; the others ignore it
   bool strict = false;
   unsigned jobs = 8;
   std::string signal;

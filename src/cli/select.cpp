@@ -8,6 +8,7 @@
 #include "config/catalog.h"
 #include "config/load.h"
 #include "config/paths.h"
+#include "core/enabled.h"
 #include "core/inspect.h"
 #include "core/parallel.h"
 #include "posix/files.h"
@@ -45,7 +46,9 @@ Diagnostic at_key(const config::ServiceSpec& spec, const std::string& key, std::
 
 class Selector {
  public:
-  Selector(const std::string& dir, const SelectOptions& opt) : dir_(dir), opt_(opt) {}
+  /// `disabled`: the config folder's disabled services, nullopt if unknown.
+  Selector(const std::string& dir, const SelectOptions& opt, std::optional<std::set<std::string>> disabled)
+      : dir_(dir), opt_(opt), disabled_(std::move(disabled)) {}
 
   void add_argument(const std::string& arg) {
     auto file = config::service_file(arg, dir_);
@@ -68,8 +71,22 @@ class Selector {
       if (!entry.ends_with(".record")) continue;
       std::string name = entry.substr(0, entry.size() - 7);
       if (by_name_.count(name) || labels_.count(name)) continue;
+      if (opt_.disabled == Disabled::skip && is_disabled(name)) continue;
       if (auto recorded = from_record(name)) add(std::move(*recorded));
     }
+  }
+
+  /// --all: the service files of the folder, less the disabled ones that
+  /// opt.disabled leaves out.
+  std::vector<std::string> wanted(std::vector<std::string> files) const {
+    if (opt_.disabled == Disabled::include) return files;
+    std::erase_if(files, [&](const std::string& file) {
+      std::string name = stem(file);
+      if (!is_disabled(name)) return false;
+      struct stat st;
+      return opt_.disabled == Disabled::skip || opt_.state_dir.empty() || ::stat(record_path(name).c_str(), &st) != 0;
+    });
+    return files;
   }
 
   /// Loads the files on both cores (parsing 1,000 service files is most of
@@ -102,6 +119,7 @@ class Selector {
 
   Selection finish() && {
     mark_recorded();
+    mark_enabled();
     link();
     if (!opt_.keep_arg_order) order();
     return std::move(sel_);
@@ -129,6 +147,21 @@ class Selector {
     for (Target& t : sel_.targets) {
       struct stat st;
       if (!t.recorded) t.recorded = ::stat(record_path(t.label).c_str(), &st) == 0;
+    }
+  }
+
+  bool is_disabled(const std::string& name) const { return disabled_ && disabled_->count(name) != 0; }
+
+  /// Whether each target is enabled, if it is a file of the config folder.
+  void mark_enabled() {
+    if (!disabled_) return;
+    std::string folder = file_key(dir_);
+    for (Target& t : sel_.targets) {
+      if (t.file.empty() || !t.file.ends_with(".toml") || posix::dirname(file_key(t.file)) != folder) continue;
+      std::string name = stem(t.file);
+      struct stat st;
+      if (name.empty() || name.front() == '.' || (!t.spec && ::stat(t.file.c_str(), &st) != 0)) continue;
+      t.enabled = !is_disabled(name);
     }
   }
 
@@ -221,6 +254,7 @@ class Selector {
 
   const std::string& dir_;
   const SelectOptions& opt_;
+  std::optional<std::set<std::string>> disabled_;
   Selection sel_;
   std::map<std::string, std::size_t> by_name_;
   std::map<std::string, std::size_t> files_;  ///< normalised path -> target
@@ -232,12 +266,19 @@ class Selector {
 
 Result<Selection> select(const std::vector<std::string>& args, const std::string& config_dir,
                          const SelectOptions& opt) {
-  Selector s(config_dir, opt);
+  auto disabled = core::disabled_services(config_dir);
+  // Unknown, only --all needs it: anything else shows "enabled" as unknown.
+  if (!disabled && opt.all && opt.disabled != Disabled::include) {
+    Error e = std::move(disabled).error();
+    e.message = "disabled services: " + e.message;
+    return e;
+  }
+  Selector s(config_dir, opt, disabled ? std::optional(std::move(*disabled)) : std::nullopt);
   for (const std::string& arg : args) s.add_argument(arg);
   if (opt.all) {
     auto files = config::service_files(config_dir);
     if (!files) return std::move(files).error();
-    s.add_files(*files);
+    s.add_files(s.wanted(std::move(*files)));
   }
   if (opt.all && !opt.state_dir.empty()) s.add_recorded();
   if (opt.with_deps) s.close_over_dependencies();

@@ -22,6 +22,10 @@ struct Target {
   /// The state dir records an instance of `label`: stop, status, signal and
   /// reload work from the record even without a loadable file.
   bool recorded = false;
+  /// Whether --all takes it (core/enabled.h); nullopt when it is no file of
+  /// the config folder (a file elsewhere, a record whose file is gone) or
+  /// the disabled/ folder cannot be read.
+  std::optional<bool> enabled = std::nullopt;
 };
 
 struct Selection {
@@ -35,8 +39,16 @@ struct Selection {
   std::vector<Diagnostic> problems;
 };
 
+/// What --all does with the disabled services of the config folder.
+enum class Disabled {
+  include,      ///< takes them too (--include-disabled; list, status and check without SERVICE)
+  if_recorded,  ///< takes those the state dir records: they run, or ran (stop, reload, status)
+  skip,         ///< leaves them out, even running (start, restart)
+};
+
 struct SelectOptions {
   bool all = false;             ///< every service of the config folder, besides the arguments
+  Disabled disabled = Disabled::include;
   bool with_deps = false;       ///< add the services named in `after`, recursively
   bool check_deps = false;      ///< an `after` naming no service is a problem (start, restart, check)
   bool keep_arg_order = false;  ///< no dependency order (status, list: as given, or by name)
@@ -45,8 +57,9 @@ struct SelectOptions {
   std::string state_dir;
 };
 
-/// Resolves and loads the services. Only a config folder that --all cannot
-/// read is an Error; files that fail to load become failed Targets.
+/// Resolves and loads the services. Only a config folder (or its disabled/
+/// folder) that --all cannot read is an Error; files that fail to load
+/// become failed Targets.
 Result<Selection> select(const std::vector<std::string>& args, const std::string& config_dir,
                          const SelectOptions& opt);
 

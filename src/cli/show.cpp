@@ -82,6 +82,8 @@ std::string with_notes(std::string text, const Target& t, const core::StatusInfo
 JsonObject status_object(const Target& t, const core::StatusInfo& s) {
   JsonObject o;
   o.string("name", t.label).string("state", core::state_name(s.state));
+  if (t.enabled) o.boolean("enabled", *t.enabled);
+  else o.null("enabled");
   bool has_pid = s.state == core::State::running || s.state == core::State::dead;
   if (has_pid) o.number("pid", static_cast<long long>(s.pid));
   else o.null("pid");
@@ -157,14 +159,14 @@ int show_table(const Options&, Output& out, const Selection& sel, const core::Co
     std::string notes = with_notes("", t, info);
     rows.push_back({text::escape(t.label), core::state_name(info.state),
                     running || info.state == core::State::dead ? std::to_string(info.pid) : "-",
-                    running ? core::format_uptime(info.uptime) : "-",
+                    running ? core::format_uptime(info.uptime) : "-", !t.enabled ? "-" : *t.enabled ? "yes" : "no",
                     command_line(what_runs(t, info)) + (notes.empty() ? "" : "  (" + text::escape(notes.substr(2)) + ")")});
   });
   if (out.json() || out.verbosity() == Verbosity::quiet) return code;
   // Aligned with a header for a terminal; tab-separated, no header, for a pipe.
   bool terminal = ::isatty(STDOUT_FILENO) == 1;
-  if (terminal) rows.insert(rows.begin(), {"NAME", "STATE", "PID", "UPTIME", "COMMAND"});
-  std::vector<std::size_t> width(5, 0);
+  if (terminal) rows.insert(rows.begin(), {"NAME", "STATE", "PID", "UPTIME", "ENABLED", "COMMAND"});
+  std::vector<std::size_t> width(6, 0);
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
   }

@@ -31,6 +31,8 @@ int show_status(const Options& opt, Output& out, const Selection& sel, const cor
 int show_table(const Options& opt, Output& out, const Selection& sel, const core::Context& ctx);
 /// check.
 int verify(const Options& opt, Output& out, const Selection& sel, const std::string& state_dir);
+/// enable, disable SERVICE...: a marker in the config folder.
+int set_enabled(Verb verb, const Options& opt, Output& out, const std::string& config_dir);
 /// export FORMAT SERVICE: the service as a unit of another init system.
 int export_service(const Options& opt, Output& out, const std::string& config_dir);
 

@@ -2,7 +2,8 @@
 #
 # Completes commands (help's COMMAND too), options (the global ones before
 # or after the command), signal names, the export formats, and SERVICE
-# arguments: the names of the *.toml files in the config folder, chosen as
+# arguments: the names of the *.toml files in the config folder (for enable,
+# the disabled ones only; for disable, the enabled ones), chosen as
 # daemonctl chooses it (--config-dir, else $DAEMONCTL_CONFIG_DIR, else
 # /etc/daemonctl for root, else ${XDG_CONFIG_HOME:-~/.config}/daemonctl),
 # and paths of .toml files. Needs only bash: bash-completion's helpers are
@@ -55,6 +56,17 @@ _daemonctl_service_names() {
   done
 }
 
+# The service names of folder $1 that are disabled ($2 = disabled: a marker
+# in $1/disabled/) or not ($2 = enabled), one a line.
+_daemonctl_service_names_by_state() {
+  local name marked
+  while IFS= read -r name; do
+    marked=enabled
+    [[ -e $1/disabled/$name || -L $1/disabled/$name ]] && marked=disabled
+    [[ $marked == "$2" ]] && printf '%s\n' "$name"
+  done < <(_daemonctl_service_names "$1")
+}
+
 # Adds to COMPREPLY the services that match $1: names from the config folder
 # of the line, then .toml files and folders (to reach .toml files).
 _daemonctl_add_services() {
@@ -77,7 +89,7 @@ _daemonctl() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   local global_opts='-v --verbose -q --quiet --json --dry-run --state-dir --config-dir -h --help --version'
-  local commands='start stop restart reload signal status list check logs export help'
+  local commands='start stop restart reload signal status list check logs export enable disable help'
   COMPREPLY=()
 
   # "--config-dir=DIR" may come as one word or as three ("--config-dir" "=" "DIR").
@@ -120,11 +132,11 @@ _daemonctl() {
   if [[ $cur == -* ]]; then
     local opts=
     case $command in
-      start | restart) opts='-a --all --with-deps -j --jobs' ;;
-      stop) opts='-a --all -j --jobs' ;;
-      reload) opts='-a --all' ;;
-      status) opts='-a --all' ;;
-      check) opts='-a --all --strict' ;;
+      start | restart) opts='-a --all --include-disabled --with-deps -j --jobs' ;;
+      stop) opts='-a --all --include-disabled -j --jobs' ;;
+      reload) opts='-a --all --include-disabled' ;;
+      status) opts='-a --all --include-disabled' ;;
+      check) opts='-a --all --include-disabled --strict' ;;
       logs) opts='-n --lines -f --follow' ;;
     esac
     COMPREPLY=($(compgen -W "$global_opts $opts" -- "$cur"))
@@ -148,6 +160,14 @@ _daemonctl() {
       fi
       ;;
     logs) ((args == 0)) && _daemonctl_add_services "$cur" ;;
+    enable | disable)
+      # Names only: they take no file.
+      local state=enabled found
+      [[ $command == enable ]] && state=disabled
+      mapfile -t found < <(compgen -W "$(_daemonctl_service_names_by_state \
+        "$(_daemonctl_config_dir "${COMP_WORDS[@]}")" $state)" -- "$cur")
+      COMPREPLY=("${found[@]}")
+      ;;
     export)
       if ((args == 0)); then
         COMPREPLY=($(compgen -W 'systemd' -- "$cur"))

@@ -51,13 +51,15 @@ loaded=$(bash --norc --noprofile -c 'source "$1" 2>&1; complete -p daemonctl' ba
   failures=$((failures + 1))
 }
 
-expect daemonctl '' 'check export help list logs reload restart signal start status stop'
+expect daemonctl '' 'check disable enable export help list logs reload restart signal start status stop'
 expect daemonctl st 'start status stop'
-expect daemonctl stop -- '--all --config-dir --dry-run --help --jobs --json --quiet --state-dir --verbose --version'
+expect daemonctl stop -- '--all --config-dir --dry-run --help --include-disabled --jobs --json --quiet --state-dir --verbose --version'
+expect daemonctl start --i '--include-disabled'
+expect daemonctl enable -- '--config-dir --dry-run --help --json --quiet --state-dir --verbose --version'
 expect daemonctl logs -- '--config-dir --dry-run --follow --help --json --lines --quiet --state-dir --verbose --version'
 expect daemonctl -- '--config-dir --dry-run --help --json --quiet --state-dir --verbose --version'
 expect daemonctl status a --d '--dry-run'
-expect daemonctl help '' 'check export help list logs reload restart signal start status stop'
+expect daemonctl help '' 'check disable enable export help list logs reload restart signal start status stop'
 expect daemonctl help st 'start status stop'
 expect daemonctl help start '' ''
 expect daemonctl --config-dir "$sandbox/conf" start '' 'a b'
@@ -79,6 +81,16 @@ expect daemonctl start "$sandbox/conf/" "$sandbox/conf/.hidden.toml $sandbox/con
 extra_env=("DAEMONCTL_CONFIG_DIR=$sandbox/env")
 expect daemonctl start '' 'e'
 expect daemonctl --config-dir "$sandbox/conf" check '' 'a b'
+# enable offers the disabled services, disable the enabled ones; no files.
+expect daemonctl --config-dir "$sandbox/conf" disable '' 'a b'
+expect daemonctl --config-dir "$sandbox/conf" enable '' ''
+mkdir "$sandbox/conf/disabled"
+touch "$sandbox/conf/disabled/b" "$sandbox/conf/disabled/gone"
+expect daemonctl --config-dir "$sandbox/conf" disable '' 'a'
+expect daemonctl --config-dir "$sandbox/conf" enable '' 'b'
+expect daemonctl --config-dir "$sandbox/conf" enable a '' 'b'
+expect daemonctl --config-dir "$sandbox/conf" enable "$sandbox/conf/" ''
+rm -r "$sandbox/conf/disabled"
 # Without either, a user's folder: ${XDG_CONFIG_HOME:-~/.config}/daemonctl.
 mkdir -p "$sandbox/xdg/daemonctl" "$sandbox/home/.config/daemonctl"
 touch "$sandbox/xdg/daemonctl/x.toml" "$sandbox/home/.config/daemonctl/h.toml"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `cpack -G DEB` makes a .deb that installs (binaries, compressed man pages,
-# completions, examples, copyright, changelog, lintian overrides) and removes
-# cleanly. The package is removed even when a check fails. Exits 77
-# (skipped) if not root or without dpkg.
+# completions, examples, copyright, changelog, lintian overrides, the boot
+# files registered disabled) and removes cleanly, its conffile (the init
+# script) and links gone once purged. The package is purged even when a
+# check fails. Exits 77 (skipped) if not root or without dpkg.
 #   deb_test.sh BUILD_DIR VERSION MAINTAINER
 set -euo pipefail
 build=$1
@@ -30,7 +31,7 @@ cleanup() {
   local pid
   pid=$(cat "$out/state/sleeper.pid" 2>/dev/null || true)
   if [[ -n $pid && $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "sleep 300 " ]]; then kill -KILL "$pid"; fi
-  if $installed; then dpkg -r daemonctl >/dev/null 2>&1 || echo "could not remove the package" >&2; fi
+  if $installed; then dpkg -P daemonctl >/dev/null 2>&1 || echo "could not purge the package" >&2; fi
   rm -rf "$out"
 }
 trap cleanup EXIT
@@ -83,6 +84,27 @@ done
   fail "changelog.gz does not start with version $version"
 [[ -x /usr/share/doc/daemonctl/examples/stack/db.sh ]] || fail "examples/stack/db.sh is not executable"
 [[ $(head -1 /usr/share/doc/daemonctl/examples/stack/db.sh) == '#!/bin/sh' ]] || fail "examples/stack/db.sh: no #!/bin/sh"
+# The boot files: the init script a conffile, registered disabled (only K
+# links); the unit not enabled, and sound for systemd with the installed
+# binary in place.
+initd=/etc/init.d/daemonctl
+unit=/usr/lib/systemd/system/daemonctl.service
+[[ -x $initd ]] || fail "no executable $initd"
+[[ $(head -1 "$initd" 2>/dev/null) == '#!/bin/sh' ]] || fail "$initd: no #!/bin/sh"
+dpkg-query -W -f='${Conffiles}\n' daemonctl | grep -q "^ $initd " || fail "$initd is not a conffile"
+[[ -f $unit ]] || fail "no $unit"
+grep -qx 'ExecStart=/usr/bin/daemonctl start --all' "$unit" || fail "$unit: no ExecStart of /usr/bin/daemonctl start --all"
+grep -qx 'ExecStop=/usr/bin/daemonctl stop --all' "$unit" || fail "$unit: no ExecStop of /usr/bin/daemonctl stop --all"
+if command -v systemd-analyze >/dev/null; then
+  verified=$(systemd-analyze verify --man=no "$unit" 2>&1) || fail "systemd-analyze verify $unit: $verified"
+fi
+ls /etc/rc0.d/K??daemonctl /etc/rc2.d/K??daemonctl >/dev/null 2>&1 || fail "no K links: update-rc.d defaults-disabled did not run"
+if ls /etc/rc?.d/S??daemonctl >/dev/null 2>&1; then fail "enabled at boot: $(ls /etc/rc?.d/S??daemonctl)"; fi
+if [[ -e /etc/systemd/system/multi-user.target.wants/daemonctl.service ]]; then fail "daemonctl.service enabled"; fi
+code=0
+sh "$initd" bogus >/dev/null 2>&1 || code=$?
+[[ $code -eq 2 ]] || fail "$initd bogus: exit $code, not 2 (usage)"
+
 # It works from its installed paths: a daemon started and stopped.
 cat >"$out/sleeper.toml" <<'TOML'
 command = ["sleep", "300"]
@@ -97,19 +119,31 @@ dpkg -r daemonctl >"$out/dpkg.log" 2>&1 || {
   cat "$out/dpkg.log" >&2
   fail "dpkg -r daemonctl"
 }
-installed=false
 status=$(dpkg-query -W -f='${Status}' daemonctl 2>/dev/null || true)
 [[ -z $status || $status == *not-installed* || $status == *config-files* ]] || fail "still installed after dpkg -r: $status"
 while read -r f; do
-  if [[ -e $f && ! -d $f ]]; then fail "left behind by dpkg -r: $f"; fi
+  if [[ -e $f && ! -d $f && $f != "$initd" ]]; then fail "left behind by dpkg -r: $f"; fi
 done <<<"$files"
+[[ -e $initd ]] || fail "dpkg -r removed the conffile $initd"
+# ... which systemd is kept from running, the package gone.
+[[ $(readlink /etc/systemd/system/daemonctl.service) == /dev/null ]] || fail "daemonctl.service not masked after dpkg -r"
 [[ ! -e /usr/share/doc/daemonctl ]] || fail "left behind by dpkg -r: /usr/share/doc/daemonctl"
 for page in daemonctl daemonctl.toml daemonctl-monitor; do
   if man -w "$page" >/dev/null 2>&1; then fail "man -w $page still finds $(man -w "$page")"; fi
 done
+dpkg -P daemonctl >"$out/dpkg.log" 2>&1 || {
+  cat "$out/dpkg.log" >&2
+  fail "dpkg -P daemonctl"
+}
+installed=false
+status=$(dpkg-query -W -f='${Status}' daemonctl 2>/dev/null || true)
+[[ -z $status || $status == *not-installed ]] || fail "still known after dpkg -P: $status"
+left=$(ls -d "$initd" /etc/rc?.d/[SK]??daemonctl /etc/systemd/system/daemonctl.service \
+  /etc/systemd/system/*.wants/daemonctl.service 2>/dev/null || true)
+[[ -z $left ]] || fail "left behind by dpkg -P: $left"
 
 if ((failures > 0)); then
   echo "$failures failure(s)" >&2
   exit 1
 fi
-echo "deb: $(basename "$deb") installed, checked and removed"
+echo "deb: $(basename "$deb") installed, checked, removed and purged"

@@ -4,7 +4,9 @@
 # every command, option and service-file key, and the monitor's protocol),
 # both completions, the examples with their scripts executable and starting
 # with #!, the copyright file (DEP-5, LICENSE's text), the Debian changelog
-# from CHANGELOG.md, and the lintian overrides.
+# from CHANGELOG.md, the lintian overrides, and the boot files (a systemd
+# unit that systemd-analyze verify accepts, an LSB init script), both naming
+# the installed daemonctl.
 #   install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1
@@ -32,6 +34,20 @@ for f in "$man1" "$man5" "$man8" "$prefix/share/bash-completion/completions/daem
   "$prefix/share/lintian/overrides/daemonctl"; do
   [[ -f $f && -s $f ]] || fail "${f#"$prefix"/}: missing or empty"
 done
+# The boot files, configured for this prefix.
+unit=$prefix/lib/systemd/system/daemonctl.service
+initd=$prefix/etc/init.d/daemonctl
+[[ -f $unit && ! -x $unit ]] || fail "lib/systemd/system/daemonctl.service: missing, or executable"
+[[ -f $initd && -x $initd ]] || fail "etc/init.d/daemonctl: missing or not executable"
+grep -qx "ExecStart=$prefix/bin/daemonctl start --all" "$unit" || fail "daemonctl.service: ExecStart is not $prefix/bin/daemonctl"
+grep -qx "ExecStop=$prefix/bin/daemonctl stop --all" "$unit" || fail "daemonctl.service: ExecStop is not $prefix/bin/daemonctl"
+grep -qx "DEFAULT=$prefix/bin/daemonctl" "$initd" || fail "init.d/daemonctl: DEFAULT is not $prefix/bin/daemonctl"
+if command -v systemd-analyze >/dev/null; then
+  verified=$(systemd-analyze verify --man=no "$unit" 2>&1) || fail "systemd-analyze verify daemonctl.service: $verified"
+fi
+dash -n "$initd" || fail "init.d/daemonctl: dash -n finds a syntax error"
+if grep -q '@' "$unit" "$initd"; then fail "a boot file holds an unconfigured @VARIABLE@: $(grep -n '@' "$unit" "$initd")"; fi
+
 # Compressed as Debian wants: gzip -9 -n (no name, no timestamp), which gives
 # the same bytes again; no page left uncompressed.
 for f in "$man1" "$man5" "$man8" "$doc/changelog.gz"; do
@@ -144,6 +160,10 @@ for heading in "NAMING SERVICES" "HOW STOP WORKS" FILES; do
 done
 grep -q '/etc/daemonctl/' <<<"$(entries "$page1" FILES)" || fail "daemonctl.1: FILES does not name the config dir"
 grep -q '/run/daemonctl/' <<<"$(entries "$page1" FILES)" || fail "daemonctl.1: FILES does not name the state dir"
+for f in /etc/daemonctl/disabled/ /etc/init.d/daemonctl daemonctl.service /etc/default/daemonctl; do
+  grep -qF "$f" <<<"$(entries "$page1" FILES)" || fail "daemonctl.1: FILES does not name $f"
+done
+grep -qx BOOT <<<"$page1" || fail "daemonctl.1: no section 'BOOT'"
 
 # daemonctl.toml(5): each key of README's schema table has its entry, in the
 # section of its table ("[stop] timeout" under "[stop]").

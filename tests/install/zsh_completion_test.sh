@@ -12,6 +12,8 @@ mkdir "$sandbox/fpath" "$sandbox/conf" "$sandbox/env" "$sandbox/cwd"
 cp "$completion" "$sandbox/fpath/_daemonctl"
 touch "$sandbox/conf/a.toml" "$sandbox/conf/b.toml" "$sandbox/conf/.hidden.toml" "$sandbox/conf/notes.txt"
 touch "$sandbox/env/e.toml"
+mkdir "$sandbox/conf/disabled"
+touch "$sandbox/conf/disabled/b" "$sandbox/conf/disabled/gone"
 cd "$sandbox/cwd"
 unset DAEMONCTL_CONFIG_DIR
 failures=0
@@ -90,20 +92,26 @@ lines=(
   "daemonctl --config-dir $sandbox/conf signal a US"
   'daemonctl export '
   "daemonctl --config-dir $sandbox/conf export systemd "
+  "daemonctl --config-dir $sandbox/conf disable "
+  "daemonctl --config-dir $sandbox/conf enable "
+  'daemonctl start --inc'
   "!export DAEMONCTL_CONFIG_DIR=$sandbox/env"
   'daemonctl start '
 )
 expected=(
-  'check export help list logs reload restart signal start status stop'
-  '--all --config-dir --dry-run --help --jobs --json --quiet --state-dir --verbose'
+  'check disable enable export help list logs reload restart signal start status stop'
+  '--all --config-dir --dry-run --help --include-disabled --jobs --json --quiet --state-dir --verbose'
   '--config-dir --dry-run --help --json --quiet --state-dir --verbose --version'
-  'check export help list logs reload restart signal start status stop'
+  'check disable enable export help list logs reload restart signal start status stop'
   '--dry-run'
   'a b'
   'a b'
   'USR1 USR2'
   'systemd'
   'a b'
+  'a'
+  'b'
+  '--include-disabled'
   ''
   'e'
 )

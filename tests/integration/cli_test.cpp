@@ -191,10 +191,11 @@ TEST_CASE("help: every command's help lists the global options, without parser t
       "  -v, --verbose         Say what is done, step by step (on stderr)\n"
       "  -q, --quiet           Print nothing but errors; the exit code tells the result\n"
       "  --json                Print one JSON array on stdout, failures included, and nothing else\n"
-      "  --dry-run             Print what start, stop, restart, reload or signal would do and exit as the real run "
-      "would; change nothing\n"
+      "  --dry-run             Print what start, stop, restart, reload, signal, enable or disable would do and exit as "
+      "the real run would; change nothing\n"
       "  --state-dir DIR       Folder for pidfiles";
-  for (const char* cmd : {"start", "stop", "restart", "reload", "signal", "status", "list", "check", "logs", "export"}) {
+  for (const char* cmd : {"start", "stop", "restart", "reload", "signal", "status", "list", "check", "logs", "export",
+                          "enable", "disable"}) {
     Run r = daemonctl({cmd, "--help"});
     INFO(cmd);
     CHECK(r.code == 0);

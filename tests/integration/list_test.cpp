@@ -45,7 +45,7 @@ std::string with_python(Sandbox& box, const std::string& json, const std::string
 
 }  // namespace
 
-TEST_CASE("list prints one tab-separated line per service when piped: name, state, pid, uptime, command") {
+TEST_CASE("list prints one tab-separated line per service when piped: name, state, pid, uptime, enabled, command") {
   Sandbox box;
   box.service("web", body(box, "[\"/bin/sh\", \"-c\", \"exec sleep 1000\", \"two words\"]"));
   box.service("db", body(box, kSleep));
@@ -54,11 +54,11 @@ TEST_CASE("list prints one tab-separated line per service when piped: name, stat
   pid_t pid = pid_in(s.out);
   Run r = run_in(box, {"list"});
   CHECK(r.code == 3);  // like status: db is not running
-  std::string db = "db\tstopped\t-\t-\t/bin/sleep 1000\n", web = "web\trunning\t" + std::to_string(pid) + "\t";
+  std::string db = "db\tstopped\t-\t-\tyes\t/bin/sleep 1000\n", web = "web\trunning\t" + std::to_string(pid) + "\t";
   INFO(r.out);
   REQUIRE(r.out.rfind(db + web, 0) == 0);
   std::string rest = r.out.substr(db.size() + web.size());  // uptime, then the command
-  CHECK(rest.substr(rest.find('\t')) == "\t/bin/sh -c 'exec sleep 1000' 'two words'\n");
+  CHECK(rest.substr(rest.find('\t')) == "\tyes\t/bin/sh -c 'exec sleep 1000' 'two words'\n");
   CHECK(rest.substr(rest.size() - 1) == "\n");
   // status without SERVICE is list.
   Run status = run_in(box, {"status"});
@@ -78,8 +78,9 @@ TEST_CASE("list --json prints one JSON array of the documented objects and nothi
   std::string out = with_python(box, r.out, R"(
 assert isinstance(data, list) and len(data) == 2
 db, web = data
-keys = {"name", "state", "pid", "started_at", "uptime_s", "pidfile", "file", "command"}
+keys = {"name", "state", "enabled", "pid", "started_at", "uptime_s", "pidfile", "file", "command"}
 assert keys <= set(web) and keys <= set(db), (set(web), set(db))
+assert web["enabled"] is True and db["enabled"] is True
 assert db["state"] == "stopped" and db["pid"] is None and db["started_at"] is None and db["uptime_s"] is None
 import calendar, time
 started = calendar.timegm(time.strptime(web["started_at"], "%Y-%m-%dT%H:%M:%SZ"))
