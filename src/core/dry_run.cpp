@@ -275,6 +275,13 @@ class DryEffects : public Effects {
   void rewrite_pidfile(Subject& s) override {
     if (!s.now.pidfile_problem.empty()) say("would rewrite pidfile '" + s.paths.pidfile + "' (" + s.now.pidfile_problem + ")");
   }
+  Result<std::optional<Outcome>> reattach(Subject& s) override {
+    if (unsupervised(s)) {
+      say("would start a monitor to supervise pid " + std::to_string(s.now.pid) + " again (monitor pid " +
+          std::to_string(s.now.monitor.pid) + " is gone)");
+    }
+    return std::optional<Outcome>();
+  }
   Result<Outcome> terminate(Subject& s) override;
   Result<Outcome> launch(Subject& s) override {
     auto l = check_launch(*s.spec, environ);

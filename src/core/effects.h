@@ -39,12 +39,23 @@ class Effects {
   virtual Status remove_stale(Subject& s) = 0;
   virtual Status remove_record(Subject& s) = 0;
   virtual void rewrite_pidfile(Subject& s) = 0;
+  /// An Outcome when it took the daemon in hand again (or would).
+  virtual Result<std::optional<Outcome>> reattach(Subject& s) = 0;
   virtual Result<Outcome> terminate(Subject& s) = 0;
   virtual Result<Outcome> launch(Subject& s) = 0;
   virtual Result<Outcome> send(Subject& s) = 0;
   /// What it said it would do, in order (the dry run); the real run says nothing.
   virtual std::vector<std::string> said() const { return {}; }
 };
+
+/// A running service whose recorded monitor is gone, and whose file still
+/// wants one: the reattach step takes it in hand again.
+bool unsupervised(const Subject& s);
+
+/// Starts a monitor that takes the running daemon of `now` in hand again
+/// (posix::Attach), holding `lock_fd`; says so.
+Result<Outcome> reattach_monitor(const Context& ctx, const config::ServiceSpec& spec, const Inspection& now,
+                                 int lock_fd);
 
 /// Runs steps(s.now.state, s.action) with `fx`, and tells how it ended.
 Result<Outcome> run_steps(Subject& s, Effects& fx);
@@ -58,6 +69,7 @@ class RealEffects : public Effects {
   Status remove_stale(Subject& s) override;
   Status remove_record(Subject& s) override;
   void rewrite_pidfile(Subject& s) override;
+  Result<std::optional<Outcome>> reattach(Subject& s) override;
   Result<Outcome> terminate(Subject& s) override;
   Result<Outcome> launch(Subject& s) override;
   Result<Outcome> send(Subject& s) override;

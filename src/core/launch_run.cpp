@@ -10,6 +10,7 @@
 #include "config/duration.h"
 #include "config/paths.h"
 #include "core/commands.h"
+#include "core/effects.h"
 #include "core/forking.h"
 #include "core/inspect.h"
 #include "core/launch.h"
@@ -19,6 +20,8 @@
 #include "posix/files.h"
 #include "posix/proc.h"
 #include "posix/spawn.h"
+
+extern char** environ;
 
 namespace daemonctl::core {
 namespace {
@@ -277,6 +280,20 @@ Result<std::optional<Outcome>> spawn(Starting& s) {
 }
 
 }  // namespace
+
+Result<Outcome> reattach_monitor(const Context& ctx, const config::ServiceSpec& spec, const Inspection& now,
+                                 int lock_fd) {
+  auto l = prepare_launch(spec, environ);
+  if (!l) return std::move(l).error();
+  StatePaths paths = recorded_paths(state_paths(ctx, spec), now);
+  posix::SpawnRequest rq = spawn_request(spec, *l);
+  auto started = start_monitor(spec, paths, rq, lock_fd, Attach{now.pid, now.starttime});
+  if (!started) return std::move(started).error();
+  return Outcome{ExitStatus::success, "already running (pid " + std::to_string(now.pid) +
+                                          "), supervised again by monitor pid " +
+                                          std::to_string(started->monitor.pid()),
+                 now.pid};
+}
 
 Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l, int lock_fd) {
   Starting s{ctx, spec, lock_fd, state_paths(ctx, spec), std::move(l)};

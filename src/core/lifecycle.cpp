@@ -24,10 +24,10 @@ const std::array<std::array<Steps, kActions>, kStates>& table() {
       {{{clear_leftovers, launch}, {clear_leftovers, say_stopped}, {clear_leftovers, launch}, {say_stopped},
         {say_stopped}}},
       // starting
-      {{{rewrite_pidfile, say_running}, kStopRunning, {tell_monitor, terminate, await_monitor, remove_record, launch},
+      {{{rewrite_pidfile, reattach, say_running}, kStopRunning, {tell_monitor, terminate, await_monitor, remove_record, launch},
         {send}, {send}}},
       // running
-      {{{rewrite_pidfile, say_running}, kStopRunning, {tell_monitor, terminate, await_monitor, remove_record, launch},
+      {{{rewrite_pidfile, reattach, say_running}, kStopRunning, {tell_monitor, terminate, await_monitor, remove_record, launch},
         {send}, {send}}},
       // dead
       {{{tell_monitor, await_monitor, remove_stale, launch}, kStopDead,
@@ -59,6 +59,7 @@ std::string_view step_name(Step step) {
   switch (step) {
     case refuse: return "refuse";
     case rewrite_pidfile: return "rewrite_pidfile";
+    case reattach: return "reattach";
     case say_running: return "say_running";
     case say_restarting: return "say_restarting";
     case say_stopped: return "say_stopped";

@@ -16,6 +16,7 @@ enum class Action { start, stop, restart, reload, signal };
 enum class Step {
   refuse,          ///< the state cannot be told: an error, nothing done
   rewrite_pidfile, ///< the record proves the daemon: daemonctl's pidfile written again if it is off
+  reattach,        ///< its monitor gone, a new one takes the running daemon in hand
   say_running,     ///< "already running (pid N)"
   say_restarting,  ///< its monitor is between two daemons: say so
   say_stopped,     ///< "not running" (and why, when it had failed)

@@ -48,6 +48,13 @@ void RealEffects::rewrite_pidfile(Subject& s) {
   else log::warn(s.name + ": " + problem + ", and it cannot be rewritten: " + st.error().message);
 }
 
+Result<std::optional<Outcome>> RealEffects::reattach(Subject& s) {
+  if (!unsupervised(s)) return std::optional<Outcome>();
+  auto back = reattach_monitor(s.ctx, *s.spec, s.now, s.lock_fd);
+  if (!back) return std::move(back).error();
+  return std::optional(std::move(*back));
+}
+
 Result<Outcome> RealEffects::terminate(Subject& s) {
   const Inspection& now = s.now;
   config::StopSpec how = recorded_stop(now, s.spec);

@@ -1,5 +1,7 @@
 #include "core/effects.h"
 
+#include "core/supervised.h"
+
 namespace daemonctl::core {
 namespace {
 
@@ -47,6 +49,10 @@ Result<Outcome> after_stop(const std::optional<Outcome>& stopped, Result<Outcome
 
 }  // namespace
 
+bool unsupervised(const Subject& s) {
+  return s.spec && needs_monitor(*s.spec) && s.now.record && s.now.record->monitor != 0 && !s.now.monitor.alive;
+}
+
 Result<Outcome> run_steps(Subject& s, Effects& fx) {
   std::optional<Outcome> done;
   for (Step step : steps(s.now.state, s.action)) {
@@ -55,7 +61,15 @@ Result<Outcome> run_steps(Subject& s, Effects& fx) {
       case Step::refuse: return unknown_state(s.now);
       case Step::say_running:
       case Step::say_restarting:
-      case Step::say_stopped: done = say(step, s); break;
+      case Step::say_stopped:
+        if (!done) done = say(step, s);
+        break;
+      case Step::reattach: {
+        auto back = fx.reattach(s);
+        if (!back) return std::move(back).error();
+        if (*back) done = std::move(**back);
+        break;
+      }
       case Step::rewrite_pidfile: fx.rewrite_pidfile(s); break;
       case Step::tell_monitor: ok = fx.tell_monitor(s); break;
       case Step::await_monitor: fx.await_monitor(s); break;

@@ -75,7 +75,7 @@ Result<std::string> monitor_program() {
 }
 
 Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePaths& paths,
-                                 const posix::SpawnRequest& daemon, int lock_fd) {
+                                 const posix::SpawnRequest& daemon, int lock_fd, const Attach& attach) {
   auto program = monitor_program();
   if (!program) return std::move(program).error();
   if (lock_fd < 0) return Error{ExitStatus::failure, "internal error: a monitor needs the service lock"};
@@ -94,6 +94,8 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   plan.stop_signal = spec.stop.signal;
   plan.child = daemon;
   plan.child.env.clear();  // passed on kEnvFd
+  plan.attach_pid = attach.pid;
+  plan.attach_starttime = attach.starttime;
   if (spec.stdout_rotation.max_size != 0) {
     plan.out = {spec.stdout_path, spec.stdout_rotation.max_size, spec.stdout_rotation.keep};
   }

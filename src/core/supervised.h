@@ -31,8 +31,14 @@ Result<std::string> monitor_program();
 /// the monitor), handing it `lock_fd`, the service lock this start holds,
 /// until the monitor has recorded its first child. Returns once that child
 /// has exec'd, or why it could not (the monitor has then exited).
+/// With `attach` (a pid and its start time), the monitor takes that running
+/// daemon in hand instead of starting a child: supervision comes back.
+struct Attach {
+  pid_t pid = 0;
+  std::uint64_t starttime = 0;
+};
 Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePaths& paths,
-                                 const posix::SpawnRequest& daemon, int lock_fd);
+                                 const posix::SpawnRequest& daemon, int lock_fd, const Attach& attach = {});
 
 /// How the monitor's first child ended, as the monitor tells once it has
 /// reaped it (waiting at most 5 s): for a start that saw it die. An Error

@@ -60,6 +60,9 @@ std::vector<std::string> encode(const Plan& p) {
     args.push_back("--log-mode=" + std::to_string(p.log_mode));
     if (p.log_chown) args.push_back("--log-owner=" + std::to_string(p.log_uid) + ":" + std::to_string(p.log_gid));
   }
+  if (p.attach_pid != 0) {
+    args.push_back("--attach=" + std::to_string(p.attach_pid) + ":" + std::to_string(p.attach_starttime));
+  }
   if (c.nice) args.push_back("--nice=" + std::to_string(*c.nice));
   if (c.oom_score_adj) args.push_back("--oom-score-adj=" + std::to_string(*c.oom_score_adj));
   args.push_back("--");
@@ -133,6 +136,10 @@ Result<Plan> decode(int argc, const char* const argv[]) {
       auto colon = value.find(':');
       ok = colon != value.npos && number(value.substr(0, colon), p.log_uid) && number(value.substr(colon + 1), p.log_gid);
       p.log_chown = ok;
+    } else if (key == "attach") {
+      auto colon = value.find(':');
+      ok = colon != value.npos && number(value.substr(0, colon), p.attach_pid) &&
+           number(value.substr(colon + 1), p.attach_starttime) && p.attach_pid > 1;
     } else if (key == "nice" && (ok = number(value, n))) c.nice = static_cast<int>(n);
     else if (key == "oom-score-adj" && (ok = number(value, n))) c.oom_score_adj = static_cast<int>(n);
     else return bad("unknown option '--" + std::string(key) + "'");

@@ -45,6 +45,10 @@ struct Plan {
   bool log_chown = false;      ///< give them to log_uid:log_gid
   uid_t log_uid = 0;
   gid_t log_gid = 0;
+  /// Supervision back: a daemon that runs already (its monitor gone), not a
+  /// child of this one. Watched through a pidfd; its exit restarts by the policy.
+  pid_t attach_pid = 0;
+  std::uint64_t attach_starttime = 0;
   bool rotates() const { return !out.path.empty() || !err.path.empty() || err_is_out; }
 };
 

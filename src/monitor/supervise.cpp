@@ -194,6 +194,8 @@ class Monitor {
     return how.code != 0;
   }
 
+  std::optional<posix::Pidfd> adopt(int& report_fd, int& lock_fd);
+
   static std::string describe(const posix::ExitInfo& how) {
     if (how.killed) return "killed by " + config::signal_name(how.code);
     return "exited with status " + std::to_string(how.code);
@@ -216,16 +218,46 @@ void report(int& fd, const std::string& line) {
   fd = -1;
 }
 
+// --attach: the daemon that runs already taken in hand, recorded under
+// daemonctl's lock, and reported; nullopt (reported as a failure) if it is
+// not there any more.
+std::optional<posix::Pidfd> Monitor::adopt(int& report_fd, int& lock_fd) {
+  pid_t pid = plan_.attach_pid;
+  auto proc = posix::Pidfd::open(pid);
+  auto stat = posix::read_stat(pid);
+  if (!proc || !stat || stat->starttime != plan_.attach_starttime || stat->state == 'Z') {
+    report(report_fd, "fail 1 the daemon (pid " + std::to_string(pid) + ") is not running any more\n");
+    return std::nullopt;
+  }
+  base_.pid = pid;
+  base_.starttime = stat->starttime;
+  base_.pgid = stat->pgrp;
+  if (Status st = write_state(core::State::running); !st) {
+    report(report_fd, "fail " + std::to_string(to_int(st.error().status)) + " " + st.error().message + "\n");
+    return std::nullopt;
+  }
+  report(report_fd, "ok " + std::to_string(pid) + "\n");
+  if (lock_fd >= 0) ::close(lock_fd);
+  lock_fd = -1;
+  std::erase_if(child_.env, [](const std::string& e) { return e.starts_with("NOTIFY_SOCKET="); });
+  log("supervising pid " + std::to_string(pid) + " again: its monitor was gone");
+  return std::move(*proc);
+}
+
 int Monitor::run(int report_fd, int lock_fd) {
   auto delay = plan_.restart.delay;
   std::deque<Clock::time_point> recent;  // restarts within the window
   for (bool first = true;; first = false) {
+    std::optional<posix::Pidfd> proc;
+    Clock::time_point started = Clock::now();
+    // Not our child: its exit status cannot be had, and counts as a failure.
+    bool adopted = first && plan_.attach_pid != 0;
+    if (adopted && !(proc = adopt(report_fd, lock_fd))) return 1;
     // The child waits before its exec until its pid is recorded: recorded
     // while it sets itself up, under the lock (the first time, daemonctl's).
     bool locked = first, stood_down = false;
     Status recorded = Error{ExitStatus::failure, "not recorded"};
-    Clock::time_point started = Clock::now();
-    auto prepared = posix::prepare_child(child_, [&](pid_t pid) {
+    auto prepared = adopted ? Result<posix::PreparedDaemon>(Error{}) : posix::prepare_child(child_, [&](pid_t pid) {
       if (!locked && !(locked = lock())) {
         stood_down = true;
         return;
@@ -244,7 +276,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       if (prepared) prepared->abandon();
       return 0;
     }
-    if (!prepared) {
+    if (!prepared && !adopted) {
       if (recorded) first ? remove_state() : (void)write_state(core::State::restarting);
       release();
       if (first) {
@@ -254,7 +286,6 @@ int Monitor::run(int report_fd, int lock_fd) {
       last_exit_ = "could not start: " + prepared.error().message;
       log(last_exit_);
     }
-    std::optional<posix::Pidfd> proc;
     if (prepared) {
       pid_t pid = prepared->proc().pid();
       if (!recorded) {
@@ -322,10 +353,10 @@ int Monitor::run(int report_fd, int lock_fd) {
         (void)proc->reap();
         return 0;
       }
-      auto how = proc->reap();
+      auto how = adopted ? Result<posix::ExitInfo>(posix::ExitInfo{false, -1}) : proc->reap();
       if (!how) return 1;
       report(report_fd, (how->killed ? "killed " : "exited ") + std::to_string(how->code) + "\n");
-      last_exit_ = describe(*how);
+      last_exit_ = adopted ? "exited, with a status unknown to this monitor" : describe(*how);
       log("pid " + std::to_string(proc->pid()) + " " + last_exit_);
       if (!should_restart(*how)) {
         if (!lock()) return 0;

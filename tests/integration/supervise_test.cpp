@@ -287,3 +287,35 @@ TEST_CASE("a stopped monitor with a dead daemon is reported dead, exit 1, and st
   CHECK(stop.err.find("did not exit within 5s") == std::string::npos);
   CHECK(wait_until([&] { return !alive(monitor); }));
 }
+
+TEST_CASE("supervision comes back: start re-attaches a monitor to a daemon whose monitor was killed, without a restart") {
+  Sandbox box;
+  std::string file = box.service("svc", supervised(box, "[\"/bin/sleep\", \"1000\"]", "policy = \"always\"\ndelay = \"0s\"\n"));
+  Run r = box.run({"start", file});
+  REQUIRE(r.code == 0);
+  pid_t daemon = pid_in(r.out);
+  pid_t old_monitor = static_cast<pid_t>(record_field(box, "monitor"));
+  REQUIRE(::kill(old_monitor, SIGKILL) == 0);
+  REQUIRE(wait_until([&] { return !alive(old_monitor); }));
+  Run unsupervised = box.run({"status", file});
+  CHECK(unsupervised.code == 0);
+  CHECK(unsupervised.out.find("monitor pid " + std::to_string(old_monitor) + " gone, unsupervised") != std::string::npos);
+  Run dry = box.run({"start", "--dry-run", file});
+  CHECK(dry.out.find("would start a monitor to supervise pid " + std::to_string(daemon) + " again") != std::string::npos);
+  Run back = box.run({"start", file});
+  CHECK(back.code == 0);
+  CHECK(back.out.find("svc: already running (pid " + std::to_string(daemon) + "), supervised again by monitor pid ") == 0);
+  pid_t monitor = static_cast<pid_t>(record_field(box, "monitor"));
+  CHECK(monitor != old_monitor);
+  CHECK(alive(daemon));  // not restarted
+  Run status = box.run({"status", file});
+  CHECK(status.out.find("monitor pid " + std::to_string(monitor) + ")") != std::string::npos);
+  // The new monitor restarts the daemon by the policy once it dies.
+  REQUIRE(::kill(daemon, SIGKILL) == 0);
+  CHECK(wait_until([&] {
+    pid_t now = box.pidfile_pid("svc");
+    return now != 0 && now != daemon && alive(now);
+  }));
+  CHECK(box.run({"stop", file}).code == 0);
+  CHECK(wait_until([&] { return pids_with_env(box.mark()).empty(); }));
+}

@@ -32,10 +32,10 @@ TEST_CASE("lifecycle: every state x action cell", "[core][lifecycle]") {
       {State::stopped,
        {"clear_leftovers launch", "clear_leftovers say_stopped", "clear_leftovers launch", "say_stopped", "say_stopped"}},
       {State::starting,
-       {"rewrite_pidfile say_running", "tell_monitor terminate await_monitor remove_record",
+       {"rewrite_pidfile reattach say_running", "tell_monitor terminate await_monitor remove_record",
         "tell_monitor terminate await_monitor remove_record launch", "send", "send"}},
       {State::running,
-       {"rewrite_pidfile say_running", "tell_monitor terminate await_monitor remove_record",
+       {"rewrite_pidfile reattach say_running", "tell_monitor terminate await_monitor remove_record",
         "tell_monitor terminate await_monitor remove_record launch", "send", "send"}},
       {State::dead,
        {"tell_monitor await_monitor remove_stale launch", "tell_monitor await_monitor remove_stale say_stopped",
@@ -72,6 +72,10 @@ class Fake : public Effects {
   Status remove_stale(Subject&) override { return note("remove_stale"); }
   Status remove_record(Subject&) override { return note("remove_record"); }
   void rewrite_pidfile(Subject&) override { note("rewrite_pidfile"); }
+  Result<std::optional<Outcome>> reattach(Subject&) override {
+    note("reattach");
+    return std::optional<Outcome>();
+  }
   Result<Outcome> terminate(Subject& s) override {
     note("terminate");
     return Outcome{ExitStatus::success, "stopped (pid 42)", s.now.pid};
