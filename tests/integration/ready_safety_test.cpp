@@ -22,7 +22,6 @@ using namespace harness;
 
 namespace {
 
-constexpr uid_t kNobody = 65534;
 
 /// A listener on 127.0.0.1:`port` run as nobody: a process of someone else.
 struct ForeignListener {

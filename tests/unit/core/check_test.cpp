@@ -13,26 +13,13 @@ using namespace daemonctl::core;
 using daemonctl::testing::TempDir;
 using Lines = std::vector<std::string>;
 
-namespace {
+using daemonctl::testing::kNobody;
+using daemonctl::testing::ScopedEuid;
 
-constexpr uid_t kNobody = 65534;
+namespace {
 
 // Runs as another effective uid for its lifetime (needs root; the real uid
 // stays 0, so the destructor can switch back).
-class ScopedEuid {
- public:
-  explicit ScopedEuid(uid_t uid) : ok_(::seteuid(uid) == 0) {}
-  ~ScopedEuid() {
-    if (ok_) (void)!::seteuid(0);
-  }
-  ScopedEuid(const ScopedEuid&) = delete;
-  ScopedEuid& operator=(const ScopedEuid&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  bool ok_;
-};
-
 void make_dir(const std::string& path, mode_t mode = 0755) {
   REQUIRE(::mkdir(path.c_str(), mode) == 0);
   REQUIRE(::chmod(path.c_str(), mode) == 0);  // whatever the umask

@@ -19,26 +19,13 @@ using namespace daemonctl::core;
 using daemonctl::testing::ScopedUmask;
 using daemonctl::testing::TempDir;
 
+using daemonctl::testing::kNobody;
+using daemonctl::testing::ScopedEuid;
+
 namespace {
 
 // Runs as another effective uid for its lifetime (needs root; the real uid
 // stays 0, so the destructor can switch back).
-class ScopedEuid {
- public:
-  explicit ScopedEuid(uid_t uid) : ok_(::seteuid(uid) == 0) {}
-  ~ScopedEuid() {
-    if (ok_) (void)!::seteuid(0);
-  }
-  ScopedEuid(const ScopedEuid&) = delete;
-  ScopedEuid& operator=(const ScopedEuid&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  bool ok_;
-};
-
-constexpr uid_t kNobody = 65534;
-
 config::ServiceSpec spec_in(const TempDir& dir) {
   config::ServiceSpec spec;
   spec.name = "web";

@@ -18,25 +18,12 @@ using daemonctl::testing::TempDir;
 using daemonctl::testing::read_text;
 using daemonctl::testing::write_text;
 
+using daemonctl::testing::kNobody;
+using daemonctl::testing::ScopedEuid;
+
 namespace {
 
-constexpr uid_t kNobody = 65534;
-
 // Runs as another effective user for its lifetime (root only; else a no-op).
-class ScopedEuid {
- public:
-  explicit ScopedEuid(uid_t uid) : saved_(::geteuid()), ok_(uid != saved_ && ::seteuid(uid) == 0) {}
-  ~ScopedEuid() {
-    if (ok_) (void)!::seteuid(saved_);
-  }
-  ScopedEuid(const ScopedEuid&) = delete;
-  ScopedEuid& operator=(const ScopedEuid&) = delete;
-
- private:
-  uid_t saved_;
-  bool ok_;
-};
-
 // The last `n` lines of `content` as last_lines_start finds them, reading
 // backwards in blocks of `block` bytes.
 std::string tail(const std::string& content, std::size_t n, std::size_t block = 64 * 1024) {

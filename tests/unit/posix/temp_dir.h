@@ -73,6 +73,26 @@ inline int mode_of(const std::string& path) {
 }
 
 /// Sets the process umask for its lifetime.
+/// The unprivileged user the tests act as.
+inline constexpr uid_t kNobody = 65534;
+
+/// Runs as effective uid `uid` until destroyed, then as before; ok() says
+/// whether the switch happened (it needs root).
+class ScopedEuid {
+ public:
+  explicit ScopedEuid(uid_t uid) : saved_(::geteuid()), ok_(uid == saved_ || ::seteuid(uid) == 0), changed_(uid != saved_) {}
+  ~ScopedEuid() {
+    if (ok_ && changed_) (void)!::seteuid(saved_);
+  }
+  ScopedEuid(const ScopedEuid&) = delete;
+  ScopedEuid& operator=(const ScopedEuid&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  uid_t saved_;
+  bool ok_, changed_;
+};
+
 class ScopedUmask {
  public:
   explicit ScopedUmask(mode_t mask) : saved_(::umask(mask)) {}
