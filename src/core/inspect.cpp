@@ -138,15 +138,16 @@ Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
   i.monitor = monitor_facts(*record);
   i.record = std::move(record);
   // A start under way holds the lock; one that died left the record behind.
-  bool busy = lock == Lock::probe && lock_is_held(paths.lock);
-  bool starting = busy && i.record->phase == State::starting;
-  if (i.pid == 0) return gone(std::move(i), "its start had not found its daemon yet", busy);
+  // Asked only when it matters: a running daemon recorded as running needs
+  // no look at the lock (status of many services).
+  auto busy = [&] { return lock == Lock::probe && lock_is_held(paths.lock); };
+  if (i.pid == 0) return gone(std::move(i), "its start had not found its daemon yet", busy());
   // Open the handle first and prove identity after: if the proof holds, the
   // handle is on the proven process, whatever happens to the pid later.
   // Without a handle the proof is of that moment, which is all status needs.
   if (handle == Handle::pidfd) {
     auto opened = posix::Pidfd::open(i.pid);
-    if (!opened && opened.error().err == ESRCH) return gone(std::move(i), "no such process", busy);
+    if (!opened && opened.error().err == ESRCH) return gone(std::move(i), "no such process", busy());
     if (!opened) {
       i.state = State::unknown;
       i.reason = opened.error().message;
@@ -156,10 +157,12 @@ Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
     i.proc = std::move(*opened);
   }
   auto stat = posix::read_stat(i.pid);
-  if (!stat) return gone(std::move(i), "no such process", busy);
-  if (std::string why = disprove(*i.record, *stat); !why.empty()) return gone(std::move(i), why, busy);
-  if (i.proc && i.proc->wait_exit(std::chrono::nanoseconds(0))) return gone(std::move(i), "the process has exited", busy);
-  i.state = starting ? State::starting : State::running;
+  if (!stat) return gone(std::move(i), "no such process", busy());
+  if (std::string why = disprove(*i.record, *stat); !why.empty()) return gone(std::move(i), why, busy());
+  if (i.proc && i.proc->wait_exit(std::chrono::nanoseconds(0))) {
+    return gone(std::move(i), "the process has exited", busy());
+  }
+  i.state = i.record->phase == State::starting && busy() ? State::starting : State::running;
   i.starttime = stat->starttime;
   std::string pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
   if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid);
