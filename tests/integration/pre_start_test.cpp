@@ -16,6 +16,15 @@ namespace {
 
 const std::string kSleeper = "command = ['/bin/sleep', '1000']\n";
 
+// Removes `path` at the end of the test, whatever a failure left.
+struct Removed {
+  std::string path;
+  ~Removed() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("pre commands run in order before the daemon, as its user, in its directory and environment") {
@@ -44,6 +53,7 @@ TEST_CASE("a failing pre command fails the start with its output, and nothing af
   REQUIRE(::geteuid() == 0);
   Sandbox box;
   const std::string dir = "/run/daemonctl-test-" + box.dir().substr(box.dir().rfind('/') + 1);
+  Removed cleanup{dir};
   std::string file = box.service("svc", kSleeper + box.mark_line() + "runtime_directory = \"" + dir.substr(5) + R"toml("
 [start]
 pre = [
