@@ -6,6 +6,7 @@
 #include "common/escape.h"
 #include "config/catalog.h"
 #include "config/load.h"
+#include "core/before_start.h"
 #include "core/launch.h"
 #include "core/systemd_unit.h"
 
@@ -37,7 +38,12 @@ int export_service(const Options& opt, Output& out, const std::string& config_di
     out.failure(spec->name, spec->file, executable.error());
     return to_int(executable.error().status);
   }
-  std::string unit = core::systemd_unit(*spec, *executable);
+  auto pre = core::resolve_pre(*spec, core::path_of(core::daemon_environment(*spec, environ)));
+  if (!pre) {
+    out.failure(spec->name, spec->file, pre.error());
+    return to_int(pre.error().status);
+  }
+  std::string unit = core::systemd_unit(*spec, *executable, *pre);
   if (out.json()) {
     JsonObject o;
     o.string("name", spec->name).string("file", spec->file).string("format", opt.format);

@@ -36,6 +36,9 @@ void check_agreement(ReadContext& c, const Value& root, const ServiceSpec& spec)
   if (spec.type == ServiceType::forking && spec.restart.policy != RestartPolicy::no) {
     c.error(table.at("type"), "type \"forking\" cannot be restarted by a monitor (yet): remove 'restart.policy'");
   }
+  if (table.count("runtime_directory_mode") && !table.count("runtime_directory")) {
+    c.error(table.at("runtime_directory_mode"), "'runtime_directory_mode' without 'runtime_directory'");
+  }
   if (spec.type == ServiceType::forking && !table.count("pidfile")) {
     c.error(table.at("type"), "type \"forking\" needs 'pidfile': the file the program writes its pid to");
   }

@@ -64,6 +64,23 @@ std::optional<std::vector<std::string>> read_command(ReadContext& c, const Value
   return argv;
 }
 
+std::optional<std::vector<std::vector<std::string>>> read_commands(ReadContext& c, const Value& v,
+                                                                   const std::string& key) {
+  if (!v.is_array()) {
+    c.error(v, quote(key) + " must be an array of commands, each an array of strings or a string");
+    return std::nullopt;
+  }
+  std::vector<std::vector<std::string>> commands;
+  bool ok = true;
+  std::size_t index = 0;
+  for (const Value& item : v.as_array()) {
+    auto argv = read_command(c, item, key + "[" + std::to_string(index++) + "]");
+    if (argv) commands.push_back(std::move(*argv));
+    else ok = false;
+  }
+  return ok ? std::optional(std::move(commands)) : std::nullopt;
+}
+
 std::optional<std::map<std::string, std::string>> read_environment(ReadContext& c, const Value& v,
                                                                    const std::string& key) {
   if (!v.is_table()) {

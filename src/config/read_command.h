@@ -16,6 +16,11 @@ namespace daemonctl::config {
 /// folder; a bare name is left for a PATH lookup at start.
 std::optional<std::vector<std::string>> read_command(ReadContext& c, const Value& v, const std::string& key);
 
+/// `start.pre`: an array of commands, each read as read_command reads one
+/// (an array of strings, or a string split into words). May be empty.
+std::optional<std::vector<std::vector<std::string>>> read_commands(ReadContext& c, const Value& v,
+                                                                   const std::string& key);
+
 /// A table of strings, by variable name (non-empty, without '=' or NUL).
 /// Every good entry is returned, even if others are reported.
 std::optional<std::map<std::string, std::string>> read_environment(ReadContext& c, const Value& v,

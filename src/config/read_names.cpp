@@ -90,6 +90,19 @@ std::optional<std::vector<std::string>> read_after(ReadContext& c, const Value& 
   return ok ? std::optional(std::move(names)) : std::nullopt;
 }
 
+std::optional<std::string> read_folder_name(ReadContext& c, const Value& v, const std::string& key) {
+  auto name = read_string(c, v, key);
+  if (!name) return std::nullopt;
+  std::string problem;
+  if (name->empty()) problem = "must not be empty";
+  else if (name->find('/') != std::string::npos) problem = "a folder name only, without '/'";
+  else if (*name == "." || *name == "..") problem = "a folder name only, not '.' or '..'";
+  else if (name->size() > 255) problem = "longer than 255 bytes";
+  if (problem.empty()) return name;
+  c.error(v, "invalid " + key + " " + quote(*name) + ": " + problem);
+  return std::nullopt;
+}
+
 std::optional<std::string> read_account(ReadContext& c, const Value& v, const std::string& key) {
   if (v.is_integer()) {
     auto id = v.as_integer();

@@ -21,6 +21,10 @@ std::optional<std::string> read_name(ReadContext& c, const Value& v, const std::
 /// `after`: an array of service names, each named once.
 std::optional<std::vector<std::string>> read_after(ReadContext& c, const Value& v, const std::string& key);
 
+/// `runtime_directory`: one folder name, not a path: no '/', not "." or
+/// "..", at most 255 bytes (NAME_MAX).
+std::optional<std::string> read_folder_name(ReadContext& c, const Value& v, const std::string& key);
+
 /// 'user' or 'group' (the key): a name or a numeric id, as a string or an
 /// integer; an id is returned in decimal.
 std::optional<std::string> read_account(ReadContext& c, const Value& v, const std::string& key);

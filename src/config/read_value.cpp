@@ -126,18 +126,31 @@ std::optional<int> read_signal(ReadContext& c, const Value& v, const std::string
   return sig;
 }
 
-std::optional<mode_t> read_umask(ReadContext& c, const Value& v, const std::string& key) {
+namespace {
+
+// read_umask and read_mode: `noun` names the value in messages.
+std::optional<mode_t> read_octal(ReadContext& c, const Value& v, const std::string& key, const std::string& noun) {
   if (v.is_integer()) {
     auto n = v.as_integer();
     if (n >= 0 && n <= 0777) return static_cast<mode_t>(n);
-    c.error(v, "invalid umask " + std::to_string(n) + ": must be between 0 and 0o777 (511)");
+    c.error(v, "invalid " + noun + " " + std::to_string(n) + ": must be between 0 and 0o777 (511)");
   } else if (v.is_string()) {
     if (auto mask = parse_octal_umask(v.as_string().str)) return mask;
-    c.error(v, "invalid umask " + quote(v.as_string().str) + ": use octal digits, at most 0777");
+    c.error(v, "invalid " + noun + " " + quote(v.as_string().str) + ": use octal digits, at most 0777");
   } else {
     c.error(v, quote(key) + " must be an integer or a string of octal digits");
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<mode_t> read_umask(ReadContext& c, const Value& v, const std::string& key) {
+  return read_octal(c, v, key, "umask");
+}
+
+std::optional<mode_t> read_mode(ReadContext& c, const Value& v, const std::string& key) {
+  return read_octal(c, v, key, "mode");
 }
 
 std::optional<std::uint64_t> read_size(ReadContext& c, const Value& v, const std::string& key) {

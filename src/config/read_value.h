@@ -43,6 +43,9 @@ std::optional<int> read_signal(ReadContext& c, const Value& v, const std::string
 /// An integer from 0 to 0777, or a string of octal digits ("022", "0o022").
 std::optional<mode_t> read_umask(ReadContext& c, const Value& v, const std::string& key);
 
+/// A file mode, as read_umask reads a umask (0o755, "0755").
+std::optional<mode_t> read_mode(ReadContext& c, const Value& v, const std::string& key);
+
 /// "10MiB", "512KiB", "1GB", "4096": a size in bytes, at least 1.
 std::optional<std::uint64_t> read_size(ReadContext& c, const Value& v, const std::string& key);
 

@@ -50,6 +50,8 @@ const Key kKeys[] = {
     {"command", set<&S::command, read_command>},
     {"pidfile", set<&S::pidfile, read_path>},
     {"directory", set<&S::directory, read_path>},
+    {"runtime_directory", set<&S::runtime_directory, read_folder_name>},
+    {"runtime_directory_mode", set<&S::runtime_directory_mode, read_mode>},
     {"umask", set<&S::umask, read_umask>},
     {"user", set<&S::user, read_account>},
     {"group", set<&S::group, read_account>},
@@ -70,6 +72,8 @@ const Key kKeys[] = {
     {"restart", read_restart},  // and max_delay >= delay
 
     {"start.grace", set_in<&S::start, &StartSpec::grace, read_duration>},
+    {"start.pre", set_in<&S::start, &StartSpec::pre, read_commands>},
+    {"start.pre_timeout", set_in<&S::start, &StartSpec::pre_timeout, read_positive_duration>},
 
     {"stop.signal", set_in<&S::stop, &StopSpec::signal, read_signal>},
     {"stop.interval", set_in<&S::stop, &StopSpec::interval, read_duration>},

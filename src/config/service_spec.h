@@ -19,6 +19,10 @@ using Duration = std::chrono::nanoseconds;
 
 struct StartSpec {
   Duration grace{0};  ///< after a successful exec, how long the daemon must survive
+  /// Commands run in order before the daemon, each as it would run (user,
+  /// directory, environment); each argv never empty. One that fails fails the start.
+  std::vector<std::vector<std::string>> pre;
+  Duration pre_timeout = std::chrono::seconds(30);  ///< for each pre command, then it is killed; always > 0
 };
 
 struct StopSpec {
@@ -75,6 +79,11 @@ struct ServiceSpec {
   std::vector<std::string> command;  ///< argv, never empty; command[0] as written
   std::string pidfile;    ///< absolute; empty: <state dir>/<name>.pid
   std::string directory = "/";
+  /// A folder name (no '/', not "." or ".."), created under /run (under
+  /// $XDG_RUNTIME_DIR when daemonctl is not root) for the daemon before its
+  /// start, and removed after its stop; "": none.
+  std::string runtime_directory;
+  mode_t runtime_directory_mode = 0755;
   mode_t umask = 022;
   std::string user;   ///< who the daemon runs as: a name or a decimal uid; empty = daemonctl's own user
   std::string group;  ///< its primary group: a name or a decimal gid; empty = the user's primary group

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <tuple>
 
+#include "core/before_start.h"
 #include "core/commands.h"
 #include "core/launch.h"
 #include "core/supervised.h"
@@ -88,6 +89,14 @@ void check_ready_command(Findings& found, const config::ServiceSpec& spec) {
   std::string path = path_of(daemon_environment(spec, environ));
   auto executable = resolve_executable(spec.ready.command.front(), path);
   if (!executable) found.error("ready", "ready.command: " + executable.error().message);
+}
+
+// What start does before the daemon: each pre program resolves as
+// command[0] does, and the runtime directory has a folder to go in.
+void check_before_start(Findings& found, const config::ServiceSpec& spec) {
+  auto pre = resolve_pre(spec, path_of(daemon_environment(spec, environ)));
+  if (!pre) found.error("start", pre.error().message);
+  if (auto dir = runtime_dir_path(spec); !dir) found.error("runtime_directory", dir.error().message);
 }
 
 // A service under a monitor needs daemonctl-monitor next to daemonctl.
@@ -291,6 +300,7 @@ std::vector<Finding> check_service(const config::ServiceSpec& spec, const std::s
   std::string executable = check_program(found, spec);
   if (Status st = check_directory(spec.directory); !st) found.error("directory", st.error().message);
   check_ready_command(found, spec);
+  check_before_start(found, spec);
   check_monitor(found, spec);
   check_credentials(found, spec);
   check_stdio_paths(found, spec);

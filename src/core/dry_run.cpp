@@ -17,6 +17,7 @@
 #include "common/escape.h"
 #include "config/duration.h"
 #include "config/signal_name.h"
+#include "core/before_start.h"
 #include "core/inspect.h"
 #include "core/effects.h"
 #include "core/forking.h"
@@ -143,12 +144,17 @@ Lines environment_lines(const std::vector<std::string>& env, char** inherited) {
   return lines;
 }
 
-Lines process_lines(const config::ServiceSpec& spec, const Launch& l) {
+std::string argv_text(const std::vector<std::string>& words) {
   std::string argv;
-  for (const auto& arg : spec.command) argv += (argv.empty() ? "" : ", ") + visible(arg, true);
+  for (const auto& arg : words) argv += (argv.empty() ? "" : ", ") + visible(arg, true);
+  return "[" + argv + "]";
+}
+
+Lines process_lines(const config::ServiceSpec& spec, const Launch& l) {
+  const std::string argv = argv_text(spec.command);
   uid_t uid = l.creds.change ? l.creds.uid : ::geteuid();
   gid_t gid = l.creds.change ? l.creds.gid : ::getegid();
-  Lines lines{"would start: exec " + l.executable + " with argv [" + argv + "]"};
+  Lines lines{"would start: exec " + l.executable + " with argv " + argv};
   lines = lines + environment_lines(l.env, environ);
   lines.push_back("would run in '" + spec.directory + "' with umask " + octal(spec.umask) + " as user " +
                   user_name(uid) + " group " + group_name(gid));
@@ -175,6 +181,26 @@ Lines stdio_lines(const config::ServiceSpec& spec, const Launch& l) {
   return lines;
 }
 
+// What launch() does before the daemon: its runtime directory made, each pre command run.
+Result<Lines> before_start_lines(const config::ServiceSpec& spec, const Launch& l) {
+  Lines lines;
+  auto dir = runtime_dir_path(spec);
+  if (!dir) return std::move(dir).error();
+  if (!dir->empty()) {
+    uid_t uid = l.creds.change ? l.creds.uid : ::geteuid();
+    gid_t gid = l.creds.change ? l.creds.gid : ::getegid();
+    lines.push_back("would create runtime directory '" + *dir + "' with mode " + octal(spec.runtime_directory_mode) +
+                    " owned by user " + user_name(uid) + " group " + group_name(gid) + ", removed after the stop");
+  }
+  auto programs = resolve_pre(spec, path_of(l.env));
+  if (!programs) return std::move(programs).error();
+  for (std::size_t i = 0; i < programs->size(); ++i) {
+    lines.push_back("would run pre command: exec " + (*programs)[i] + " with argv " + argv_text(spec.start.pre[i]) +
+                    ", and fail the start unless it exits 0 within " + config::format_duration(spec.start.pre_timeout));
+  }
+  return lines;
+}
+
 // What launch() would do after prepare_launch, with `l` from check_launch.
 Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, const Launch& l) {
   StatePaths paths = state_paths(ctx, spec);
@@ -191,6 +217,9 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
   bool forking = spec.type == config::ServiceType::forking;
   Lines lines = process_lines(spec, started) + stdio_lines(spec, l);
   if (missing(folder) && folder != ctx.state_dir) lines.push_back("would create directory '" + folder + "'");
+  auto before = before_start_lines(spec, l);
+  if (!before) return std::move(before).error();
+  lines = lines + *before;
   if (needs_monitor(spec)) {
     auto program = monitor_program();
     if (!program) return std::move(program).error();
@@ -252,15 +281,18 @@ class DryEffects : public Effects {
   Status clear_leftovers(Subject& s) override {
     if (s.now.stale_pidfile) return remove_stale(s);
     if (s.now.record) say("would remove the record '" + s.paths.record + "' of a start cut short");
+    if (s.now.record) say_runtime_dir(s);
     return {};
   }
   Status remove_stale(Subject& s) override {
+    say_runtime_dir(s);
     auto stale = stale_lines(s.paths, s.now);
     if (!stale) return std::move(stale).error();
     for (auto& line : *stale) say(std::move(line));
     return {};
   }
   Status remove_record(Subject& s) override {
+    say_runtime_dir(s);
     if (s.now.state == State::running || s.now.state == State::starting) {
       if (Status st = check_removable(s.paths.pidfile); !st) return st;
       if (Status st = check_removable(s.paths.record); !st) return st;
@@ -305,6 +337,11 @@ class DryEffects : public Effects {
 
  private:
   void say(std::string line) { lines_.push_back(std::move(line)); }
+  void say_runtime_dir(const Subject& s) {
+    if (s.now.record && !s.now.record->runtime_dir.empty()) {
+      say("would remove runtime directory '" + s.now.record->runtime_dir + "' and everything in it");
+    }
+  }
   Lines lines_;
 };
 

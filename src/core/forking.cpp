@@ -50,7 +50,7 @@ Named named_in(const std::string& pidfile, pid_t guard, std::uint64_t guard_star
     n.refused = text.error().status == ExitStatus::privilege;
     return n;
   }
-  auto pid = parse_pidfile(*text, posix::pid_max());
+  auto pid = parse_pidfile_first_line(*text, posix::pid_max());
   if (!pid) {
     n.why = "pidfile '" + pidfile + "' is invalid: " + pid.error().message;
     return n;

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "config/duration.h"
 #include "config/paths.h"
+#include "core/before_start.h"
 #include "core/commands.h"
 #include "core/effects.h"
 #include "core/forking.h"
@@ -124,6 +125,25 @@ posix::SpawnRequest spawn_request(const config::ServiceSpec& spec, Launch& l) {
   return rq;
 }
 
+// The runtime directory, made for the daemon and recorded, then the pre
+// commands, in the daemon's environment (with RUNTIME_DIRECTORY, as systemd sets it).
+Status before_start(Starting& s) {
+  auto dir = runtime_dir_path(s.spec);
+  if (!dir) return std::move(dir).error();
+  if (!dir->empty()) {
+    if (Status st = make_runtime_dir(s.spec, *dir, s.l.creds); !st) return st;
+    s.base.runtime_dir = *dir;
+    s.rq.env.push_back("RUNTIME_DIRECTORY=" + *dir);
+  }
+  return run_pre(s.spec, s.rq);
+}
+
+// The state of a start that failed: its record and pidfile, its runtime directory.
+void discard(const Starting& s) {
+  (void)remove_state(s.paths);
+  remove_runtime_dir(s.spec.name, s.base.runtime_dir);
+}
+
 // Everything before the fork: the pidfile's folder, no old ready file, the
 // notify socket, and, for a daemon not known at once (a monitor's child, a
 // forking command's daemon), a record with no pid yet: nothing it starts
@@ -133,6 +153,7 @@ Status prepare(Starting& s) {
   if (Status st = posix::make_dirs(posix::dirname(s.paths.pidfile), 0755); !st) return st;
   s.base = definition(spec, s.l, s.paths);
   s.rq = spawn_request(spec, s.l);
+  if (Status st = before_start(s); !st) return st;
   if (!spec.ready.file.empty()) {  // one left by an earlier run must not pass for this one
     if (Status st = posix::remove_file(spec.ready.file); !st) {
       Error e = std::move(st).error();
@@ -228,7 +249,7 @@ class Undo {
     } else if (!died_) {
       stop_unready(s_.spec, s_.proc());
     }
-    (void)remove_state(s_.paths);
+    discard(s_);
   }
   void died() { died_ = true; }  ///< the daemon is gone already: nothing to stop
   void disarm() { armed_ = false; }
@@ -304,7 +325,7 @@ Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Laun
   if (!spawned) {
     // Nothing of it runs (a guard, or the go, saw to that, or its monitor
     // was stood down): the state it had written goes too.
-    (void)remove_state(s.paths);
+    discard(s);
     return std::move(spawned).error();
   }
   if (*spawned) return std::move(**spawned);

@@ -38,4 +38,8 @@ Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max) {
   return static_cast<pid_t>(pid);
 }
 
+Result<pid_t> parse_pidfile_first_line(std::string_view text, pid_t pid_max) {
+  return parse_pidfile(text.substr(0, text.find('\n')), pid_max);
+}
+
 }  // namespace daemonctl::core

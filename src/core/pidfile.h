@@ -17,6 +17,11 @@ namespace daemonctl::core {
 /// and newline, nothing else; 1 < pid < pid_max. The Error says why not.
 Result<pid_t> parse_pidfile(std::string_view text, pid_t pid_max);
 
+/// A forking program's own pidfile, which may hold more than the pid
+/// (postgres's postmaster.pid: the pid, then its data folder, start time,
+/// port...): its first line, parsed as parse_pidfile parses a whole file.
+Result<pid_t> parse_pidfile_first_line(std::string_view text, pid_t pid_max);
+
 /// Where a service's state files are.
 struct StatePaths {
   std::string pidfile;

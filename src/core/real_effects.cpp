@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "config/duration.h"
 #include "config/signal_name.h"
+#include "core/before_start.h"
 #include "core/effects.h"
 #include "core/progress.h"
 #include "core/supervised.h"
@@ -24,15 +25,31 @@ void RealEffects::await_monitor(Subject&) {
   standing_down_.reset();
 }
 
+namespace {
+
+// The runtime directory the record names: what is no longer running needs it no more.
+void remove_recorded_dir(const Subject& s) {
+  if (s.now.record) remove_runtime_dir(s.name, s.now.record->runtime_dir);
+}
+
+}  // namespace
+
 Status RealEffects::clear_leftovers(Subject& s) {
   if (s.now.stale_pidfile) return core::remove_stale(s.name, s.paths, s.now);
-  if (s.now.record) (void)remove_state(s.paths);  // a start's, cut short
+  if (s.now.record) {  // a start's, cut short
+    (void)remove_state(s.paths);
+    remove_recorded_dir(s);
+  }
   return {};
 }
 
-Status RealEffects::remove_stale(Subject& s) { return core::remove_stale(s.name, s.paths, s.now); }
+Status RealEffects::remove_stale(Subject& s) {
+  remove_recorded_dir(s);
+  return core::remove_stale(s.name, s.paths, s.now);
+}
 
 Status RealEffects::remove_record(Subject& s) {
+  remove_recorded_dir(s);
   Status st = remove_state(s.paths);
   // Only a stop's own removal is an error: anything else was cleaning up.
   return s.now.state == State::running || s.now.state == State::starting ? st : Status();

@@ -75,6 +75,7 @@ void format_definition(std::string& text, const Record& r) {
   if (!r.user.empty()) line(text, "user", r.user);
   line(text, "stdout", r.stdout_path);
   line(text, "stderr", r.stderr_path);
+  if (!r.runtime_dir.empty()) line(text, "runtime_dir", r.runtime_dir);
 }
 
 // Which instance fields were seen.
@@ -102,6 +103,7 @@ bool parse_definition(Record& r, std::string_view key, const std::string& value)
   else if (key == "user") r.user = value;
   else if (key == "stdout") r.stdout_path = value;
   else if (key == "stderr") r.stderr_path = value;
+  else if (key == "runtime_dir") r.runtime_dir = value;
   else return false;
   return ok;
 }

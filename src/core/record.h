@@ -44,6 +44,7 @@ struct Record {
   std::optional<RecordedStop> stop;
   std::string user;
   std::string stdout_path, stderr_path;  ///< for `logs`
+  std::string runtime_dir;  ///< absolute: made for this start, removed after its stop; "" if none
 
   // The instance.
   /// starting, running, restarting (a monitor, between daemons) or failed;

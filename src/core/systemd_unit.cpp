@@ -104,15 +104,28 @@ void type_lines(Section& s, const ServiceSpec& spec) {
   }
 }
 
-void exec_lines(Section& s, const ServiceSpec& spec, const std::string& executable) {
-  const std::string& program = executable;
+/// An Exec*= line running `argv` with the program `program` (absolute).
+std::string exec_line(const std::vector<std::string>& argv, const std::string& program) {
   // `@`: argv[0] is the next word, not the path. A path with `$` needs it
   // too, as systemd would expand variables in an argv[0] copied from it.
-  const bool own_argv0 = spec.command.front() != program || program.find('$') != std::string::npos;
-  std::string line = own_argv0 ? "@" + systemd_exec_path(program) + " " + systemd_exec_word(spec.command.front())
+  const bool own_argv0 = argv.front() != program || program.find('$') != std::string::npos;
+  std::string line = own_argv0 ? "@" + systemd_exec_path(program) + " " + systemd_exec_word(argv.front())
                                : systemd_exec_path(program);
-  for (std::size_t i = 1; i < spec.command.size(); ++i) line += " " + systemd_exec_word(spec.command[i]);
-  s.set("ExecStart", line);
+  for (std::size_t i = 1; i < argv.size(); ++i) line += " " + systemd_exec_word(argv[i]);
+  return line;
+}
+
+void exec_lines(Section& s, const ServiceSpec& spec, const std::string& executable,
+                const std::vector<std::string>& pre_programs) {
+  for (std::size_t i = 0; i < spec.start.pre.size(); ++i) {
+    const std::string& program = i < pre_programs.size() ? pre_programs[i] : spec.start.pre[i].front();
+    s.set("ExecStartPre", exec_line(spec.start.pre[i], program));
+  }
+  if (!spec.start.pre.empty()) {
+    s.note("[start] pre_timeout = " + shown(spec.start.pre_timeout) +
+           " bounds each pre command in daemonctl; systemd's TimeoutStartSec= bounds them all with the start");
+  }
+  s.set("ExecStart", exec_line(spec.command, executable));
   std::string reload = signal_text(spec.reload_signal);
   if (reload.starts_with("SIG")) reload.erase(0, 3);
   s.set("ExecReload", "/bin/kill -s " + reload + " $MAINPID");
@@ -127,6 +140,12 @@ void process_lines(Section& s, const ServiceSpec& spec) {
   if (!spec.group.empty()) s.set("Group", spec.group);
   if (spec.nice) s.set("Nice", std::to_string(*spec.nice));
   if (spec.oom_score_adj) s.set("OOMScoreAdjust", std::to_string(*spec.oom_score_adj));
+  if (!spec.runtime_directory.empty()) {
+    s.set("RuntimeDirectory", spec.runtime_directory);
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(spec.runtime_directory_mode));
+    s.set("RuntimeDirectoryMode", mode);
+  }
 }
 
 void limit_lines(Section& s, const ServiceSpec& spec) {
@@ -250,10 +269,11 @@ void restart_lines(Section& s, const ServiceSpec& spec) {
   backoff_lines(s, r);
 }
 
-Section service_section(const ServiceSpec& spec, const std::string& executable) {
+Section service_section(const ServiceSpec& spec, const std::string& executable,
+                        const std::vector<std::string>& pre_programs) {
   Section s("Service");
   type_lines(s, spec);
-  exec_lines(s, spec, executable);
+  exec_lines(s, spec, executable, pre_programs);
   process_lines(s, spec);
   limit_lines(s, spec);
   environment_lines(s, spec);
@@ -266,11 +286,12 @@ Section service_section(const ServiceSpec& spec, const std::string& executable) 
 
 }  // namespace
 
-std::string systemd_unit(const ServiceSpec& spec, const std::string& executable) {
+std::string systemd_unit(const ServiceSpec& spec, const std::string& executable,
+                         const std::vector<std::string>& pre_programs) {
   Section install("Install");
   install.set("WantedBy", "multi-user.target");
   return comment(spec.name + ".service, from " + spec.file + " by daemonctl export systemd") + name_note(spec.name) +
-         unit_section(spec).text() + "\n" + service_section(spec, executable).text() + "\n" + install.text();
+         unit_section(spec).text() + "\n" + service_section(spec, executable, pre_programs).text() + "\n" + install.text();
 }
 
 }  // namespace daemonctl::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "config/service_spec.h"
 
@@ -34,7 +35,12 @@ namespace daemonctl::core {
 ///   the stop signal, if not one of them, to SuccessExitStatus=;
 /// - `limit` restarts within `window` are StartLimitBurst=limit+1 (systemd
 ///   counts the first start too) and StartLimitIntervalSec=window;
-/// - `reload_signal` is ExecReload=/bin/kill -s SIGNAL $MAINPID.
-std::string systemd_unit(const config::ServiceSpec& spec, const std::string& executable);
+/// - `reload_signal` is ExecReload=/bin/kill -s SIGNAL $MAINPID;
+/// - `runtime_directory` is RuntimeDirectory= with RuntimeDirectoryMode=
+///   (systemd gives it to User= too, and removes it at the stop);
+/// - each `[start] pre` command is an ExecStartPre=, in order, its program
+///   `pre_programs[i]` (resolved as `executable`; as written if missing).
+std::string systemd_unit(const config::ServiceSpec& spec, const std::string& executable,
+                         const std::vector<std::string>& pre_programs = {});
 
 }  // namespace daemonctl::core

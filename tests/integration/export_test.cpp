@@ -301,3 +301,41 @@ TEST_CASE("export systemd: creates nothing, not even the state dir") {
   CHECK_FALSE(exists(box.path("out.log")));
   CHECK_FALSE(exists(box.path("err.log")));
 }
+
+TEST_CASE("export systemd: runtime_directory, pre commands and a forking pidfile map to their settings") {
+  REQUIRE(::access(kAnalyze.c_str(), X_OK) == 0);
+  Sandbox box;
+  std::string file = box.write("pg.toml", R"toml(command = ["/bin/sh", "-c", "sleep 1000 & echo $! > /run/pg/pg.pid"]
+type = "forking"
+pidfile = "/run/pg/pg.pid"
+runtime_directory = "pg"
+runtime_directory_mode = "0750"
+user = "daemon"
+clear_environment = true
+[start]
+pre = [["mkdir", "-p", "/tmp/x y"], "/bin/sh -c 'echo 100%'"]
+pre_timeout = "1m"
+)toml");
+  Run r = box.run({"export", "systemd", file});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("\nType=forking\nPIDFile=/run/pg/pg.pid\n") != std::string::npos);
+  CHECK(r.out.find("\nExecStartPre=@/usr/bin/mkdir mkdir -p \"/tmp/x y\"\n"
+                   "ExecStartPre=/bin/sh -c \"echo 100%%\"\n"
+                   "# [start] pre_timeout = 1m bounds each pre command in daemonctl; systemd's TimeoutStartSec= "
+                   "bounds them all with the start\n"
+                   "ExecStart=/bin/sh -c ") != std::string::npos);
+  CHECK(r.out.find("\nUser=daemon\nRuntimeDirectory=pg\nRuntimeDirectoryMode=0750\n") != std::string::npos);
+  CHECK(verify(box, "pg", r.out) == "rc=0\n");
+}
+
+TEST_CASE("export systemd: a pre command that is not installed exits 5, as start would") {
+  Sandbox box;
+  std::string file = box.service("api", "command = [\"/bin/sleep\", \"1000\"]\nclear_environment = true\n"
+                                        "[start]\npre = [[\"no-such-program-here\"]]\n");
+  Run r = box.run({"export", "systemd", file});
+  CHECK(r.code == 5);
+  CHECK(r.out.empty());
+  CHECK(r.err == "daemonctl: error: api: start.pre[0]: cannot find 'no-such-program-here' in PATH "
+                 "(/usr/local/bin:/usr/bin:/bin)\n");
+}

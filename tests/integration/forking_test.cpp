@@ -47,6 +47,25 @@ TEST_CASE("type forking: start waits for the command to exit and for its pidfile
   CHECK_FALSE(exists(box.path("own.pid")));
 }
 
+TEST_CASE("type forking: a pidfile of several lines, as postgres writes postmaster.pid, names the daemon on its first") {
+  Sandbox box;
+  std::string file = box.service(
+      "svc", forking(box, "sleep 1000 & printf '%s\\\\n/var/lib/postgresql/15/main\\\\n1733300000\\\\n5432\\\\n' $! > " +
+                              box.path("own.pid")));
+  Run r = box.run({"start", file});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  pid_t pid = pid_in(r.out);
+  REQUIRE(pid > 0);
+  CHECK(slurp(box.path("own.pid")) == std::to_string(pid) + "\n/var/lib/postgresql/15/main\n1733300000\n5432\n");
+  Run status = box.run({"status", file});
+  CHECK(status.code == 0);
+  CHECK(status.out.find("running (pid " + std::to_string(pid)) != std::string::npos);
+  CHECK(status.err.empty());
+  CHECK(box.run({"stop", file}).code == 0);
+  CHECK_FALSE(alive(pid));
+}
+
 TEST_CASE("type forking: restart replaces the daemon with a new one") {
   Sandbox box;
   std::string file = box.service("svc", forking(box, "sleep 1000 & echo $! > " + box.path("own.pid")));

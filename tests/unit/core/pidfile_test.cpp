@@ -77,6 +77,22 @@ TEST_CASE("parse_pidfile: numbers too long to be a pid", "[core][pidfile]") {
   CHECK(why(huge + "\n") == "'" + std::string(20, '7') + "...' is not a pid");
 }
 
+TEST_CASE("parse_pidfile_first_line: a forking program's pidfile may hold more than the pid", "[core][pidfile]") {
+  // postgres's postmaster.pid: pid, data folder, start time, port, socket folder...
+  auto pg = parse_pidfile_first_line("4242\n/var/lib/postgresql/15/main\n1733300000\n5432\n/var/run/postgresql\n",
+                                     kPidMax);
+  REQUIRE(pg.ok());
+  CHECK(*pg == 4242);
+  auto bare = parse_pidfile_first_line(" 77 ", kPidMax);
+  REQUIRE(bare.ok());
+  CHECK(*bare == 77);
+  CHECK(parse_pidfile_first_line("\n4242\n", kPidMax).error().message == "it is empty");
+  CHECK(parse_pidfile_first_line("42 43\nx\n", kPidMax).error().message == "it holds more than a pid");
+  CHECK(parse_pidfile_first_line("x\n42\n", kPidMax).error().message == "'x' is not a pid");
+  // daemonctl's own pidfiles stay strict.
+  CHECK(why("4242\n/var/lib/postgresql\n") == "it holds more than a pid");
+}
+
 // ---- format_record / parse_record ---------------------------------------
 
 TEST_CASE("format_record: one 'key value' line per field", "[core][pidfile]") {

@@ -22,6 +22,7 @@ TEST_CASE("record: what a start records of the service round-trips, odd bytes an
   r.user = "nobody";
   r.stdout_path = "/var/log/web.log";
   r.stderr_path = "/var/log/web err.log";
+  r.runtime_dir = "/run/web\nd";
   r.phase = State::starting;
   r.pid = 4242;
   r.starttime = 99;
@@ -45,6 +46,7 @@ TEST_CASE("record: what a start records of the service round-trips, odd bytes an
   CHECK(back->user == "nobody");
   CHECK(back->stdout_path == r.stdout_path);
   CHECK(back->stderr_path == r.stderr_path);
+  CHECK(back->runtime_dir == r.runtime_dir);
   CHECK(back->phase == State::starting);
   CHECK(back->pid == 4242);
   CHECK(back->pgid == 4240);
@@ -56,6 +58,7 @@ TEST_CASE("record: an older record, the instance alone, is read as a running one
   CHECK(old->phase == State::running);
   CHECK(old->name.empty());
   CHECK_FALSE(old->stop.has_value());
+  CHECK(old->runtime_dir.empty());
 }
 
 TEST_CASE("record: only a start that has not found its daemon records pid 0", "[core][record]") {
