@@ -52,9 +52,11 @@ TEST_CASE("stop sends the configured signal") {
   // The shell writes down the signal it got.
   std::string file = box.service(
       "svc",
-      "command = [\"/bin/sh\", \"-c\", \"trap 'echo USR1 > got; exit 0' USR1; while :; do sleep 0.05; done\"]\n"
+      "command = [\"/bin/sh\", \"-c\", \"trap 'echo USR1 > got; exit 0' USR1; : > trapped; while :; do sleep 0.05; done\"]\n"
       "directory = \".\"\n[stop]\nsignal = \"USR1\"\n");
   pid_t pid = start_ok(box, file);
+  // A signal before the trap is set would kill the shell instead.
+  REQUIRE(wait_until([&] { return exists(box.path("trapped")); }));
   Run r = box.run({"stop", file});
   CHECK(r.code == 0);
   CHECK(r.out == "svc: stopped (pid " + std::to_string(pid) + ")\n");
