@@ -74,7 +74,7 @@ bool sticky_and_trusted(const struct stat& folder) {
 
 /// The program's path if it resolves.
 std::string check_program(Findings& found, const config::ServiceSpec& spec) {
-  std::string path = path_of(daemon_environment(spec, environ));
+  std::string path = path_of(daemon_environment(spec, {}, environ));
   auto executable = resolve_executable(spec.command.front(), path);
   if (!executable) {
     found.error("command", executable.error().message);
@@ -85,7 +85,7 @@ std::string check_program(Findings& found, const config::ServiceSpec& spec) {
 
 void check_ready_command(Findings& found, const config::ServiceSpec& spec) {
   if (spec.ready.command.empty()) return;
-  std::string path = path_of(daemon_environment(spec, environ));
+  std::string path = path_of(daemon_environment(spec, {}, environ));
   auto executable = resolve_executable(spec.ready.command.front(), path);
   if (!executable) found.error("ready", "ready.command: " + executable.error().message);
 }

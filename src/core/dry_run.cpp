@@ -125,10 +125,11 @@ Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
 
 std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
-// The daemon's environment `env` as changes to daemonctl's own.
-Lines environment_lines(const std::vector<std::string>& env, char** inherited) {
+// The daemon's environment `env`, built from an empty one, or with
+// inherit_environment as changes to daemonctl's own.
+Lines environment_lines(const config::ServiceSpec& spec, const std::vector<std::string>& env, char** inherited) {
   std::map<std::string, std::string> ours;
-  for (char** e = inherited; e && *e; ++e) ours.emplace(name_of(*e), *e);
+  for (char** e = spec.inherit_environment ? inherited : nullptr; e && *e; ++e) ours.emplace(name_of(*e), *e);
   std::set<std::string> kept;
   Lines lines;
   for (const auto& entry : env) {
@@ -139,6 +140,7 @@ Lines environment_lines(const std::vector<std::string>& env, char** inherited) {
   for (const auto& [name, entry] : ours) {
     if (!kept.count(name)) lines.push_back("would set environment: -" + visible(name, false));
   }
+  if (!spec.inherit_environment) return Lines{"would start from an empty environment, not daemonctl's"} + lines;
   if (lines.empty()) lines.push_back("would keep daemonctl's environment");
   return lines;
 }
@@ -149,7 +151,7 @@ Lines process_lines(const config::ServiceSpec& spec, const Launch& l) {
   uid_t uid = l.creds.change ? l.creds.uid : ::geteuid();
   gid_t gid = l.creds.change ? l.creds.gid : ::getegid();
   Lines lines{"would start: exec " + l.executable + " with argv [" + argv + "]"};
-  lines = lines + environment_lines(l.env, environ);
+  lines = lines + environment_lines(spec, l.env, environ);
   lines.push_back("would run in '" + spec.directory + "' with umask " + octal(spec.umask) + " as user " +
                   user_name(uid) + " group " + group_name(gid));
   std::string tuning;
