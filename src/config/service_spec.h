@@ -25,7 +25,7 @@ struct StopSpec {
   int signal = 15;                                  ///< SIGTERM
   Duration interval = std::chrono::milliseconds(100);  ///< re-send period; 0: send once
   Duration timeout = std::chrono::seconds(10);      ///< then SIGKILL; always > 0
-  bool group = false;                               ///< signal the process group, not only the pid
+  bool group = true;                                ///< signal the process group, not only the pid
 };
 
 /// [ready]: when `start` may return. Every check given must pass.

@@ -114,7 +114,9 @@ Status check_may_signal(const posix::Pidfd& proc) {
 
 Status check_may_signal_group(pid_t pgid) {
   if (::killpg(pgid, 0) == 0 || errno == ESRCH) return {};
-  return sys_error("cannot signal process group " + std::to_string(pgid));
+  Error e = sys_error("cannot signal process group " + std::to_string(pgid));
+  if (e.err == EPERM) e.message = "not allowed to signal process group " + std::to_string(pgid) + ": Operation not permitted";
+  return e;
 }
 
 Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {

@@ -61,7 +61,7 @@ TEST_CASE("parse_service: defaults", "[config]") {
   CHECK(s.stop.signal == 15);
   CHECK(s.stop.interval == 100ms);
   CHECK(s.stop.timeout == 10s);
-  CHECK_FALSE(s.stop.group);
+  CHECK(s.stop.group);
 }
 
 TEST_CASE("parse_service: every key set", "[config]") {
@@ -83,7 +83,7 @@ grace = "1.5s"
 signal = "INT"
 interval = "0s"
 timeout = "3m"
-group = true
+group = false
 )");
   CHECK(s.name == "ticker");
   CHECK(s.command == Strings{"/bin/sh", "-c", "while :; do date; sleep 1; done"});
@@ -100,7 +100,7 @@ group = true
   CHECK(s.stop.signal == 2);
   CHECK(s.stop.interval == 0s);
   CHECK(s.stop.timeout == 3min);
-  CHECK(s.stop.group);
+  CHECK_FALSE(s.stop.group);
 }
 
 TEST_CASE("parse_service: nested keys may be dotted or inline", "[config]") {

@@ -76,7 +76,7 @@ TEST_CASE("systemd_unit: the defaults are written out, as systemd's differ", "[c
   auto s = service(base());
   for (const char* line : {"Type=exec", "ExecStart=/usr/bin/web", "ExecReload=/bin/kill -s HUP $MAINPID",
                            "WorkingDirectory=/", "UMask=0022", "StandardInput=null", "StandardOutput=null",
-                           "StandardError=null", "TimeoutStartSec=30s", "KillMode=process", "KillSignal=SIGTERM",
+                           "StandardError=null", "TimeoutStartSec=30s", "KillMode=control-group", "KillSignal=SIGTERM",
                            "TimeoutStopSec=10s", "Restart=no"}) {
     INFO(line);
     CHECK(has(s, line));
@@ -375,6 +375,7 @@ TEST_CASE("systemd_unit: stop.timeout is TimeoutStopSec", "[core][systemd]") {
 
 TEST_CASE("systemd_unit: stop.group false is KillMode=process, true control-group", "[core][systemd]") {
   auto spec = base();
+  spec.stop.group = false;
   CHECK(has(service(spec), "KillMode=process"));
   spec.stop.group = true;
   auto s = service(spec);
