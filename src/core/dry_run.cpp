@@ -297,13 +297,21 @@ class DryEffects : public Effects {
   }
   Result<Outcome> send(Subject& s) override {
     std::string pid = std::to_string(s.now.pid);
+    int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
+    std::string what = "would send " + config::signal_name(sig) + " to ";
+    if (s.group && group_is_ours(*s.now.proc, s.now.pgid)) {
+      if (Status allowed = check_may_signal_group(s.now.pgid); !allowed) return std::move(allowed).error();
+      return Outcome{ExitStatus::success, what + "process group " + std::to_string(s.now.pgid) + " (pid " + pid + ")",
+                     s.now.pid};
+    }
     // As send_signal reports a refusal, and a daemon that exited meanwhile.
     if (Status allowed = s.now.proc->send_signal(0); !allowed) {
       if (allowed.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
       return std::move(allowed).error();
     }
-    int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
-    return Outcome{ExitStatus::success, "would send " + config::signal_name(sig) + " to pid " + pid, s.now.pid};
+    what += "pid " + pid;
+    if (s.group) what += " alone, not to process group " + std::to_string(s.now.pgid);
+    return Outcome{ExitStatus::success, what, s.now.pid};
   }
   std::vector<std::string> said() const override { return lines_; }
 
@@ -334,10 +342,12 @@ Result<Outcome> DryEffects::terminate(Subject& s) {
 }
 
 // The steps of `action` on `spec`'s service, said and not done.
-Result<Outcome> dry(const Context& ctx, const config::ServiceSpec& spec, Action action, int sig, Lines first = {}) {
+Result<Outcome> dry(const Context& ctx, const config::ServiceSpec& spec, Action action, int sig, Lines first = {},
+                    bool group = false) {
   StatePaths base = state_paths(ctx, spec);
   Inspection now = inspect(base);
   Subject s{ctx, spec.name, &spec, now, recorded_paths(base, now), action, sig};
+  s.group = group;
   DryEffects said(std::move(first));
   return run_steps(s, said);
 }
@@ -359,8 +369,8 @@ Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec)
   return dry(ctx, spec, Action::restart, 0, state_dir_lines(ctx));
 }
 
-Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig) {
-  return dry(ctx, spec, sig == 0 ? Action::reload : Action::signal, sig);
+Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig, bool group) {
+  return dry(ctx, spec, sig == 0 ? Action::reload : Action::signal, sig, {}, group);
 }
 
 }  // namespace daemonctl::core

@@ -103,6 +103,15 @@ std::string describe_exit(const posix::ExitInfo& how) {
   return "exited with status " + std::to_string(how.code);
 }
 
+Result<bool> signal_once(const posix::Pidfd& proc, pid_t pgid, bool group, int sig) {
+  if (group && group_is_ours(proc, pgid)) {
+    if (::killpg(pgid, sig) == 0) return true;
+    return group_error(pgid);
+  }
+  if (Status st = proc.send_signal(sig); !st) return std::move(st).error();
+  return false;
+}
+
 Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec,
                               const Waiting& waiting) {
   Termination t;
