@@ -16,13 +16,13 @@ namespace {
 using enum Verb;
 
 Result<core::Outcome> perform(Verb verb, bool dry, const core::Context& ctx, const config::ServiceSpec& spec,
-                              int sig) {
+                              int sig, bool group) {
   switch (verb) {
     case start: return dry ? core::dry_start(ctx, spec) : core::start(ctx, spec);
     case stop: return dry ? core::dry_stop(ctx, spec) : core::stop(ctx, spec);
     case restart: return dry ? core::dry_restart(ctx, spec) : core::restart(ctx, spec);
-    case reload: return dry ? core::dry_signal(ctx, spec, 0) : core::send_signal(ctx, spec.name, &spec, 0);
-    case signal: return dry ? core::dry_signal(ctx, spec, sig) : core::send_signal(ctx, spec.name, &spec, sig);
+    case reload: return dry ? core::dry_signal(ctx, spec, 0, group) : core::send_signal(ctx, spec.name, &spec, 0, group);
+    case signal: return dry ? core::dry_signal(ctx, spec, sig, group) : core::send_signal(ctx, spec.name, &spec, sig, group);
     default: break;
   }
   return Error{ExitStatus::usage, "not an action"};
@@ -31,12 +31,12 @@ Result<core::Outcome> perform(Verb verb, bool dry, const core::Context& ctx, con
 // What the record alone allows, for a service whose file is gone, invalid,
 // or elsewhere: stop it, signal it, reload it.
 std::optional<Result<core::Outcome>> perform_recorded(Verb verb, bool dry, const core::Context& ctx,
-                                                      const Target& t, int sig) {
+                                                      const Target& t, int sig, bool group) {
   if (!t.recorded || dry) return std::nullopt;
   switch (verb) {
     case stop: return core::stop(ctx, t.label, nullptr);
-    case reload: return core::send_signal(ctx, t.label, nullptr, 0);
-    case signal: return core::send_signal(ctx, t.label, nullptr, sig);
+    case reload: return core::send_signal(ctx, t.label, nullptr, 0, group);
+    case signal: return core::send_signal(ctx, t.label, nullptr, sig, group);
     default: return std::nullopt;
   }
 }
@@ -85,8 +85,8 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
 
   auto run = [&](std::size_t i) {
     const Target& t = sel.targets[i];
-    auto recorded = t.spec ? std::nullopt : perform_recorded(verb, opt.dry_run, with_progress, t, sig);
-    results[i] = t.spec ? perform(verb, opt.dry_run, with_progress, *t.spec, sig)
+    auto recorded = t.spec ? std::nullopt : perform_recorded(verb, opt.dry_run, with_progress, t, sig, opt.group);
+    results[i] = t.spec ? perform(verb, opt.dry_run, with_progress, *t.spec, sig, opt.group)
                         : recorded ? std::move(*recorded) : Result<core::Outcome>(t.error);
     progress.advance();
     return results[i]->ok() && (*results[i])->status == ExitStatus::success;

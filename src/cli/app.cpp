@@ -101,6 +101,9 @@ void add_arguments(CLI::App* sub, Verb verb, Options& opt, Raw& raw) {
   if (has({start, stop, restart}, verb)) {
     sub->add_option("-j,--jobs", raw.jobs, "Run up to N services at once (1-64, default 8)")->option_text("N");
   }
+  if (has({reload, signal}, verb)) {
+    sub->add_flag("--group", opt.group, "Send it to the daemon's whole process group (its children too), as stop does");
+  }
   if (verb == check) sub->add_flag("--strict", opt.strict, "Treat warnings as errors");
   if (verb == logs) {
     sub->add_option("-n,--lines", raw.lines, "Print the last N lines (default 50)")->option_text("N");

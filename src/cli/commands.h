@@ -27,6 +27,7 @@ struct Options {
   bool strict = false;
   unsigned jobs = 8;
   std::string signal;
+  bool group = false;  ///< reload, signal: to the daemon's process group
   std::string format;  ///< export's FORMAT: only "systemd"
   std::size_t lines = 50;
   bool follow = false;

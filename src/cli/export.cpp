@@ -10,8 +10,6 @@
 #include "core/launch.h"
 #include "core/systemd_unit.h"
 
-extern char** environ;
-
 namespace daemonctl::cli {
 
 int export_service(const Options& opt, Output& out, const std::string& config_dir) {
@@ -31,14 +29,15 @@ int export_service(const Options& opt, Output& out, const std::string& config_di
     out.failure("", *file, spec.error());
     return to_int(spec.error().status);
   }
-  // The program daemonctl would exec: a unit needs its absolute path.
+  // The program daemonctl would exec: a unit needs its absolute path, found
+  // in the service's PATH, never in the one export runs with.
   auto executable =
-      core::resolve_executable(spec->command.front(), core::path_of(core::daemon_environment(*spec, environ)));
+      core::resolve_executable(spec->command.front(), core::path_of(core::daemon_environment(*spec, {}, nullptr)));
   if (!executable) {
     out.failure(spec->name, spec->file, executable.error());
     return to_int(executable.error().status);
   }
-  auto pre = core::resolve_pre(*spec, core::path_of(core::daemon_environment(*spec, environ)));
+  auto pre = core::resolve_pre(*spec, core::path_of(core::daemon_environment(*spec, {}, nullptr)));
   if (!pre) {
     out.failure(spec->name, spec->file, pre.error());
     return to_int(pre.error().status);

@@ -134,7 +134,8 @@ _daemonctl() {
     case $command in
       start | restart) opts='-a --all --include-disabled --with-deps -j --jobs' ;;
       stop) opts='-a --all --include-disabled -j --jobs' ;;
-      reload) opts='-a --all --include-disabled' ;;
+      reload) opts='-a --all --include-disabled --group' ;;
+      signal) opts='--group' ;;
       status) opts='-a --all --include-disabled' ;;
       check) opts='-a --all --include-disabled --strict' ;;
       logs) opts='-n --lines -f --follow' ;;

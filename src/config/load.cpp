@@ -39,6 +39,10 @@ void check_agreement(ReadContext& c, const Value& root, const ServiceSpec& spec)
   if (table.count("runtime_directory_mode") && !table.count("runtime_directory")) {
     c.error(table.at("runtime_directory_mode"), "'runtime_directory_mode' without 'runtime_directory'");
   }
+  if (auto clear = table.find("clear_environment");
+      clear != table.end() && clear->second.is_boolean() && clear->second.as_boolean() && spec.inherit_environment) {
+    c.error(clear->second, "'clear_environment = true' contradicts 'inherit_environment = true': keep one");
+  }
   if (spec.type == ServiceType::forking && !table.count("pidfile")) {
     c.error(table.at("type"), "type \"forking\" needs 'pidfile': the file the program writes its pid to");
   }

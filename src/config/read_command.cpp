@@ -1,5 +1,6 @@
 #include "config/read_command.h"
 
+#include <algorithm>
 #include <string_view>
 #include <variant>
 
@@ -43,6 +44,13 @@ std::optional<std::vector<std::string>> command_words(ReadContext& c, const Valu
     }
   }
   return ok ? std::optional(std::move(argv)) : std::nullopt;
+}
+
+/// Is `name` a variable's name? If not, says so at `at`.
+bool variable_name_ok(ReadContext& c, const Value& at, const std::string& name) {
+  if (!name.empty() && name.find_first_of(std::string_view("=\0", 2)) == std::string::npos) return true;
+  c.error(at, "invalid environment variable name " + quote(name) + ": must be non-empty, without '=' or NUL");
+  return false;
 }
 
 }  // namespace
@@ -89,13 +97,45 @@ std::optional<std::map<std::string, std::string>> read_environment(ReadContext& 
   }
   std::map<std::string, std::string> env;
   for (const auto& [name, value] : v.as_table()) {
-    if (name.empty() || name.find_first_of(std::string_view("=\0", 2)) != std::string::npos) {
-      c.error(value, "invalid environment variable name " + quote(name) + ": must be non-empty, without '=' or NUL");
-    } else if (auto s = read_string(c, value, key + "." + name)) {
-      env[name] = *s;
-    }
+    if (!variable_name_ok(c, value, name)) continue;
+    if (auto s = read_string(c, value, key + "." + name)) env[name] = *s;
   }
   return env;
+}
+
+std::optional<std::vector<std::string>> read_pass_environment(ReadContext& c, const Value& v,
+                                                              const std::string& key) {
+  const std::string type = quote(key) + " must be an array of variable names";
+  if (!v.is_array()) {
+    c.error(v, type);
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  bool ok = true;
+  for (const Value& item : v.as_array()) {
+    auto name = item.is_string() ? read_string(c, item, key) : std::nullopt;
+    if (!item.is_string()) c.error(item, type);
+    if (!name || !variable_name_ok(c, item, *name)) {
+      ok = false;
+    } else if (*name == "NOTIFY_SOCKET") {
+      c.error(item, quote(key) + ": NOTIFY_SOCKET is never passed on: daemonctl sets it for ready.notify");
+      ok = false;
+    } else if (std::find(names.begin(), names.end(), *name) != names.end()) {
+      c.error(item, quote(key) + " names " + quote(*name) + " twice");
+      ok = false;
+    } else {
+      names.push_back(*name);
+    }
+  }
+  return ok ? std::optional(std::move(names)) : std::nullopt;
+}
+
+void read_clear_environment(ReadContext& c, const Value& v, const std::string& key, ServiceSpec&) {
+  auto clear = read_bool(c, v, key);
+  if (clear && !*clear) {
+    c.error(v, "'clear_environment = false' is gone: the environment is a fixed one by default; for the one "
+               "daemonctl runs in, write 'inherit_environment = true', or name variables in 'pass_environment'");
+  }
 }
 
 }  // namespace daemonctl::config

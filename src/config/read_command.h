@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/read_context.h"
+#include "config/service_spec.h"
 
 namespace daemonctl::config {
 
@@ -25,5 +26,15 @@ std::optional<std::vector<std::vector<std::string>>> read_commands(ReadContext& 
 /// Every good entry is returned, even if others are reported.
 std::optional<std::map<std::string, std::string>> read_environment(ReadContext& c, const Value& v,
                                                                    const std::string& key);
+
+/// An array of variable names (as in read_environment), each once; not
+/// NOTIFY_SOCKET, which is daemonctl's own.
+std::optional<std::vector<std::string>> read_pass_environment(ReadContext& c, const Value& v,
+                                                              const std::string& key);
+
+/// `clear_environment`, the old name of the default: true changes nothing,
+/// false (which passed the caller's environment on) is refused, naming
+/// inherit_environment, so that no file silently changes its meaning.
+void read_clear_environment(ReadContext& c, const Value& v, const std::string& key, ServiceSpec& spec);
 
 }  // namespace daemonctl::config

@@ -59,7 +59,9 @@ const Key kKeys[] = {
     {"stdout", set_log<&S::stdout_path, &S::stdout_rotation>},
     {"stderr", set_log<&S::stderr_path, &S::stderr_rotation>},
     {"environment", set<&S::environment, read_environment>},
-    {"clear_environment", set<&S::clear_environment, read_bool>},
+    {"pass_environment", set<&S::pass_environment, read_pass_environment>},
+    {"inherit_environment", set<&S::inherit_environment, read_bool>},
+    {"clear_environment", read_clear_environment},  // the old name of the default
     {"after", set<&S::after, read_after>},
     {"reload_signal", set<&S::reload_signal, read_signal>},
     {"nice", set<&S::nice, read_int<-20, 19>>},

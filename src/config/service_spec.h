@@ -29,7 +29,7 @@ struct StopSpec {
   int signal = 15;                                  ///< SIGTERM
   Duration interval = std::chrono::milliseconds(100);  ///< re-send period; 0: send once
   Duration timeout = std::chrono::seconds(10);      ///< then SIGKILL; always > 0
-  bool group = false;                               ///< signal the process group, not only the pid
+  bool group = true;                                ///< signal the process group, not only the pid
 };
 
 /// [ready]: when `start` may return. Every check given must pass.
@@ -92,8 +92,9 @@ struct ServiceSpec {
   std::string stderr_path = "/dev/null";
   Rotation stdout_rotation;  ///< when stdout is a table with max_size
   Rotation stderr_rotation;
-  std::map<std::string, std::string> environment;
-  bool clear_environment = false;
+  std::map<std::string, std::string> environment;  ///< set over all else
+  std::vector<std::string> pass_environment;      ///< names of variables passed on from daemonctl's caller
+  bool inherit_environment = false;  ///< the caller's environment as the base, not the fixed one (core/environment.h)
   ServiceType type = ServiceType::simple;
   StartSpec start;
   StopSpec stop;

@@ -75,7 +75,7 @@ bool sticky_and_trusted(const struct stat& folder) {
 
 /// The program's path if it resolves.
 std::string check_program(Findings& found, const config::ServiceSpec& spec) {
-  std::string path = path_of(daemon_environment(spec, environ));
+  std::string path = path_of(daemon_environment(spec, {}, environ));
   auto executable = resolve_executable(spec.command.front(), path);
   if (!executable) {
     found.error("command", executable.error().message);
@@ -86,7 +86,7 @@ std::string check_program(Findings& found, const config::ServiceSpec& spec) {
 
 void check_ready_command(Findings& found, const config::ServiceSpec& spec) {
   if (spec.ready.command.empty()) return;
-  std::string path = path_of(daemon_environment(spec, environ));
+  std::string path = path_of(daemon_environment(spec, {}, environ));
   auto executable = resolve_executable(spec.ready.command.front(), path);
   if (!executable) found.error("ready", "ready.command: " + executable.error().message);
 }
@@ -94,7 +94,7 @@ void check_ready_command(Findings& found, const config::ServiceSpec& spec) {
 // What start does before the daemon: each pre program resolves as
 // command[0] does, and the runtime directory has a folder to go in.
 void check_before_start(Findings& found, const config::ServiceSpec& spec) {
-  auto pre = resolve_pre(spec, path_of(daemon_environment(spec, environ)));
+  auto pre = resolve_pre(spec, path_of(daemon_environment(spec, {}, environ)));
   if (!pre) found.error("start", pre.error().message);
   if (auto dir = runtime_dir_path(spec); !dir) found.error("runtime_directory", dir.error().message);
 }

@@ -88,10 +88,12 @@ struct StatusInfo {
 Result<StatusInfo> status_info(const Context& ctx, const std::string& name);
 
 /// `reload` and `signal`: sends `sig` to the proven daemon alone, through its
-/// pidfd; ExitStatus::inactive (LSB 7, "not running") when it does not run.
-/// Holds the service's lock.
+/// pidfd, or with `group` to its recorded process group as stop does
+/// (terminate.h: signal_once); ExitStatus::inactive (LSB 7, "not running")
+/// when it does not run. Holds the service's lock.
 /// `sig` 0: the reload signal recorded at its start.
-Result<Outcome> send_signal(const Context& ctx, const std::string& name, const config::ServiceSpec* spec, int sig);
+Result<Outcome> send_signal(const Context& ctx, const std::string& name, const config::ServiceSpec* spec, int sig,
+                            bool group = false);
 
 /// "45s", "3m12s", "2h5m", "4d3h".
 std::string format_uptime(double seconds);

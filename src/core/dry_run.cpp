@@ -115,7 +115,9 @@ Status check_may_signal(const posix::Pidfd& proc) {
 
 Status check_may_signal_group(pid_t pgid) {
   if (::killpg(pgid, 0) == 0 || errno == ESRCH) return {};
-  return sys_error("cannot signal process group " + std::to_string(pgid));
+  Error e = sys_error("cannot signal process group " + std::to_string(pgid));
+  if (e.err == EPERM) e.message = "not allowed to signal process group " + std::to_string(pgid) + ": Operation not permitted";
+  return e;
 }
 
 Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
@@ -126,10 +128,11 @@ Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
 
 std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
-// The daemon's environment `env` as changes to daemonctl's own.
-Lines environment_lines(const std::vector<std::string>& env, char** inherited) {
+// The daemon's environment `env`, built from an empty one, or with
+// inherit_environment as changes to daemonctl's own.
+Lines environment_lines(const config::ServiceSpec& spec, const std::vector<std::string>& env, char** inherited) {
   std::map<std::string, std::string> ours;
-  for (char** e = inherited; e && *e; ++e) ours.emplace(name_of(*e), *e);
+  for (char** e = spec.inherit_environment ? inherited : nullptr; e && *e; ++e) ours.emplace(name_of(*e), *e);
   std::set<std::string> kept;
   Lines lines;
   for (const auto& entry : env) {
@@ -140,6 +143,7 @@ Lines environment_lines(const std::vector<std::string>& env, char** inherited) {
   for (const auto& [name, entry] : ours) {
     if (!kept.count(name)) lines.push_back("would set environment: -" + visible(name, false));
   }
+  if (!spec.inherit_environment) return Lines{"would start from an empty environment, not daemonctl's"} + lines;
   if (lines.empty()) lines.push_back("would keep daemonctl's environment");
   return lines;
 }
@@ -155,7 +159,7 @@ Lines process_lines(const config::ServiceSpec& spec, const Launch& l) {
   uid_t uid = l.creds.change ? l.creds.uid : ::geteuid();
   gid_t gid = l.creds.change ? l.creds.gid : ::getegid();
   Lines lines{"would start: exec " + l.executable + " with argv " + argv};
-  lines = lines + environment_lines(l.env, environ);
+  lines = lines + environment_lines(spec, l.env, environ);
   lines.push_back("would run in '" + spec.directory + "' with umask " + octal(spec.umask) + " as user " +
                   user_name(uid) + " group " + group_name(gid));
   std::string tuning;
@@ -325,13 +329,21 @@ class DryEffects : public Effects {
   }
   Result<Outcome> send(Subject& s) override {
     std::string pid = std::to_string(s.now.pid);
+    int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
+    std::string what = "would send " + config::signal_name(sig) + " to ";
+    if (s.group && group_is_ours(*s.now.proc, s.now.pgid)) {
+      if (Status allowed = check_may_signal_group(s.now.pgid); !allowed) return std::move(allowed).error();
+      return Outcome{ExitStatus::success, what + "process group " + std::to_string(s.now.pgid) + " (pid " + pid + ")",
+                     s.now.pid};
+    }
     // As send_signal reports a refusal, and a daemon that exited meanwhile.
     if (Status allowed = s.now.proc->send_signal(0); !allowed) {
       if (allowed.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
       return std::move(allowed).error();
     }
-    int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
-    return Outcome{ExitStatus::success, "would send " + config::signal_name(sig) + " to pid " + pid, s.now.pid};
+    what += "pid " + pid;
+    if (s.group) what += " alone, not to process group " + std::to_string(s.now.pgid);
+    return Outcome{ExitStatus::success, what, s.now.pid};
   }
   std::vector<std::string> said() const override { return lines_; }
 
@@ -367,10 +379,12 @@ Result<Outcome> DryEffects::terminate(Subject& s) {
 }
 
 // The steps of `action` on `spec`'s service, said and not done.
-Result<Outcome> dry(const Context& ctx, const config::ServiceSpec& spec, Action action, int sig, Lines first = {}) {
+Result<Outcome> dry(const Context& ctx, const config::ServiceSpec& spec, Action action, int sig, Lines first = {},
+                    bool group = false) {
   StatePaths base = state_paths(ctx, spec);
   Inspection now = inspect(base);
   Subject s{ctx, spec.name, &spec, now, recorded_paths(base, now), action, sig};
+  s.group = group;
   DryEffects said(std::move(first));
   return run_steps(s, said);
 }
@@ -392,8 +406,8 @@ Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec)
   return dry(ctx, spec, Action::restart, 0, state_dir_lines(ctx));
 }
 
-Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig) {
-  return dry(ctx, spec, sig == 0 ? Action::reload : Action::signal, sig);
+Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig, bool group) {
+  return dry(ctx, spec, sig == 0 ? Action::reload : Action::signal, sig, {}, group);
 }
 
 }  // namespace daemonctl::core

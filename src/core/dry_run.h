@@ -15,9 +15,9 @@ namespace daemonctl::core {
 Result<Outcome> dry_start(const Context& ctx, const config::ServiceSpec& spec);
 Result<Outcome> dry_stop(const Context& ctx, const config::ServiceSpec& spec);
 Result<Outcome> dry_restart(const Context& ctx, const config::ServiceSpec& spec);
-/// `signal` (`sig`), or `reload` (`sig` 0: the recorded reload signal): the real ones send it to the proven daemon through its pidfd (pid only, not the
-/// group) and return ExitStatus::inactive (7) with text "not running" when it does not run (stopped,
-/// dead, invalid; a stale pidfile would be removed); unknown state → the unknown_state() Error.
-Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig);
+/// `signal` (`sig`), or `reload` (`sig` 0: the recorded reload signal): the real ones send it to the proven daemon through its pidfd (or
+/// with `group` to its process group, as send_signal does) and return ExitStatus::inactive (7) with text "not running" when it does
+/// not run (stopped, dead, invalid; a stale pidfile would be removed); unknown state → the unknown_state() Error.
+Result<Outcome> dry_signal(const Context& ctx, const config::ServiceSpec& spec, int sig, bool group = false);
 
 }  // namespace daemonctl::core

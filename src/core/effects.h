@@ -28,6 +28,7 @@ struct Subject {
   int sig = 0;       ///< signal: the signal; reload: 0, the recorded one
   int lock_fd = -1;  ///< the lock held, for a monitor (launch)
   std::optional<Launch>* prepared = nullptr;  ///< restart: checked before anything is stopped
+  bool group = false;  ///< reload, signal: to the recorded process group (terminate.h: signal_once)
 };
 
 class Effects {

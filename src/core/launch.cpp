@@ -14,33 +14,6 @@
 
 namespace daemonctl::core {
 
-std::vector<std::string> daemon_environment(const config::ServiceSpec& spec, char** inherited) {
-  std::vector<std::string> env;
-  auto set = [&env](const std::string& name, const std::string& value) {
-    for (auto& entry : env) {
-      if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
-          entry[name.size()] == '=') {
-        entry = name + "=" + value;
-        return;
-      }
-    }
-    env.push_back(name + "=" + value);
-  };
-  if (!spec.clear_environment) {
-    for (char** e = inherited; e && *e; ++e) env.emplace_back(*e);
-  }
-  for (const auto& [name, value] : spec.environment) set(name, value);
-  if (spec.clear_environment && !spec.environment.count("PATH")) set("PATH", kDefaultPath);
-  return env;
-}
-
-std::string path_of(const std::vector<std::string>& env) {
-  for (const auto& entry : env) {
-    if (entry.rfind("PATH=", 0) == 0) return entry.substr(5);
-  }
-  return kDefaultPath;
-}
-
 static Status check_executable(const std::string& file) {
   struct stat st;
   auto fail = [&](int err) {
@@ -204,6 +177,7 @@ Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
     if (pw) {
       c.name = pw->pw_name;
       c.home = pw->pw_dir;
+      c.shell = pw->pw_shell;
     }
   }
   if (!spec.group.empty()) {
@@ -227,21 +201,22 @@ Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
   return c;
 }
 
+// The passwd entry of the daemon's user: the service's, else daemonctl's own.
+static Account account_of(const Credentials& c) {
+  if (c.change && !c.name.empty()) return Account{c.name, c.home, c.shell};
+  std::lock_guard turn(process_state());
+  const struct passwd* pw = ::getpwuid(c.change ? c.uid : ::geteuid());
+  if (!pw) return {};
+  return Account{pw->pw_name, pw->pw_dir, pw->pw_shell};
+}
+
 // Everything prepare_launch decides before the stdio files.
 static Result<Launch> plan_launch(const config::ServiceSpec& spec, char** inherited_env) {
   Launch l;
   auto creds = resolve_credentials(spec);
   if (!creds) return std::move(creds).error();
   l.creds = std::move(*creds);
-  config::ServiceSpec with_user = spec;
-  if (l.creds.change && !l.creds.name.empty()) {
-    // The user's own variables, unless the service file says otherwise.
-    for (const auto& [name, value] : {std::pair<std::string, std::string>{"HOME", l.creds.home},
-                                      {"USER", l.creds.name}, {"LOGNAME", l.creds.name}}) {
-      with_user.environment.emplace(name, value);
-    }
-  }
-  l.env = daemon_environment(with_user, inherited_env);
+  l.env = daemon_environment(spec, account_of(l.creds), inherited_env);
   // Never a supervisor's: a daemon must not answer the one daemonctl runs
   // under. start adds its own for a service with ready.notify.
   std::erase_if(l.env, [](const std::string& entry) { return entry.starts_with("NOTIFY_SOCKET="); });

@@ -8,25 +8,16 @@
 
 #include "common/result.h"
 #include "config/service_spec.h"
+#include "core/environment.h"
 #include "posix/unique_fd.h"
 
 namespace daemonctl::core {
-
-/// PATH used when the daemon's environment has none.
-inline constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
-
-/// The daemon's whole environment: daemonctl's own (unless clear_environment),
-/// with `environment` added over it; PATH=kDefaultPath if cleared and unset.
-std::vector<std::string> daemon_environment(const config::ServiceSpec& spec, char** inherited);
 
 /// The program to exec: command[0] if it holds a '/', else the first
 /// executable regular file of that name in the absolute folders of `path`
 /// (a PATH-style list; relative and empty entries are skipped).
 /// Errors have status not_installed and say what was searched.
 Result<std::string> resolve_executable(const std::string& program, const std::string& path);
-
-/// The PATH value in an environment built by daemon_environment.
-std::string path_of(const std::vector<std::string>& env);
 
 /// Checks, before anything is forked, that the working directory exists and
 /// can be entered. Errors: status config (missing, not a directory) or
@@ -39,7 +30,7 @@ struct Credentials {
   uid_t uid = 0;
   gid_t gid = 0;
   std::vector<gid_t> groups;  ///< supplementary, as initgroups would set them
-  std::string name, home;     ///< for USER, LOGNAME, HOME ("" if the uid has no passwd entry)
+  std::string name, home, shell;  ///< for USER, LOGNAME, HOME, SHELL ("" if the uid has no passwd entry)
 };
 /// Resolves spec.user and spec.group. Unknown names: status config, naming
 /// them. Another user or group while not root: status privilege.

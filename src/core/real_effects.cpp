@@ -107,12 +107,16 @@ Result<Outcome> RealEffects::launch(Subject& s) {
 Result<Outcome> RealEffects::send(Subject& s) {
   int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
   std::string pid = std::to_string(s.now.pid);
-  if (Status sent = s.now.proc->send_signal(sig); !sent) {
+  auto sent = signal_once(*s.now.proc, s.now.pgid, s.group, sig);
+  if (!sent) {
     // ESRCH: it exited between the proof and the signal.
     if (sent.error().err == ESRCH) return Outcome{ExitStatus::inactive, "not running (pid " + pid + " just exited)"};
     return std::move(sent).error();
   }
-  return Outcome{ExitStatus::success, "sent " + config::signal_name(sig) + " to pid " + pid, s.now.pid};
+  std::string target = "pid " + pid;
+  if (*sent) target = "process group " + std::to_string(s.now.pgid) + " (pid " + pid + ")";
+  else if (s.group) target += " alone, not to process group " + std::to_string(s.now.pgid);
+  return Outcome{ExitStatus::success, "sent " + config::signal_name(sig) + " to " + target, s.now.pid};
 }
 
 }  // namespace daemonctl::core

@@ -5,7 +5,8 @@
 
 namespace daemonctl::core {
 
-Result<Outcome> send_signal(const Context& ctx, const std::string& name, const config::ServiceSpec* spec, int sig) {
+Result<Outcome> send_signal(const Context& ctx, const std::string& name, const config::ServiceSpec* spec, int sig,
+                            bool group) {
   StatePaths base = state_paths(ctx, name, spec);
   auto lock = posix::lock_file(base.lock);
   if (!lock) return std::move(lock).error();
@@ -15,6 +16,7 @@ Result<Outcome> send_signal(const Context& ctx, const std::string& name, const c
                                              now.record->file + "'"};
   }
   Subject s{ctx, name, spec, now, recorded_paths(base, now), sig == 0 ? Action::reload : Action::signal, sig};
+  s.group = group;
   RealEffects real;
   return run_steps(s, real);
 }

@@ -11,7 +11,7 @@
 #include "config/duration.h"
 #include "config/limits.h"
 #include "config/signal_name.h"
-#include "core/launch.h"
+#include "core/environment.h"
 #include "core/systemd_syntax.h"
 
 namespace daemonctl::core {
@@ -166,7 +166,31 @@ void limit_lines(Section& s, const ServiceSpec& spec) {
   }
 }
 
+/// The fixed base daemonctl gives (core/environment.h), as far as systemd
+/// does not give the same: PATH differs between its versions; LANG comes
+/// from the same locale files (C.UTF-8 if none sets it, since systemd 250);
+/// HOME, USER, LOGNAME and SHELL come only with User=.
+void base_environment_lines(Section& s, const ServiceSpec& spec) {
+  if (spec.inherit_environment) {
+    s.note("inherit_environment = true: daemonctl passes on the environment it runs in, systemd only a few "
+           "variables of its own: add those the daemon needs");
+    return;
+  }
+  if (!spec.environment.count("PATH")) s.set("Environment", systemd_env_assignment("PATH", kDefaultPath));
+  if (spec.user.empty()) {
+    s.note("no user: daemonctl sets HOME, USER, LOGNAME and SHELL of its own user, systemd only with User=");
+  }
+}
+
 void environment_lines(Section& s, const ServiceSpec& spec) {
+  base_environment_lines(s, spec);
+  std::string passed;
+  for (const std::string& name : spec.pass_environment) {
+    if (systemd_env_name_ok(name)) passed += (passed.empty() ? "" : " ") + name;
+    else s.note("pass_environment '" + name + "': systemd takes only letters, digits and _ in a name; not carried over");
+  }
+  // systemd passes them from its own environment, as daemonctl from its caller's.
+  if (!passed.empty()) s.set("PassEnvironment", passed);
   for (const auto& [name, value] : spec.environment) {
     if (!systemd_env_name_ok(name)) {
       s.note("environment '" + name + "': systemd takes only letters, digits and _ in a name; not carried over");
@@ -176,13 +200,6 @@ void environment_lines(Section& s, const ServiceSpec& spec) {
       s.set("Environment", systemd_env_assignment(name, value));
     }
   }
-  if (!spec.clear_environment) {
-    s.note("clear_environment = false: daemonctl passes on its own environment, systemd only a few variables "
-           "(PATH, LANG...): add those the daemon needs");
-    return;
-  }
-  if (!spec.environment.count("PATH")) s.set("Environment", systemd_env_assignment("PATH", kDefaultPath));
-  s.note("clear_environment = true: systemd adds a few variables of its own (LANG, INVOCATION_ID...)");
 }
 
 void stdio_line(Section& s, std::string_view key, const std::string& toml_key, const std::string& path,

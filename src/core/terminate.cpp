@@ -25,11 +25,17 @@ bool group_is_ours(const posix::Pidfd& proc, pid_t pgid) {
   return stat && stat->pgrp == pgid && !proc.wait_exit(std::chrono::nanoseconds(0));
 }
 
+Error group_error(pid_t pgid) {
+  Error e = sys_error("cannot signal process group " + std::to_string(pgid));
+  if (e.err == EPERM) e.message = "not allowed to signal process group " + std::to_string(pgid) + ": Operation not permitted";
+  return e;
+}
+
 Status send(const posix::Pidfd& proc, pid_t pgid, bool group, int sig) {
   if (group && group_is_ours(proc, pgid)) {
     log::debug("sending " + config::signal_name(sig) + " to process group " + std::to_string(pgid));
     if (::killpg(pgid, sig) == 0 || errno == ESRCH) return {};
-    return sys_error("cannot signal process group " + std::to_string(pgid));
+    return group_error(pgid);
   }
   log::debug("sending " + config::signal_name(sig) + " to pid " + std::to_string(proc.pid()));
   Status st = proc.send_signal(sig);
@@ -95,6 +101,15 @@ bool wait_exit_until(const posix::Pidfd& proc, Clock::time_point until, Clock::t
 std::string describe_exit(const posix::ExitInfo& how) {
   if (how.killed) return "was killed by " + config::signal_name(how.code);
   return "exited with status " + std::to_string(how.code);
+}
+
+Result<bool> signal_once(const posix::Pidfd& proc, pid_t pgid, bool group, int sig) {
+  if (group && group_is_ours(proc, pgid)) {
+    if (::killpg(pgid, sig) == 0) return true;
+    return group_error(pgid);
+  }
+  if (Status st = proc.send_signal(sig); !st) return std::move(st).error();
+  return false;
 }
 
 Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec,

@@ -34,4 +34,11 @@ std::string describe_exit(const posix::ExitInfo& how);
 Result<Termination> terminate(const posix::Pidfd& proc, pid_t pgid, const config::StopSpec& spec,
                               const Waiting& waiting = {});
 
+/// One signal, with terminate()'s proofs: with `group`, to process group
+/// `pgid` while the process is alive and still in that group; otherwise
+/// (and always for a group of 0, 1 or our own) to the process alone,
+/// through its pidfd. True if the group was signalled. Errors keep their
+/// errno: ESRCH when the process (or its whole group) has just exited.
+Result<bool> signal_once(const posix::Pidfd& proc, pid_t pgid, bool group, int sig);
+
 }  // namespace daemonctl::core

@@ -112,7 +112,7 @@ TEST_CASE("stop --dry-run of a running daemon names its pid and SIGTERM, and it 
   std::string state = box.state_dir();
   CHECK(r.code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == "svc: would send SIGTERM to pid " + std::to_string(pid) + " every 100ms\n"
+  CHECK(r.out == "svc: would send SIGTERM to process group " + std::to_string(stat_of(pid).pgrp) + " every 100ms\n"
                  "svc: would send SIGKILL after 10s\n"
                  "svc: would remove pidfile '" + state + "/svc.pid' and record '" + state + "/svc.record'\n");
   CHECK(alive(pid));
@@ -234,7 +234,8 @@ TEST_CASE("restart --dry-run prints the stop, then the start, and exits with the
   Run r = box.run({"restart", "--dry-run", file});
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   CHECK(r.code == 0);
-  CHECK(r.out.rfind("svc: would send SIGTERM to pid " + std::to_string(pid) + " every 100ms\n", 0) == 0);
+  CHECK(r.out.rfind("svc: would send SIGTERM to process group " + std::to_string(stat_of(pid).pgrp) + " every 100ms\n",
+                    0) == 0);
   auto stop_at = r.out.find("svc: would remove pidfile");
   auto start_at = r.out.find("svc: would start: exec /bin/sh");
   CHECK(stop_at != std::string::npos);

@@ -47,7 +47,7 @@ stdin = "in.txt"
 stdout = "out.log"
 stderr = { file = "err.log", max_size = "1MiB", keep = 3 }
 environment = { GREETING = "hello world", PRICE = "5$ 10%" }
-clear_environment = true
+pass_environment = ["TERM", "LC_ALL"]
 after = ["db", "cache"]
 reload_signal = "USR1"
 nice = 5
@@ -106,10 +106,10 @@ std::string all_keys_unit(const std::string& dir) {
          "OOMScoreAdjust=100\n"
          "LimitCORE=infinity\n"
          "LimitNOFILE=1024:4096\n"
+         "Environment=\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\n"
+         "PassEnvironment=TERM LC_ALL\n"
          "Environment=\"GREETING=hello world\"\n"
          "Environment=\"PRICE=5$ 10%%\"\n"
-         "Environment=\"PATH=/usr/local/bin:/usr/bin:/bin\"\n"
-         "# clear_environment = true: systemd adds a few variables of its own (LANG, INVOCATION_ID...)\n"
          "StandardInput=file:" + dir + "/in.txt\n"
          "StandardOutput=append:" + dir + "/out.log\n"
          "StandardError=append:" + dir + "/err.log\n"
@@ -285,12 +285,12 @@ TEST_CASE("export systemd: a broken service file exits 6 with file:line:col") {
 
 TEST_CASE("export systemd: a program that is not installed exits 5, as start would") {
   Sandbox box;
-  std::string file = box.service("api", "command = [\"no-such-program-here\"]\nclear_environment = true\n");
+  std::string file = box.service("api", "command = [\"no-such-program-here\"]\n");
   Run r = box.run({"export", "systemd", file});
   CHECK(r.code == 5);
   CHECK(r.out.empty());
-  CHECK(r.err ==
-        "daemonctl: error: api: cannot find 'no-such-program-here' in PATH (/usr/local/bin:/usr/bin:/bin)\n");
+  CHECK(r.err == "daemonctl: error: api: cannot find 'no-such-program-here' in PATH "
+                 "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)\n");
 }
 
 TEST_CASE("export systemd: creates nothing, not even the state dir") {
@@ -337,5 +337,5 @@ TEST_CASE("export systemd: a pre command that is not installed exits 5, as start
   CHECK(r.code == 5);
   CHECK(r.out.empty());
   CHECK(r.err == "daemonctl: error: api: start.pre[0]: cannot find 'no-such-program-here' in PATH "
-                 "(/usr/local/bin:/usr/bin:/bin)\n");
+                 "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)\n");
 }

@@ -23,8 +23,8 @@ std::string shell_service(const Sandbox& box, const std::string& script, const s
 void nothing_left(const Sandbox& box) {
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
   CHECK_FALSE(exists(box.state_dir() + "/svc.record"));
-  // A systemd-notify that sent ERRNO= may outlive the daemon by a moment:
-  // stop signals the daemon alone ([stop] group = false), and it exits anyway.
+  // A systemd-notify that sent ERRNO= may outlive the daemon by a moment: a
+  // group stop (the default) signals it, and it would exit anyway.
   CHECK(wait_until([&] { return pids_with_env(box.mark()).empty(); }, 2000ms));
 }
 

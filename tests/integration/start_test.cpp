@@ -123,9 +123,10 @@ TEST_CASE("start resets signal mask and dispositions that daemonctl inherited") 
   CHECK(status_field(pid, "SigIgn") == "0000000000000000");
 }
 
-TEST_CASE("start adds environment to the inherited one") {
+TEST_CASE("start with inherit_environment adds environment to the inherited one") {
   Sandbox box;
-  std::string file = box.service("svc", std::string(kSleeper) + "environment = { PORT = \"8080\", HOME = \"/srv\" }\n");
+  std::string file = box.service("svc", std::string(kSleeper) + "inherit_environment = true\n"
+                                                                "environment = { PORT = \"8080\", HOME = \"/srv\" }\n");
   RunOptions opt;
   opt.env_extra = {"DAEMONCTL_TEST_INHERITED=yes", "HOME=/root"};
   pid_t pid = started(box.run({"start", file}, opt), "svc");
@@ -135,7 +136,7 @@ TEST_CASE("start adds environment to the inherited one") {
   CHECK(env["DAEMONCTL_TEST_INHERITED"] == "yes");
 }
 
-TEST_CASE("start with clear_environment passes only environment plus a default PATH") {
+TEST_CASE("start with clear_environment = true, the old name of the default, passes environment over the fixed base") {
   Sandbox box;
   std::string file = box.service("svc", std::string(kSleeper) +
                                             "clear_environment = true\nenvironment = { PORT = \"8080\" }\n");
@@ -143,7 +144,12 @@ TEST_CASE("start with clear_environment passes only environment plus a default P
   opt.env_extra = {"DAEMONCTL_TEST_INHERITED=yes"};
   pid_t pid = started(box.run({"start", file}, opt), "svc");
   auto env = environ_of(pid);
-  CHECK(env == std::map<std::string, std::string>{{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"PORT", "8080"}});
+  CHECK(env.count("DAEMONCTL_TEST_INHERITED") == 0);
+  CHECK(env["PATH"] == "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  CHECK(env["PORT"] == "8080");
+  std::set<std::string> names;
+  for (const auto& [name, value] : env) names.insert(name);
+  CHECK(names == std::set<std::string>{"HOME", "LANG", "LOGNAME", "PATH", "PORT", "SHELL", "USER"});
 }
 
 TEST_CASE("start looks a bare program name up in PATH and splits a string command like a shell") {
@@ -191,7 +197,8 @@ TEST_CASE("start of a program not in PATH exits 5") {
   Run r = box.run({"start", box.service("svc", "command = \"no-such-program-here\"\n")},
                   with_env({"PATH=/usr/bin:/bin"}));
   CHECK(r.code == 5);
-  CHECK(r.err == "daemonctl: error: svc: cannot find 'no-such-program-here' in PATH (/usr/bin:/bin)\n");
+  CHECK(r.err == "daemonctl: error: svc: cannot find 'no-such-program-here' in PATH "
+                 "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)\n");
 }
 
 TEST_CASE("start of a program that exec refuses exits 5 with the OS reason, nothing left") {

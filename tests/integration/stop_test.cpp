@@ -52,9 +52,11 @@ TEST_CASE("stop sends the configured signal") {
   // The shell writes down the signal it got.
   std::string file = box.service(
       "svc",
-      "command = [\"/bin/sh\", \"-c\", \"trap 'echo USR1 > got; exit 0' USR1; while :; do sleep 0.05; done\"]\n"
+      "command = [\"/bin/sh\", \"-c\", \"trap 'echo USR1 > got; exit 0' USR1; : > trapped; while :; do sleep 0.05; done\"]\n"
       "directory = \".\"\n[stop]\nsignal = \"USR1\"\n");
   pid_t pid = start_ok(box, file);
+  // A signal before the trap is set would kill the shell instead.
+  REQUIRE(wait_until([&] { return exists(box.path("trapped")); }));
   Run r = box.run({"stop", file});
   CHECK(r.code == 0);
   CHECK(r.out == "svc: stopped (pid " + std::to_string(pid) + ")\n");
@@ -72,12 +74,14 @@ TEST_CASE("stop escalates to SIGKILL after the timeout when SIGTERM is ignored")
   CHECK(r.code == 0);
   CHECK(r.out == "svc: stopped (pid " + std::to_string(pid) + ", killed with SIGKILL after 300ms)\n");
   CHECK_FALSE(alive(pid));
-  // re-sent every interval, as the classic Daemon.stop() loop does
-  std::string term = "daemonctl: debug: sending SIGTERM to pid " + std::to_string(pid);
+  // re-sent every interval, as the classic Daemon.stop() loop does, to its
+  // process group (the default)
+  std::string group = std::to_string(stat_of(pid).pgrp);
+  std::string term = "daemonctl: debug: sending SIGTERM to process group " + group;
   size_t count = 0;
   for (size_t at = r.err.find(term); at != std::string::npos; at = r.err.find(term, at + 1)) ++count;
   CHECK(count >= 3);
-  CHECK(r.err.find("daemonctl: debug: sending SIGKILL to pid " + std::to_string(pid)) != std::string::npos);
+  CHECK(r.err.find("daemonctl: debug: sending SIGKILL to process group " + group) != std::string::npos);
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
 }
 
@@ -88,9 +92,10 @@ TEST_CASE("stop with interval 0s sends the signal only once") {
       "command = [\"/bin/sh\", \"-c\", \"trap '' TERM; while :; do sleep 0.05; done\"]\n"
       "[stop]\ntimeout = \"200ms\"\ninterval = \"0s\"\n");
   pid_t pid = start_ok(box, file);
+  std::string group = std::to_string(stat_of(pid).pgrp);
   Run r = box.run({"-v", "stop", file});
   CHECK(r.code == 0);
-  std::string term = "sending SIGTERM to pid " + std::to_string(pid);
+  std::string term = "sending SIGTERM to process group " + group;
   auto first = r.err.find(term);
   CHECK(first != std::string::npos);
   CHECK(r.err.find(term, first + 1) == std::string::npos);
@@ -246,7 +251,10 @@ TEST_CASE("restart does not start when the stop fails") {
 TEST_CASE("stop exits 4 when not allowed to signal the daemon, and keeps the pidfile") {
   Sandbox box;
   REQUIRE(::chmod(box.dir().c_str(), 0755) == 0);
-  std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n");
+  // The default, group = true, signals its process group; false the pid.
+  bool group = GENERATE(true, false);
+  std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n" +
+                                            std::string(group ? "" : "[stop]\ngroup = false\n"));
   pid_t pid = start_ok(box, file);  // as root
   // The same state, in a state dir of an unprivileged user.
   box.write("user/svc.pid", slurp(box.state_dir() + "/svc.pid"));
@@ -256,8 +264,8 @@ TEST_CASE("stop exits 4 when not allowed to signal the daemon, and keeps the pid
   nobody.uid = 65534;
   Run r = daemonctl({"--state-dir", box.path("user"), "stop", file}, nobody);
   CHECK(r.code == 4);
-  CHECK(r.err == "daemonctl: error: svc: not allowed to signal pid " + std::to_string(pid) +
-                     ": Operation not permitted\n");
+  std::string target = group ? "process group " + std::to_string(stat_of(pid).pgrp) : "pid " + std::to_string(pid);
+  CHECK(r.err == "daemonctl: error: svc: not allowed to signal " + target + ": Operation not permitted\n");
   CHECK(alive(pid));
   CHECK(exists(box.path("user/svc.pid")));
 }

@@ -74,7 +74,7 @@ TEST_CASE("load_service: a file with every key", "[config]") {
   CHECK(spec->stdout_path == dir + "/logs/ticker.log");
   CHECK(spec->stderr_path == dir + "/logs/ticker.err");
   CHECK(spec->environment == std::map<std::string, std::string>{{"PORT", "8080"}, {"GREETING", "hello world"}});
-  CHECK(spec->clear_environment);
+  CHECK(spec->pass_environment == std::vector<std::string>{"TERM", "LC_ALL"});
   CHECK(spec->start.grace == 1500ms);
   CHECK(spec->stop.signal == 2);
   CHECK(spec->stop.interval == 250ms);

@@ -55,12 +55,13 @@ TEST_CASE("parse_service: defaults", "[config]") {
   CHECK(s.stdout_path == "/dev/null");
   CHECK(s.stderr_path == "/dev/null");
   CHECK(s.environment.empty());
-  CHECK_FALSE(s.clear_environment);
+  CHECK(s.pass_environment.empty());
+  CHECK_FALSE(s.inherit_environment);
   CHECK(s.start.grace == 0s);
   CHECK(s.stop.signal == 15);
   CHECK(s.stop.interval == 100ms);
   CHECK(s.stop.timeout == 10s);
-  CHECK_FALSE(s.stop.group);
+  CHECK(s.stop.group);
 }
 
 TEST_CASE("parse_service: every key set", "[config]") {
@@ -74,14 +75,15 @@ stdin = "/dev/zero"
 stdout = "/var/log/ticker.out"
 stderr = "/var/log/ticker.err"
 environment = { PORT = "8080", LANG = "C" }
-clear_environment = true
+pass_environment = ["TERM", "LC_ALL"]
+inherit_environment = true
 [start]
 grace = "1.5s"
 [stop]
 signal = "INT"
 interval = "0s"
 timeout = "3m"
-group = true
+group = false
 )");
   CHECK(s.name == "ticker");
   CHECK(s.command == Strings{"/bin/sh", "-c", "while :; do date; sleep 1; done"});
@@ -92,12 +94,13 @@ group = true
   CHECK(s.stdout_path == "/var/log/ticker.out");
   CHECK(s.stderr_path == "/var/log/ticker.err");
   CHECK(s.environment == std::map<std::string, std::string>{{"PORT", "8080"}, {"LANG", "C"}});
-  CHECK(s.clear_environment);
+  CHECK(s.pass_environment == Strings{"TERM", "LC_ALL"});
+  CHECK(s.inherit_environment);
   CHECK(s.start.grace == 1500ms);
   CHECK(s.stop.signal == 2);
   CHECK(s.stop.interval == 0s);
   CHECK(s.stop.timeout == 3min);
-  CHECK(s.stop.group);
+  CHECK_FALSE(s.stop.group);
 }
 
 TEST_CASE("parse_service: nested keys may be dotted or inline", "[config]") {
@@ -301,6 +304,24 @@ TEST_CASE("parse_service: environment", "[config]") {
 
 TEST_CASE("parse_service: booleans", "[config]") {
   CHECK(error(kCommand + "clear_environment = \"yes\"") == "2:21: 'clear_environment' must be a boolean");
+  CHECK(error(kCommand + "clear_environment = false") ==
+        "2:21: 'clear_environment = false' is gone: the environment is a fixed one by default; for the one daemonctl "
+        "runs in, write 'inherit_environment = true', or name variables in 'pass_environment'");
+  CHECK(error(kCommand + "clear_environment = true\ninherit_environment = true") ==
+        "2:21: 'clear_environment = true' contradicts 'inherit_environment = true': keep one");
+  CHECK(parse(kCommand + "clear_environment = true").pass_environment.empty());  // the default, under its old name
+  CHECK(error(kCommand + "inherit_environment = 1") == "2:23: 'inherit_environment' must be a boolean");
+}
+
+TEST_CASE("parse_service: pass_environment", "[config]") {
+  CHECK(error(kCommand + "pass_environment = \"TERM\"") == "2:20: 'pass_environment' must be an array of variable names");
+  CHECK(error(kCommand + "pass_environment = [1]") == "2:21: 'pass_environment' must be an array of variable names");
+  CHECK(error(kCommand + "pass_environment = [\"A=B\"]") ==
+        "2:21: invalid environment variable name 'A=B': must be non-empty, without '=' or NUL");
+  CHECK(error(kCommand + "pass_environment = [\"TERM\", \"TERM\"]") == "2:29: 'pass_environment' names 'TERM' twice");
+  CHECK(error(kCommand + "pass_environment = [\"NOTIFY_SOCKET\"]") ==
+        "2:21: 'pass_environment': NOTIFY_SOCKET is never passed on: daemonctl sets it for ready.notify");
+  CHECK(parse(kCommand + "pass_environment = []").pass_environment.empty());
   CHECK(error(kCommand + "[stop]\ngroup = 1") == "3:9: 'stop.group' must be a boolean");
 }
 

@@ -84,11 +84,15 @@ TEST_CASE("check: a program not found on the daemon's PATH, at the command key",
   CHECK(check(s) == Lines{});
 }
 
-TEST_CASE("check: a cleared environment searches the default PATH", "[core][check]") {
+TEST_CASE("check: the program is searched in the service's PATH, daemonctl's only with inherit_environment",
+          "[core][check]") {
   Setup s;
-  s.spec.clear_environment = true;
-  s.spec.command = {"nosuchprog"};
-  CHECK(check(s) == Lines{"1:11: error: cannot find 'nosuchprog' in PATH (/usr/local/bin:/usr/bin:/bin)"});
+  testing::ScopedEnv path("PATH", s / "bin");
+  s.spec.command = {"prog"};
+  CHECK(check(s) == Lines{"1:11: error: cannot find 'prog' in PATH "
+                          "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)"});
+  s.spec.inherit_environment = true;
+  CHECK(check(s) == Lines{});
 }
 
 TEST_CASE("check: a program that is not executable", "[core][check]") {

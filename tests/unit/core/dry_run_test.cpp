@@ -3,6 +3,7 @@
 // commands say what they would do while the file system stays as it was.
 #include "core/dry_run.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,6 +177,8 @@ TEST_CASE("dry_start of a stopped service says what it would do, and does none o
   spec.umask = 027;
   spec.start.grace = std::chrono::seconds(1);
   Context ctx{dir / "state"};
+  const struct passwd* root = ::getpwuid(0);
+  REQUIRE(root);
   auto done = dry_start(ctx, spec);
   REQUIRE(done.ok());
   CHECK(done->status == ExitStatus::success);
@@ -183,6 +186,13 @@ TEST_CASE("dry_start of a stopped service says what it would do, and does none o
   CHECK(done->text ==
         "would create state directory '" + ctx.state_dir + "' with mode 0755\n"
         "would start: exec /bin/sleep with argv [\"/bin/sleep\", \"10 00\"]\n"
+        "would start from an empty environment, not daemonctl's\n"
+        "would set environment: +PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+        "would set environment: +LANG=" + system_lang() + "\n"
+        "would set environment: +HOME=" + root->pw_dir + "\n"
+        "would set environment: +USER=root\n"
+        "would set environment: +LOGNAME=root\n"
+        "would set environment: +SHELL=" + root->pw_shell + "\n"
         "would set environment: +DRY_RUN_TEST=a b\n"
         "would run in '/' with umask 0027 as user root group root\n"
         "would connect stdin '/dev/null', stdout '" + spec.stdout_path + "', stderr '" + spec.stdout_path + "'\n"
@@ -193,20 +203,26 @@ TEST_CASE("dry_start of a stopped service says what it would do, and does none o
   CHECK_FALSE(testing::exists(spec.stdout_path));
 }
 
-TEST_CASE("dry_start: a cleared environment is shown as removals", "[core][dry_run]") {
+TEST_CASE("dry_start: inherit_environment is shown as changes to daemonctl's own", "[core][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
-  spec.clear_environment = true;
-  testing::ScopedEnv home("HOME", std::string("/root"));
+  spec.inherit_environment = true;
+  spec.environment = {{"DRY_RUN_TEST", "1"}};
+  testing::ScopedEnv kept("DRY_RUN_KEPT", std::string("x"));
+  testing::ScopedEnv notify("NOTIFY_SOCKET", std::string("/run/systemd/notify"));
   auto done = dry_start(Context{dir.path()}, spec);
   REQUIRE(done.ok());
-  CHECK(done->text.find("\nwould set environment: -HOME\n") != std::string::npos);
-  CHECK(done->text.find("\nwould set environment: +PATH=/usr/local/bin:/usr/bin:/bin\n") != std::string::npos);
+  CHECK(done->text.find("\nwould set environment: +DRY_RUN_TEST=1\nwould set environment: -NOTIFY_SOCKET\n") !=
+        std::string::npos);
+  CHECK(done->text.find("DRY_RUN_KEPT") == std::string::npos);
+  CHECK(done->text.find("empty environment") == std::string::npos);
 }
 
-TEST_CASE("dry_start: with daemonctl's environment unchanged, says so", "[core][dry_run]") {
+TEST_CASE("dry_start: with inherit_environment and daemonctl's environment unchanged, says so", "[core][dry_run]") {
   TempDir dir;
-  auto done = dry_start(Context{dir.path()}, spec_in(dir));
+  config::ServiceSpec spec = spec_in(dir);
+  spec.inherit_environment = true;
+  auto done = dry_start(Context{dir.path()}, spec);
   REQUIRE(done.ok());
   CHECK(done->text.find("\nwould keep daemonctl's environment\n") != std::string::npos);
 }

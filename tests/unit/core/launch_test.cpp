@@ -25,16 +25,17 @@ std::vector<char*> environ_of(Env& vars) {
   return out;
 }
 
-config::ServiceSpec spec_with(std::map<std::string, std::string> environment, bool clear) {
+config::ServiceSpec spec_with(std::map<std::string, std::string> environment, bool inherit) {
   config::ServiceSpec spec;
   spec.name = "web";
   spec.command = {"web"};
   spec.environment = std::move(environment);
-  spec.clear_environment = clear;
+  spec.inherit_environment = inherit;
   return spec;
 }
 
-const std::string kDefault = "/usr/local/bin:/usr/bin:/bin";
+const std::string kDefault = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const Account kWeb{"web", "/srv/web", "/bin/sh"};
 
 // Works in `dir` for its lifetime.
 class ScopedCwd {
@@ -61,37 +62,76 @@ class ScopedCwd {
 
 // ---- daemon_environment -------------------------------------------------
 
-TEST_CASE("daemon_environment: inherits, with the service's variables over it", "[core][launch]") {
-  Env inherited{"HOME=/root", "LANG=C", "PATH=/sbin:/bin"};
+TEST_CASE("daemon_environment: a fixed base, the account's variables, then environment, nothing of the caller's",
+          "[core][launch]") {
+  Env caller{"HOME=/root", "PATH=/home/me/.pyenv/shims:/sbin:/bin", "SECRET=x", "LANG=xx"};
+  auto env = environ_of(caller);
+  auto spec = spec_with({{"A", "1"}, {"Z", "2"}}, false);
+  CHECK(daemon_environment(spec, kWeb, env.data()) ==
+        Env{"PATH=" + kDefault, "LANG=" + system_lang(), "HOME=/srv/web", "USER=web", "LOGNAME=web", "SHELL=/bin/sh",
+            "A=1", "Z=2"});
+}
+
+TEST_CASE("daemon_environment: environment replaces a variable of the base in place", "[core][launch]") {
+  auto spec = spec_with({{"PATH", "/opt/web/bin"}, {"HOME", "/srv"}}, false);
+  CHECK(daemon_environment(spec, kWeb, nullptr) == Env{"PATH=/opt/web/bin", "LANG=" + system_lang(), "HOME=/srv",
+                                                      "USER=web", "LOGNAME=web", "SHELL=/bin/sh"});
+}
+
+TEST_CASE("daemon_environment: a uid without a passwd entry gets no HOME, USER, LOGNAME or SHELL", "[core][launch]") {
+  CHECK(daemon_environment(spec_with({}, false), Account{}, nullptr) == Env{"PATH=" + kDefault, "LANG=" + system_lang()});
+}
+
+TEST_CASE("daemon_environment: pass_environment takes the named variables the caller has", "[core][launch]") {
+  Env caller{"TERM=xterm", "TERMINFO=/x", "NOTIFY_SOCKET=/run/systemd/notify", "LANG=de_DE.UTF-8"};
+  auto env = environ_of(caller);
+  auto spec = spec_with({{"TERMINFO", "/y"}}, false);
+  spec.pass_environment = {"TERM", "MISSING", "TERMINFO", "NOTIFY_SOCKET", "LANG"};
+  CHECK(daemon_environment(spec, Account{}, env.data()) ==
+        Env{"PATH=" + kDefault, "LANG=de_DE.UTF-8", "TERM=xterm", "TERMINFO=/y"});
+}
+
+TEST_CASE("daemon_environment: inherit_environment inherits, with the service's variables over it", "[core][launch]") {
+  Env inherited{"HOME=/root", "LANG=C", "PATH=/sbin:/bin", "NOTIFY_SOCKET=/run/systemd/notify"};
   auto env = environ_of(inherited);
-  auto spec = spec_with({{"LANG", "C.UTF-8"}, {"PORT", "8080"}}, false);
-  CHECK(daemon_environment(spec, env.data()) == Env{"HOME=/root", "LANG=C.UTF-8", "PATH=/sbin:/bin", "PORT=8080"});
+  auto spec = spec_with({{"LANG", "C.UTF-8"}, {"PORT", "8080"}}, true);
+  // The account's variables come only with a `user`.
+  CHECK(daemon_environment(spec, kWeb, env.data()) == Env{"HOME=/root", "LANG=C.UTF-8", "PATH=/sbin:/bin", "PORT=8080"});
+  spec.user = "web";
+  CHECK(daemon_environment(spec, kWeb, env.data()) == Env{"HOME=/srv/web", "LANG=C.UTF-8", "PATH=/sbin:/bin",
+                                                          "USER=web", "LOGNAME=web", "SHELL=/bin/sh", "PORT=8080"});
 }
 
 TEST_CASE("daemon_environment: a name that begins another is not confused with it", "[core][launch]") {
   Env inherited{"PATHEXT=.x", "LANGUAGE=en"};
   auto env = environ_of(inherited);
-  auto spec = spec_with({{"LANG", "C"}, {"PATH", "/opt/bin"}}, false);
-  CHECK(daemon_environment(spec, env.data()) == Env{"PATHEXT=.x", "LANGUAGE=en", "LANG=C", "PATH=/opt/bin"});
+  auto spec = spec_with({{"LANG", "C"}, {"PATH", "/opt/bin"}}, true);
+  CHECK(daemon_environment(spec, kWeb, env.data()) == Env{"PATHEXT=.x", "LANGUAGE=en", "LANG=C", "PATH=/opt/bin"});
 }
 
 TEST_CASE("daemon_environment: inherits nothing from a null environ", "[core][launch]") {
-  auto spec = spec_with({{"A", "1"}}, false);
-  CHECK(daemon_environment(spec, nullptr) == Env{"A=1"});
+  auto spec = spec_with({{"A", "1"}}, true);
+  CHECK(daemon_environment(spec, kWeb, nullptr) == Env{"A=1"});
 }
 
-TEST_CASE("daemon_environment: clear_environment keeps only the service's variables and a PATH", "[core][launch]") {
-  Env inherited{"HOME=/root", "PATH=/sbin:/bin", "SECRET=x"};
-  auto env = environ_of(inherited);
-  auto spec = spec_with({{"A", "1"}, {"Z", "2"}}, true);
-  CHECK(daemon_environment(spec, env.data()) == Env{"A=1", "Z=2", "PATH=" + kDefault});
+// ---- system_lang --------------------------------------------------------
+
+TEST_CASE("system_lang: the first LANG= of the first file that has one, quotes removed", "[core][launch]") {
+  TempDir dir;
+  std::string conf = dir / "locale.conf", deflt = dir / "locale";
+  testing::write_text(deflt, "#  File generated by update-locale\nLANG=\"de_DE.UTF-8\"\nLANG=fr_FR.UTF-8\n");
+  CHECK(system_lang({conf, deflt}) == "de_DE.UTF-8");
+  testing::write_text(conf, "LC_TIME=C\nLANG=\n");  // empty: not set
+  CHECK(system_lang({conf, deflt}) == "de_DE.UTF-8");
+  testing::write_text(conf, "  LANG='en_GB.UTF-8'\r\n");
+  CHECK(system_lang({conf, deflt}) == "en_GB.UTF-8");
 }
 
-TEST_CASE("daemon_environment: clear_environment keeps the service's own PATH", "[core][launch]") {
-  Env inherited{"PATH=/sbin:/bin"};
-  auto env = environ_of(inherited);
-  auto spec = spec_with({{"A", "1"}, {"PATH", "/opt/web/bin"}}, true);
-  CHECK(daemon_environment(spec, env.data()) == Env{"A=1", "PATH=/opt/web/bin"});
+TEST_CASE("system_lang: C.UTF-8 when no file sets LANG", "[core][launch]") {
+  TempDir dir;
+  testing::write_text(dir / "locale", "#  File generated by update-locale\nLANGUAGE=en\n");
+  CHECK(system_lang({dir / "missing", dir / "locale"}) == "C.UTF-8");
+  CHECK(system_lang({}) == "C.UTF-8");
 }
 
 // ---- path_of ------------------------------------------------------------

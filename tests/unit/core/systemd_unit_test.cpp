@@ -76,7 +76,7 @@ TEST_CASE("systemd_unit: the defaults are written out, as systemd's differ", "[c
   auto s = service(base());
   for (const char* line : {"Type=exec", "ExecStart=/usr/bin/web", "ExecReload=/bin/kill -s HUP $MAINPID",
                            "WorkingDirectory=/", "UMask=0022", "StandardInput=null", "StandardOutput=null",
-                           "StandardError=null", "TimeoutStartSec=30s", "KillMode=process", "KillSignal=SIGTERM",
+                           "StandardError=null", "TimeoutStartSec=30s", "KillMode=control-group", "KillSignal=SIGTERM",
                            "TimeoutStopSec=10s", "Restart=no"}) {
     INFO(line);
     CHECK(has(s, line));
@@ -247,39 +247,57 @@ TEST_CASE("systemd_unit: a nice limit above 40 is 40, which acts the same, and s
 
 // ---- environment ------------------------------------------------------------
 
-TEST_CASE("systemd_unit: each variable of environment is an Environment line, quoted", "[core][systemd]") {
+TEST_CASE("systemd_unit: each variable of environment is an Environment line, quoted, after the PATH",
+          "[core][systemd]") {
   auto spec = base();
   spec.environment = {{"GREETING", "hello \"world\""}, {"HOME_DIR", "$HOME"}, {"RATE", "5%"}};
   auto s = service(spec);
-  CHECK(starting(s, "Environment=") == std::vector<std::string>{R"(Environment="GREETING=hello \"world\"")",
-                                                                 R"(Environment="HOME_DIR=$HOME")",
-                                                                 R"(Environment="RATE=5%%")"});
+  CHECK(starting(s, "Environment=") ==
+        std::vector<std::string>{R"(Environment="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")",
+                                 R"(Environment="GREETING=hello \"world\"")", R"(Environment="HOME_DIR=$HOME")",
+                                 R"(Environment="RATE=5%%")"});
 }
 
 TEST_CASE("systemd_unit: a variable systemd would refuse is a comment", "[core][systemd]") {
   auto spec = base();
   spec.environment = {{"MY-VAR", "1"}, {"ESC", "\x1b[0m"}};
+  spec.pass_environment = {"TERM", "MY-TERM"};
   auto s = service(spec);
-  CHECK(starting(s, "Environment=").empty());
+  CHECK(starting(s, "Environment=").size() == 1);  // the PATH
   CHECK(has(s, "# environment 'MY-VAR': systemd takes only letters, digits and _ in a name; not carried over"));
   CHECK(has(s, "# environment 'ESC': systemd refuses control characters in a value; not carried over"));
+  CHECK(has(s, "# pass_environment 'MY-TERM': systemd takes only letters, digits and _ in a name; not carried over"));
+  CHECK(has(s, "PassEnvironment=TERM"));
 }
 
-TEST_CASE("systemd_unit: clear_environment false says the inherited environment is not carried over",
+TEST_CASE("systemd_unit: the fixed environment is the PATH daemonctl gives, and a word on the user's variables",
           "[core][systemd]") {
-  auto s = service(base());
-  CHECK(has(s, "# clear_environment = false: daemonctl passes on its own environment, systemd only a few "
-               "variables (PATH, LANG...): add those the daemon needs"));
+  auto spec = base();
+  auto s = service(spec);
+  CHECK(starting(s, "Environment=") ==
+        std::vector<std::string>{R"(Environment="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")"});
+  CHECK(has(s, "# no user: daemonctl sets HOME, USER, LOGNAME and SHELL of its own user, systemd only with User="));
+  CHECK(starting(s, "PassEnvironment=").empty());
+  spec.environment = {{"PATH", "/opt/bin"}};
+  spec.user = "www-data";
+  s = service(spec);
+  CHECK(starting(s, "Environment=") == std::vector<std::string>{R"(Environment="PATH=/opt/bin")"});
+  CHECK(starting(s, "# no user").empty());
 }
 
-TEST_CASE("systemd_unit: clear_environment true adds the PATH daemonctl gives", "[core][systemd]") {
+TEST_CASE("systemd_unit: pass_environment is PassEnvironment, in the file's order", "[core][systemd]") {
   auto spec = base();
-  spec.clear_environment = true;
+  spec.pass_environment = {"TERM", "LC_ALL", "http_proxy"};
+  CHECK(has(service(spec), "PassEnvironment=TERM LC_ALL http_proxy"));
+}
+
+TEST_CASE("systemd_unit: inherit_environment says the caller's environment is not carried over", "[core][systemd]") {
+  auto spec = base();
+  spec.inherit_environment = true;
   auto s = service(spec);
-  CHECK(has(s, R"(Environment="PATH=/usr/local/bin:/usr/bin:/bin")"));
-  CHECK(has(s, "# clear_environment = true: systemd adds a few variables of its own (LANG, INVOCATION_ID...)"));
-  spec.environment = {{"PATH", "/opt/bin"}};
-  CHECK(starting(service(spec), "Environment=") == std::vector<std::string>{R"(Environment="PATH=/opt/bin")"});
+  CHECK(starting(s, "Environment=").empty());
+  CHECK(has(s, "# inherit_environment = true: daemonctl passes on the environment it runs in, systemd only a few "
+               "variables of its own: add those the daemon needs"));
 }
 
 // ---- stdio ----------------------------------------------------------------
@@ -357,6 +375,7 @@ TEST_CASE("systemd_unit: stop.timeout is TimeoutStopSec", "[core][systemd]") {
 
 TEST_CASE("systemd_unit: stop.group false is KillMode=process, true control-group", "[core][systemd]") {
   auto spec = base();
+  spec.stop.group = false;
   CHECK(has(service(spec), "KillMode=process"));
   spec.stop.group = true;
   auto s = service(spec);
