@@ -198,3 +198,14 @@ TEST_CASE("default log: with only stdout given, stderr joins its file, and no de
   CHECK_FALSE(exists(box.log_dir()));
   CHECK(box.run({"logs", file}).out == "to stdout\nto stderr\n");
 }
+
+TEST_CASE("default log: the last lines under a failed start are escaped for the terminal") {
+  Sandbox box;
+  std::string file = box.service(
+      "web", "command = [\"/bin/sh\", \"-c\", \"printf '\\\\033]0;pwned\\\\007boom\\\\n' >&2; exit 1\"]\n[start]\ngrace = 2\n");
+  Run r = box.run({"start", file});
+  INFO("stderr: " << r.err);
+  CHECK(r.code == 1);
+  CHECK(r.err.ends_with("\n  | \\x1b]0;pwned\\x07boom\n  see: daemonctl logs web\n"));
+  CHECK(r.err.find('\033') == std::string::npos);
+}
