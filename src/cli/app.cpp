@@ -66,6 +66,10 @@ void add_globals(CLI::App& app, Options& opt) {
                  "Folder for pidfiles and identity records (default: $DAEMONCTL_STATE_DIR, "
                  "/run/daemonctl for root, else $XDG_RUNTIME_DIR/daemonctl or /tmp/daemonctl-UID)")
       ->option_text("DIR");
+  app.add_option("--log-dir", opt.log_dir,
+                 "Folder of the default logs, NAME.log, for services without stdout or stderr (default: "
+                 "$DAEMONCTL_LOG_DIR, /var/log/daemonctl for root, else ${XDG_STATE_HOME:-~/.local/state}/daemonctl/log)")
+      ->option_text("DIR");
   app.add_option("--config-dir", opt.config_dir,
                  "Folder of service files, NAME.toml (default: $DAEMONCTL_CONFIG_DIR, /etc/daemonctl for "
                  "root, else ${XDG_CONFIG_HOME:-~/.config}/daemonctl)")
@@ -131,7 +135,9 @@ struct Scan {
 
 /// "--state-dir", "-j", "-aj": options whose value is the next argument.
 bool takes_value(std::string_view arg) {
-  if (arg == "--state-dir" || arg == "--config-dir" || arg == "--jobs" || arg == "--lines") return true;
+  if (arg == "--state-dir" || arg == "--config-dir" || arg == "--log-dir" || arg == "--jobs" || arg == "--lines") {
+    return true;
+  }
   return arg.size() >= 2 && arg[1] != '-' && (arg.back() == 'j' || arg.back() == 'n');
 }
 

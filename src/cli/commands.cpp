@@ -2,12 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "cli/verbs.h"
 #include "common/log.h"
 #include "config/catalog.h"
 #include "config/load.h"
 #include "config/signal_name.h"
 #include "core/inspect.h"
+#include "core/log_dir.h"
 #include "core/logs.h"
 #include "core/state_dir.h"
 
@@ -54,11 +57,12 @@ int show_logs(const Options& opt, Output& out, const std::string& config_dir, co
     config::ServiceSpec recorded;
     recorded.name = arg;
     if (!config::names_file(arg)) use_recorded_logs(state_dir, arg, recorded);
-    if (recorded.stdout_path == "/dev/null" && recorded.stderr_path == "/dev/null") {
+    if (recorded.stdout_path.empty()) {
       return file ? out.failure("", *file, spec.error()) : out.failure(arg, "", spec.error());
     }
     spec = std::move(recorded);
   } else {
+    core::use_log_dir(*spec, core::choose_log_dir(opt.log_dir));
     use_recorded_logs(state_dir, spec->name, *spec);
   }
   core::LogsOptions lo;
@@ -69,6 +73,16 @@ int show_logs(const Options& opt, Output& out, const std::string& config_dir, co
   lo.escape = ::isatty(STDOUT_FILENO) == 1;
   if (Status shown = core::show_logs(*spec, lo); !shown) return out.failure(spec->name, spec->file, shown.error());
   return 0;
+}
+
+// Before a start: the log dir, made (or, for a dry run, checked) once for
+// all, when a service to start writes to its default log.
+Status prepare_logs(Verb verb, bool dry, const Selection& sel, const std::string& log_dir) {
+  if (verb != start && verb != restart) return {};
+  bool used = std::any_of(sel.targets.begin(), sel.targets.end(),
+                          [](const Target& t) { return t.spec && core::uses_default_log(*t.spec); });
+  if (!used) return {};
+  return dry ? core::check_log_dir(log_dir) : core::prepare_log_dir(log_dir);
 }
 
 }  // namespace
@@ -90,7 +104,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
     if (opt.json) return usage(out, "logs prints the log lines themselves: --json does not apply");
     return show_logs(opt, out, config_dir, core::choose_state_dir(opt.state_dir));
   }
-  if (verb == export_unit) return export_service(opt, out, config_dir);
+  if (verb == export_unit) return export_service(opt, out, config_dir, core::choose_log_dir(opt.log_dir));
   if (verb == enable || verb == disable) return set_enabled(verb, opt, out, config_dir);
 
   if (opt.include_disabled && !opt.all) return usage(out, "--include-disabled goes with --all");
@@ -113,6 +127,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   so.keep_arg_order = verb == status || verb == list;
   core::Context ctx{core::choose_state_dir(opt.state_dir)};
   if (verb != check) so.state_dir = ctx.state_dir;
+  so.log_dir = core::choose_log_dir(opt.log_dir);
   auto sel = select(opt.services, config_dir, so);
   if (!sel) return out.failure("", "", sel.error());
 
@@ -130,6 +145,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   bool dry = opt.dry_run && verb != status && verb != list;
   Status ready = dry ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
   if (!ready) return out.failure("", "", ready.error());
+  if (Status logs = prepare_logs(verb, dry, *sel, so.log_dir); !logs) return out.failure("", "", logs.error());
   if (verb == list || (verb == status && (opt.all || opt.services.empty()))) {
     return show_table(opt, out, *sel, ctx);
   }

@@ -18,6 +18,7 @@ struct Options {
   bool json = false;
   std::optional<std::string> state_dir;
   std::optional<std::string> config_dir;
+  std::optional<std::string> log_dir;
   std::vector<std::string> services;
   std::string service;  ///< the one SERVICE of signal, logs and export (moved into services)
   bool all = false;

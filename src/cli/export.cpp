@@ -8,11 +8,12 @@
 #include "config/load.h"
 #include "core/before_start.h"
 #include "core/launch.h"
+#include "core/log_dir.h"
 #include "core/systemd_unit.h"
 
 namespace daemonctl::cli {
 
-int export_service(const Options& opt, Output& out, const std::string& config_dir) {
+int export_service(const Options& opt, Output& out, const std::string& config_dir, const std::string& log_dir) {
   if (opt.format != "systemd") {
     std::string message = "unknown export format '" + opt.format + "': the formats are: systemd";
     out.failure("", "", Error{ExitStatus::usage, message});
@@ -29,6 +30,7 @@ int export_service(const Options& opt, Output& out, const std::string& config_di
     out.failure("", *file, spec.error());
     return to_int(spec.error().status);
   }
+  core::use_log_dir(*spec, log_dir);
   // The program daemonctl would exec: a unit needs its absolute path, found
   // in the service's PATH, never in the one export runs with.
   auto executable =

@@ -48,6 +48,7 @@ int Output::failure(const std::string& name, const std::string& file, const Erro
     JsonObject o;
     o.string("error", status_word(e.status)).number("exit", static_cast<long long>(code));
     o.merge(located(name, where, line, column)).merge(extra);
+    if (!e.details.empty()) o.strings("details", e.details);
     object(o.string("message", message));
   };
   if (e.diagnostics.empty()) {

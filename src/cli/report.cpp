@@ -51,8 +51,13 @@ void print_error(const std::string& name, const Error& e) {
   // One message per problem of a file; else one message, a newline in it
   // escaped (log escapes every message) so that it stays one line.
   auto one = [&](const std::string& message) { log::error(name.empty() ? message : name + ": " + message); };
-  if (e.diagnostics.empty()) return one(e.message);
+  if (e.diagnostics.empty()) one(e.message);
   for (const Diagnostic& d : e.diagnostics) one(d.to_string());
+  if (e.details.empty()) return;
+  around_progress([&] {
+    for (const std::string& line : e.details) std::fprintf(stderr, "  %s\n", text::escape(line).c_str());
+    std::fflush(stderr);
+  });
 }
 
 }  // namespace daemonctl::cli

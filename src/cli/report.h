@@ -17,7 +17,8 @@ void setup_logging(Verbosity v);
 void print_result(const std::string& name, const std::string& text, Verbosity v);
 
 /// Logs `e.message` as an error, or each of `e.diagnostics` if it has any,
-/// prefixed with "<name>: " if `name` is not empty; each on one line.
+/// prefixed with "<name>: " if `name` is not empty; each on one line. Then
+/// `e.details`, each on a line of its own, indented by two spaces, escaped.
 void print_error(const std::string& name, const Error& e);
 
 }  // namespace daemonctl::cli

@@ -10,6 +10,7 @@
 #include "config/paths.h"
 #include "core/enabled.h"
 #include "core/inspect.h"
+#include "core/log_dir.h"
 #include "core/parallel.h"
 #include "posix/files.h"
 
@@ -22,9 +23,10 @@ std::string stem(const std::string& path) {
   return name;
 }
 
-Target load(const std::string& label, const std::string& file) {
+Target load(const std::string& label, const std::string& file, const std::string& log_dir) {
   auto spec = config::load_service(file);
   if (!spec) return Target{label, file, std::nullopt, std::move(spec).error()};
+  core::use_log_dir(*spec, log_dir);
   std::string name = spec->name;
   return Target{name, spec->file, std::move(*spec), {}};
 }
@@ -59,7 +61,7 @@ class Selector {
       }
       return add(unknown(arg, std::move(file).error()));
     }
-    add(load(config::names_file(arg) ? stem(*file) : arg, *file));
+    add(load(config::names_file(arg) ? stem(*file) : arg, *file, opt_.log_dir));
   }
 
   /// --all: every service recorded in the state dir that no file names.
@@ -98,7 +100,7 @@ class Selector {
     core::run_all(
         files.size(), schedule,
         [&](std::size_t i) {
-          loaded[i] = load(stem(files[i]), files[i]);
+          loaded[i] = load(stem(files[i]), files[i], opt_.log_dir);
           return true;
         },
         [](std::size_t, std::size_t) {}, [&](std::size_t i) { add(std::move(loaded[i])); });
@@ -112,7 +114,7 @@ class Selector {
       for (const std::string& dep : after) {
         if (find(dep) != kNone) continue;
         auto file = config::service_file(dep, dir_);
-        if (file) add(load(dep, *file));  // an unknown one is reported by link()
+        if (file) add(load(dep, *file, opt_.log_dir));  // an unknown one is reported by link()
       }
     }
   }
@@ -220,7 +222,10 @@ class Selector {
         }
         bool known = std::any_of(sel_.outside.begin(), sel_.outside.end(), [&](const auto& o) { return o.first == dep; });
         if (known) continue;
-        if (auto outside = config::load_service(*file)) sel_.outside.emplace_back(dep, std::move(*outside));
+        if (auto outside = config::load_service(*file)) {
+          core::use_log_dir(*outside, opt_.log_dir);
+          sel_.outside.emplace_back(dep, std::move(*outside));
+        }
       }
     }
   }

@@ -55,6 +55,8 @@ struct SelectOptions {
   /// Where records are: a name without a file is a Target if recorded there,
   /// and --all adds every recorded service. "": records are not looked at.
   std::string state_dir;
+  /// Where the default logs are: a stream without a path gets <log_dir>/<name>.log.
+  std::string log_dir;
 };
 
 /// Resolves and loads the services. Only a config folder (or its disabled/

@@ -9,6 +9,7 @@
 #include "cli/style.h"
 #include "cli/verbs.h"
 #include "common/escape.h"
+#include "core/log_tail.h"
 #include "core/parallel.h"
 
 namespace daemonctl::cli {
@@ -147,7 +148,14 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
 
 int show_status(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
   return gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
-    print_result(t.label, with_notes(info.text, t, info), out.verbosity());
+    std::string text = with_notes(info.text, t, info);
+    // -v: why a dead one died, in its own words.
+    if (out.verbosity() == Verbosity::verbose && info.state == core::State::dead) {
+      for (const std::string& line : core::output_details(t.label, info.stdout_path, info.stderr_path)) {
+        text += "\n  " + line;
+      }
+    }
+    print_result(t.label, text, out.verbosity());
   });
 }
 

@@ -34,6 +34,6 @@ int verify(const Options& opt, Output& out, const Selection& sel, const std::str
 /// enable, disable SERVICE...: a marker in the config folder.
 int set_enabled(Verb verb, const Options& opt, Output& out, const std::string& config_dir);
 /// export FORMAT SERVICE: the service as a unit of another init system.
-int export_service(const Options& opt, Output& out, const std::string& config_dir);
+int export_service(const Options& opt, Output& out, const std::string& config_dir, const std::string& log_dir);
 
 }  // namespace daemonctl::cli

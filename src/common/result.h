@@ -21,6 +21,9 @@ struct Error {
   std::string message;  ///< lower-case, no trailing period: "cannot open 'x': No such file or directory"
   int err = 0;          ///< the errno behind it, 0 if none
   std::vector<Diagnostic> diagnostics;  ///< an invalid file: each problem (message holds them too, one per line)
+  /// Lines shown under the message, each on its own (a failed start: what
+  /// the service printed last); not part of `message`.
+  std::vector<std::string> details;
 };
 
 /// An Error for a failed system call: "<what>: <strerror(err)>". EACCES and

@@ -88,23 +88,23 @@ _daemonctl_add_services() {
 _daemonctl() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local global_opts='-v --verbose -q --quiet --json --dry-run --state-dir --config-dir -h --help --version'
+  local global_opts='-v --verbose -q --quiet --json --dry-run --state-dir --log-dir --config-dir -h --help --version'
   local commands='start stop restart reload signal status list check logs export enable disable help'
   COMPREPLY=()
 
   # "--config-dir=DIR" may come as one word or as three ("--config-dir" "=" "DIR").
   local before=
   ((COMP_CWORD > 1)) && before=${COMP_WORDS[COMP_CWORD - 2]}
-  if [[ $cur == = && ($prev == --config-dir || $prev == --state-dir) ]]; then
+  if [[ $cur == = && ($prev == --config-dir || $prev == --state-dir || $prev == --log-dir) ]]; then
     cur=
-  elif [[ $prev == = && ($before == --config-dir || $before == --state-dir) ]]; then
+  elif [[ $prev == = && ($before == --config-dir || $before == --state-dir || $before == --log-dir) ]]; then
     prev=$before
-  elif [[ $cur == --config-dir=* || $cur == --state-dir=* ]]; then
+  elif [[ $cur == --config-dir=* || $cur == --state-dir=* || $cur == --log-dir=* ]]; then
     prev=${cur%%=*}
     cur=${cur#*=}
   fi
   case $prev in
-    --config-dir | --state-dir)
+    --config-dir | --state-dir | --log-dir)
       local IFS=$'\n'
       COMPREPLY=($(compgen -d -- "$cur"))
       compopt -o filenames 2>/dev/null
@@ -118,7 +118,7 @@ _daemonctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     case $word in
-      --config-dir | --state-dir | -j | --jobs | -n | --lines)
+      --config-dir | --state-dir | --log-dir | -j | --jobs | -n | --lines)
         [[ ${COMP_WORDS[i + 1]-} == = ]] && ((i++))
         ((i++))
         ;;

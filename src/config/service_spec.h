@@ -88,8 +88,13 @@ struct ServiceSpec {
   std::string user;   ///< who the daemon runs as: a name or a decimal uid; empty = daemonctl's own user
   std::string group;  ///< its primary group: a name or a decimal gid; empty = the user's primary group
   std::string stdin_path = "/dev/null";
-  std::string stdout_path = "/dev/null";
-  std::string stderr_path = "/dev/null";
+  /// Absolute. Empty: the file has no such key, so the default log,
+  /// <log dir>/<name>.log, which the command fills in (core::use_log_dir);
+  /// "/dev/null" discards.
+  std::string stdout_path;
+  std::string stderr_path;
+  std::string default_log;   ///< the default log given to a stream without a path; "" if none was
+
   Rotation stdout_rotation;  ///< when stdout is a table with max_size
   Rotation stderr_rotation;
   std::map<std::string, std::string> environment;  ///< set over all else

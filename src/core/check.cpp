@@ -125,6 +125,8 @@ void check_credentials(Findings& found, const config::ServiceSpec& spec) {
 void check_stdio_paths(Findings& found, const config::ServiceSpec& spec) {
   auto alone = [&](const std::string& key, std::string config::ServiceSpec::*stream) {
     config::ServiceSpec one;
+    one.stdin_path = one.stdout_path = one.stderr_path = "/dev/null";
+    one.default_log = spec.default_log;
     one.*stream = spec.*stream;
     if (Status st = check_stdio(one); !st) found.error(key, st.error().message);
   };

@@ -83,6 +83,7 @@ struct StatusInfo {
   bool monitor_alive = false;
   int restarts = 0;
   std::string last_exit;    ///< how the last daemon ended, "" if none yet
+  std::string stdout_path, stderr_path;  ///< recorded: where its output went ("" if not recorded)
 };
 /// status() with the facts behind its line.
 Result<StatusInfo> status_info(const Context& ctx, const std::string& name);

@@ -22,6 +22,7 @@
 #include "core/effects.h"
 #include "core/forking.h"
 #include "core/launch.h"
+#include "core/log_dir.h"
 #include "core/ready.h"
 #include "core/supervised.h"
 #include "posix/files.h"
@@ -179,8 +180,11 @@ Lines stdio_lines(const config::ServiceSpec& spec, const Launch& l) {
   std::set<std::string> logs{spec.stdout_path, spec.stderr_path};
   for (const auto& log : logs) {
     if (!missing(log)) continue;
+    if (log == spec.default_log && missing(posix::dirname(log))) {
+      lines.push_back("would create directory '" + posix::dirname(log) + "'");
+    }
     std::string owner = l.creds.change ? ", owned by uid " + std::to_string(l.creds.uid) : "";
-    lines.push_back("would create '" + log + "' with mode " + octal(0666 & ~spec.umask) + owner);
+    lines.push_back("would create '" + log + "' with mode " + octal(log_file_mode(spec, log)) + owner);
   }
   return lines;
 }

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "core/log_dir.h"
 #include "posix/files.h"
 #include "posix/safe_path.h"
 
@@ -97,17 +98,16 @@ static std::mutex& process_state() {
 Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& owner) {
   std::lock_guard turn(process_state());
   constexpr int kAppend = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY;
-  const mode_t mode = 0666 & ~spec.umask;
   // The creation mode follows the service's umask, not daemonctl's.
   mode_t saved = ::umask(0);
   Stdio io;
   Status st;
   auto in = open_stdio_file(spec.stdin_path, O_RDONLY | O_NOCTTY, 0, owner);
-  auto out = open_stdio_file(spec.stdout_path, kAppend, mode, owner);
+  auto out = open_stdio_file(spec.stdout_path, kAppend, log_file_mode(spec, spec.stdout_path), owner);
   if (!in) st = std::move(in).error();
   else if (!out) st = std::move(out).error();
   if (st && spec.stderr_path != spec.stdout_path) {
-    auto err = open_stdio_file(spec.stderr_path, kAppend, mode, owner);
+    auto err = open_stdio_file(spec.stderr_path, kAppend, log_file_mode(spec, spec.stderr_path), owner);
     if (err) io.err = std::move(*err);
     else st = std::move(err).error();
   }
@@ -147,11 +147,18 @@ static Status check_stdio_file(const std::string& path, bool write) {
   return {};
 }
 
+// A default log whose log dir start would create (the command checks that
+// with check_log_dir) is not looked for.
+static Status check_log_file(const config::ServiceSpec& spec, const std::string& path) {
+  if (path == spec.default_log && ::access(posix::dirname(path).c_str(), F_OK) < 0 && errno == ENOENT) return {};
+  return check_stdio_file(path, true);
+}
+
 Status check_stdio(const config::ServiceSpec& spec) {
   if (Status st = check_stdio_file(spec.stdin_path, false); !st) return st;
-  if (Status st = check_stdio_file(spec.stdout_path, true); !st) return st;
+  if (Status st = check_log_file(spec, spec.stdout_path); !st) return st;
   if (spec.stderr_path == spec.stdout_path) return {};
-  return check_stdio_file(spec.stderr_path, true);
+  return check_log_file(spec, spec.stderr_path);
 }
 
 // A name, or a decimal id: the id itself (and whether it was one).

@@ -39,7 +39,8 @@ Result<Credentials> resolve_credentials(const config::ServiceSpec& spec);
 /// The daemon's stdio, opened by daemonctl so that errors are reported
 /// before anything is started (status config for a missing file or folder,
 /// privilege for EACCES). Log files are appended to and created with mode
-/// 0666 less the service's umask; one file named twice is opened once. In a
+/// 0666 (the default log 0640) less the service's umask; one file named
+/// twice is opened once. In a
 /// folder that others may write to, a symlink is never followed.
 struct Stdio {
   posix::UniqueFd in, out, err;  ///< err is empty when it shares out
@@ -50,7 +51,8 @@ Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& own
 
 /// What open_stdio would do, found without opening or creating anything:
 /// stdin must exist and be readable; stdout and stderr must be writable
-/// files, or be missing from a folder daemonctl can create them in. Errors
+/// files, or be missing from a folder daemonctl can create them in (the
+/// default log also from a missing log dir, which start creates). Errors
 /// have open_stdio's messages and statuses (config for a missing folder,
 /// privilege for EACCES). A FIFO is not opened, so whether it has a reader
 /// is not checked.

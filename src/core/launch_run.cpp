@@ -15,6 +15,7 @@
 #include "core/forking.h"
 #include "core/inspect.h"
 #include "core/launch.h"
+#include "core/log_tail.h"
 #include "core/ready.h"
 #include "core/supervised.h"
 #include "core/terminate.h"
@@ -98,6 +99,7 @@ struct Starting {
   std::optional<Supervised> supervised{};
   std::optional<posix::PreparedDaemon> prepared{};
   std::optional<posix::Pidfd> forked{};
+  LogMark log_mark{};  ///< where the log ended before the spawn: what the daemon printed comes after
 
   const posix::Pidfd& proc() const { return supervised ? *supervised->daemon : forked ? *forked : prepared->proc(); }
 };
@@ -191,10 +193,12 @@ Result<std::optional<Outcome>> spawn_supervised(Starting& s) {
   auto monitor = stand_down(m.monitor.pid(), 0);
   stop_recorded(spec.stop, s.paths);
   if (monitor) await_monitor(*monitor);
-  return Error{ExitStatus::failure,
-               "pid " + std::to_string(m.pid) + " " + (how ? describe_exit(*how) : "exited") + " " +
-                   (spec.ready.any() ? "before it was ready"
-                                     : "within the start grace of " + config::format_duration(spec.start.grace))};
+  return with_last_output(
+      Error{ExitStatus::failure,
+            "pid " + std::to_string(m.pid) + " " + (how ? describe_exit(*how) : "exited") + " " +
+                (spec.ready.any() ? "before it was ready"
+                                  : "within the start grace of " + config::format_duration(spec.start.grace))},
+      spec, s.log_mark);
 }
 
 // The double fork; recorded before it runs anything, so that no daemon ever
@@ -270,7 +274,8 @@ Result<Outcome> settle(Starting& s) {
     auto ready = wait_ready(spec, proc, probe);
     if (!ready || *ready) {
       if (ready && (*ready)->died) undo.died();
-      return ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();
+      Error e = ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();
+      return with_last_output(std::move(e), spec, s.log_mark);
     }
     log::debug(spec.name + ": ready");
   }
@@ -278,8 +283,11 @@ Result<Outcome> settle(Starting& s) {
     // A monitor's child is the monitor's to reap: it tells how it ended.
     auto how = s.supervised ? first_exit(*s.supervised) : proc.reap();
     undo.died();
-    return Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " + (how ? describe_exit(*how) : "exited") +
-                                          " within the start grace of " + config::format_duration(spec.start.grace)};
+    return with_last_output(Error{ExitStatus::failure, "pid " + std::to_string(proc.pid()) + " " +
+                                                           (how ? describe_exit(*how) : "exited") +
+                                                           " within the start grace of " +
+                                                           config::format_duration(spec.start.grace)},
+                            spec, s.log_mark);
   }
   if (s.waits && !s.supervised) {  // a monitor keeps its own record
     if (Status st = record_identity(s.paths, s.base, proc, State::running, false); !st) return std::move(st).error();
@@ -318,6 +326,7 @@ Result<Outcome> reattach_monitor(const Context& ctx, const config::ServiceSpec& 
 
 Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l, int lock_fd) {
   Starting s{ctx, spec, lock_fd, state_paths(ctx, spec), std::move(l)};
+  s.log_mark = mark_log(output_log(spec.stdout_path, spec.stderr_path));
   auto spawned = [&]() -> Result<std::optional<Outcome>> {
     if (Status st = prepare(s); !st) return std::move(st).error();
     return spawn(s);

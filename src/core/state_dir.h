@@ -23,4 +23,9 @@ Status prepare_state_dir(const std::string& dir);
 /// otherwise the Error is the one prepare_state_dir would give.
 Status check_state_dir(const std::string& dir);
 
+/// prepare_state_dir and check_state_dir for any folder only daemonctl's
+/// user may change (the log dir too); `what` names it in the messages.
+Status prepare_own_folder(const std::string& what, const std::string& dir);
+Status check_own_folder(const std::string& what, const std::string& dir);
+
 }  // namespace daemonctl::core

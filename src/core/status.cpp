@@ -30,6 +30,8 @@ void recorded_facts(StatusInfo& info, const Inspection& now, const StatePaths& p
   if (now.record) {
     info.file = now.record->file;
     info.argv = now.record->argv;
+    info.stdout_path = now.record->stdout_path;
+    info.stderr_path = now.record->stderr_path;
     struct stat st;
     info.file_gone = !info.file.empty() && ::stat(info.file.c_str(), &st) < 0;
     info.file_changed = info.file_gone || (!info.file.empty() && !(now.record->file_id == identity_of(st)));

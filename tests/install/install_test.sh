@@ -138,7 +138,7 @@ for command in $commands; do
   fi
   # Its options: each in the entry's synopsis line.
   for option in $("$daemonctl" "$command" --help | help_part options | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
-    case $option in --help | --verbose | --quiet | --json | --state-dir | --config-dir) continue ;; esac
+    case $option in --help | --verbose | --quiet | --json | --state-dir | --log-dir | --config-dir) continue ;; esac
     grep -qe "$option" <<<"$entry" || fail "daemonctl.1: '$command' does not document $option"
   done
 done

@@ -100,8 +100,8 @@ lines=(
 )
 expected=(
   'check disable enable export help list logs reload restart signal start status stop'
-  '--all --config-dir --dry-run --help --include-disabled --jobs --json --quiet --state-dir --verbose'
-  '--config-dir --dry-run --help --json --quiet --state-dir --verbose --version'
+  '--all --config-dir --dry-run --help --include-disabled --jobs --json --log-dir --quiet --state-dir --verbose'
+  '--config-dir --dry-run --help --json --log-dir --quiet --state-dir --verbose --version'
   'check disable enable export help list logs reload restart signal start status stop'
   '--dry-run'
   'a b'

@@ -69,7 +69,7 @@ TEST_CASE("start --dry-run of a stopped service prints what it would do and does
   std::string user = ::getpwuid(::geteuid())->pw_name, group = ::getgrgid(::getegid())->gr_name;
   CHECK(r.out.find("svc: would run in '/' with umask 0022 as user " + user + " group " + group + "\n") !=
         std::string::npos);
-  CHECK(r.out.find("svc: would connect stdin '/dev/null', stdout '" + box.path("out.log") + "', stderr '/dev/null'\n") !=
+  CHECK(r.out.find("svc: would connect stdin '/dev/null', stdout '" + box.path("out.log") + "', stderr '" + box.path("out.log") + "'\n") !=
         std::string::npos);
   CHECK(r.out.find("svc: would write pidfile '" + state + "/svc.pid' and record '" + state + "/svc.record'\n") !=
         std::string::npos);

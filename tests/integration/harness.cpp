@@ -52,6 +52,10 @@ namespace {
   for (int sig : opt.block_signals) sigaddset(&set, sig);
   ::sigprocmask(SIG_SETMASK, &set, nullptr);
   if (opt.leak_fd >= 0) ::fcntl(opt.leak_fd, F_SETFD, 0);
+  // The default logs of a run without --log-dir: never the system's
+  // /var/log/daemonctl, one folder per user (a test's env_extra may override).
+  std::string logs = "DAEMONCTL_LOG_DIR=/tmp/daemonctl-test-logs-" + std::to_string(opt.uid != 0 ? opt.uid : ::geteuid());
+  ::putenv(logs.data());
   for (const auto& e : opt.env_extra) ::putenv(const_cast<char*>(e.c_str()));
   if (opt.uid != 0) {
     if (::setgid(opt.uid) < 0 || ::setuid(opt.uid) < 0) ::_exit(126);
@@ -197,7 +201,7 @@ std::vector<pid_t> pids_with_env(const std::string& entry) {
 }
 
 std::vector<std::string> Sandbox::args(const std::vector<std::string>& args) const {
-  std::vector<std::string> full{"--state-dir", state_dir()};
+  std::vector<std::string> full{"--state-dir", state_dir(), "--log-dir", log_dir()};
   full.insert(full.end(), args.begin(), args.end());
   return full;
 }

@@ -79,6 +79,8 @@ class Sandbox {
   const std::string& dir() const { return dir_; }
   std::string path(const std::string& leaf) const { return dir_ + "/" + leaf; }
   std::string state_dir() const { return path("state"); }
+  /// Where services without stdout or stderr log: <sandbox>/log.
+  std::string log_dir() const { return path("log"); }
 
   /// Writes `leaf` under the sandbox, creating folders; returns its path.
   std::string write(const std::string& leaf, const std::string& text) const;
@@ -92,10 +94,10 @@ class Sandbox {
   /// `environment = { DAEMONCTL_TEST_MARK = ... }` for a service file.
   std::string mark_line() const { return "environment = { DAEMONCTL_TEST_MARK = \"" + dir_ + "\" }\n"; }
 
-  /// --state-dir <sandbox>/state followed by `args`.
+  /// --state-dir <sandbox>/state --log-dir <sandbox>/log followed by `args`.
   std::vector<std::string> args(const std::vector<std::string>& args) const;
 
-  /// daemonctl with --state-dir <sandbox>/state and `args` (command, file...).
+  /// daemonctl with --state-dir, --log-dir and `args` (command, file...).
   Run run(const std::vector<std::string>& args, RunOptions opt = {});
 
   /// Remembers the process `pid` (by pid and start time) to be SIGKILLed

@@ -92,7 +92,7 @@ TEST_CASE("ready.tcp: another user's listener on the port does not make a servic
   Run r = box.run({"start", file});
   CHECK(r.code == 1);
   CHECK(r.err == "daemonctl: error: svc: not ready within 500ms: no TCP listener of the service on 127.0.0.1:" +
-                     std::to_string(port) + " (the port is held by another process)\n");
+                     std::to_string(port) + " (the port is held by another process)\n  see: daemonctl logs svc\n");
   nothing_left(box);
 }
 

@@ -104,7 +104,7 @@ TEST_CASE("a STATUS= and a MAINPID= holding ESC reach the warning and the error 
   std::regex expected(
       "daemonctl: warning: svc: MAINPID=\\\\x1b\\[2J ignored: daemonctl keeps to pid [0-9]+, the one it started\n"
       "daemonctl: error: svc: not ready within 1s: no READY=1 on the notify socket \\(last STATUS=\\\\x1b\\]0;pwned"
-      "\\\\x07\\)\n");
+      "\\\\x07\\)\n  see: daemonctl logs svc\n");
   CHECK(std::regex_match(r.err, expected));
   CHECK_FALSE(has_control(r.out + r.err));
   CHECK(pids_with_env(box.mark()).empty());

@@ -47,6 +47,7 @@ struct Setup {
     spec.directory = dir;
     spec.pidfile = dir + "/run/svc.pid";
     spec.stdout_path = dir + "/logs/out.log";
+    spec.stderr_path = "/dev/null";
     spec.locations = {{"command", {1, 11}}, {"directory", {2, 13}}, {"user", {3, 8}},  {"group", {4, 9}},
                       {"stdin", {5, 9}},    {"stdout", {6, 10}},    {"stderr", {7, 10}}, {"pidfile", {8, 11}}};
   }

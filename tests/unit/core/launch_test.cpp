@@ -294,6 +294,7 @@ TEST_CASE("open_stdio: appends to existing logs", "[core][launch]") {
 TEST_CASE("open_stdio: stdin is opened for reading", "[core][launch]") {
   TempDir dir;
   config::ServiceSpec spec = spec_with({}, false);
+  spec.stdout_path = spec.stderr_path = "/dev/null";
   spec.stdin_path = dir / "in";
   testing::write_text(spec.stdin_path, "input", 0644);
   auto io = open_stdio(spec);

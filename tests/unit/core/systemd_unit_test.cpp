@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/limits.h"
+#include "core/log_dir.h"
 
 using namespace daemonctl;
 using namespace daemonctl::core;
@@ -22,6 +23,7 @@ config::ServiceSpec base() {
   spec.file = "/etc/daemonctl/web.toml";
   spec.name = "web";
   spec.command = {"/usr/bin/web"};
+  core::use_log_dir(spec, "/var/log/daemonctl");  // as a command loads it
   return spec;
 }
 
@@ -75,8 +77,10 @@ TEST_CASE("systemd_unit: name is the Description", "[core][systemd]") {
 TEST_CASE("systemd_unit: the defaults are written out, as systemd's differ", "[core][systemd]") {
   auto s = service(base());
   for (const char* line : {"Type=exec", "ExecStart=/usr/bin/web", "ExecReload=/bin/kill -s HUP $MAINPID",
-                           "WorkingDirectory=/", "UMask=0022", "StandardInput=null", "StandardOutput=null",
-                           "StandardError=null", "TimeoutStartSec=30s", "KillMode=control-group", "KillSignal=SIGTERM",
+                           "WorkingDirectory=/", "UMask=0022", "StandardInput=null",
+                           "StandardOutput=append:/var/log/daemonctl/web.log",
+                           "StandardError=append:/var/log/daemonctl/web.log", "TimeoutStartSec=30s",
+                           "KillMode=control-group", "KillSignal=SIGTERM",
                            "TimeoutStopSec=10s", "Restart=no"}) {
     INFO(line);
     CHECK(has(s, line));
