@@ -47,7 +47,10 @@ void check_spec(const ServiceSpec& s) {
   require(!s.command.front().empty(), "spec.command[0] is not empty");
   require(s.pidfile.empty() || absolute(s.pidfile), "spec.pidfile is empty or absolute");
   require(absolute(s.directory), "spec.directory is absolute");
-  require(absolute(s.stdin_path) && absolute(s.stdout_path) && absolute(s.stderr_path), "std paths are absolute");
+  // An empty stdout or stderr: the default log, filled in with the log dir by the command.
+  auto log_path = [](const std::string& p) { return p.empty() || absolute(p); };
+  require(absolute(s.stdin_path) && log_path(s.stdout_path) && log_path(s.stderr_path),
+          "stdin is absolute, stdout and stderr absolute or the default log");
   require(s.umask <= 0777, "spec.umask is at most 0777");
   for (const auto& [name, value] : s.environment) {
     require(!name.empty() && name.find_first_of(std::string_view("=\0", 2)) == std::string::npos,
