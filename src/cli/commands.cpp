@@ -146,7 +146,9 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   Status ready = dry ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
   if (!ready) return out.failure("", "", ready.error());
   if (Status logs = prepare_logs(verb, dry, *sel, so.log_dir); !logs) return out.failure("", "", logs.error());
-  if (verb == list || (verb == status && (opt.all || opt.services.empty()))) {
+  // status --all: the lines of status NAME..., for every service; a bare
+  // status: the table of list.
+  if (verb == list || (verb == status && opt.services.empty() && !opt.all)) {
     return show_table(opt, out, *sel, ctx);
   }
   if (verb == status) return show_status(opt, out, *sel, ctx);

@@ -241,12 +241,13 @@ void lint_service_paths(Findings& found, const config::ServiceSpec& spec) {
   }
 }
 
-// An error, not a lint: prepare_state_dir refuses any such state folder.
+// A warning (an error with --strict), as the documentation has it, though
+// prepare_state_dir refuses any such state folder.
 void lint_state_dir(Findings& found, const std::string& state_dir) {
   struct stat st;
   if (::stat(state_dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) return;
   if (std::string who = writers(st); !who.empty()) {
-    found.error("", "state folder '" + state_dir + "' is writable by " + who + " (mode " + octal(st.st_mode) +
+    found.warning("", "state folder '" + state_dir + "' is writable by " + who + " (mode " + octal(st.st_mode) +
                           "): start refuses it, as another user could plant records naming any process");
   }
 }

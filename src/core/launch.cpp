@@ -65,6 +65,32 @@ Status check_directory(const std::string& directory) {
   return {};
 }
 
+// May the user `c` search folder `st` (the x bit of owner, group or others)?
+static bool may_search(const struct stat& st, const Credentials& c) {
+  if (c.uid == 0) return true;
+  if (st.st_uid == c.uid) return st.st_mode & S_IXUSR;
+  bool in_group = st.st_gid == c.gid;
+  for (gid_t g : c.groups) in_group = in_group || st.st_gid == g;
+  return st.st_mode & (in_group ? S_IXGRP : S_IXOTH);
+}
+
+Status check_directory_as(const std::string& directory, const Credentials& creds) {
+  if (Status st = check_directory(directory); !st) return st;
+  if (!creds.change) return {};
+  // Each folder from the root down, as the kernel walks it for the daemon.
+  for (std::size_t end = 0; end != std::string::npos;) {
+    end = directory.find('/', end + 1);
+    std::string folder = end == 0 ? "/" : directory.substr(0, end);
+    struct stat st;
+    if (folder.empty() || ::stat(folder.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) continue;
+    if (!may_search(st, creds)) {
+      return Error{ExitStatus::privilege, "working directory '" + directory + "': uid " + std::to_string(creds.uid) +
+                                              " may not enter '" + folder + "'", EACCES};
+    }
+  }
+  return {};
+}
+
 // The error for a stdio file that cannot be opened, as the user reads it.
 static Error stdio_error(const std::string& path, Error e) {
   if (e.err == ENXIO) e.message = "cannot open '" + path + "': a FIFO with no reader";
@@ -218,10 +244,21 @@ static Account account_of(const Credentials& c) {
 }
 
 // Everything prepare_launch decides before the stdio files.
+// An unknown user or group, placed at its key: FILE:LINE:COL.
+static Error at_key(const config::ServiceSpec& spec, Error e) {
+  const char* key = e.message.starts_with("unknown group") ? "group" : "user";
+  auto where = spec.locations.find(key);
+  if (e.status != ExitStatus::config || where == spec.locations.end()) return e;
+  Diagnostic d{spec.file, where->second.line, where->second.column, e.message};
+  e.message = d.to_string();
+  e.diagnostics = {d};
+  return e;
+}
+
 static Result<Launch> plan_launch(const config::ServiceSpec& spec, char** inherited_env) {
   Launch l;
   auto creds = resolve_credentials(spec);
-  if (!creds) return std::move(creds).error();
+  if (!creds) return at_key(spec, std::move(creds).error());
   l.creds = std::move(*creds);
   l.env = daemon_environment(spec, account_of(l.creds), inherited_env);
   // Never a supervisor's: a daemon must not answer the one daemonctl runs
@@ -239,7 +276,7 @@ static Result<Launch> plan_launch(const config::ServiceSpec& spec, char** inheri
     }
     l.ready_program = std::move(*ready);
   }
-  if (Status st = check_directory(spec.directory); !st) return std::move(st).error();
+  if (Status st = check_directory_as(spec.directory, l.creds); !st) return std::move(st).error();
   return l;
 }
 

@@ -24,6 +24,12 @@ Result<std::string> resolve_executable(const std::string& program, const std::st
 /// privilege (no permission), naming the path.
 Status check_directory(const std::string& directory);
 
+struct Credentials;
+/// check_directory, then whether the daemon's user (`creds`) may enter the
+/// directory, each folder on the way searched with its uid, gid and groups,
+/// before anything is forked (status privilege, naming the folder).
+Status check_directory_as(const std::string& directory, const Credentials& creds);
+
 /// Who the daemon runs as, resolved from `user` and `group`.
 struct Credentials {
   bool change = false;  ///< false: as daemonctl runs

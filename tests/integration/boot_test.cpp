@@ -103,7 +103,7 @@ TEST_CASE("boot: the init script starts the enabled services in order, reports t
       CHECK(env.count("DAEMONCTL_TEST_MARK") == 1);
     }
     Shell status = step("status", 0);
-    CHECK(status.output.find("alpha\trunning\t" + std::to_string(alpha) + "\t") != std::string::npos);
+    CHECK(status.output.find("alpha: running (pid " + std::to_string(alpha) + ", ") != std::string::npos);
     CHECK(status.output.find("off") == std::string::npos);
     step("start", 0);  // already running
     CHECK(box.pidfile_pid("zulu") == zulu);

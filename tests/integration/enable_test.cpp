@@ -102,7 +102,8 @@ TEST_CASE("start --all leaves disabled services out, --include-disabled takes th
   CHECK(list.code == 3);
   CHECK(list.out.find("off\tstopped\t-\t-\tno\t/bin/sleep 1000\n") != std::string::npos);
   CHECK(run_in(box, {"status"}).out == list.out);
-  CHECK(run_in(box, {"status", "--all", "--include-disabled"}).out == list.out);
+  // status --all: status NAME's lines, for every service it takes.
+  CHECK(run_in(box, {"status", "--all", "--include-disabled"}).out.find("off: not running\n") != std::string::npos);
   r = run_in(box, {"start", "--all", "--include-disabled"});
   CHECK(r.code == 0);
   CHECK(r.out.find("off: started") != std::string::npos);
@@ -125,7 +126,7 @@ TEST_CASE("stop --all stops a disabled service that runs, after what comes after
   CHECK(restart.code == 0);
   CHECK(restart.out.find("off") == std::string::npos);
   CHECK(box.pidfile_pid("off") == off);
-  CHECK(run_in(box, {"status", "--all"}).out.find("off\trunning\t" + std::to_string(off) + "\t") != std::string::npos);
+  CHECK(run_in(box, {"status", "--all"}).out.find("off: running (pid " + std::to_string(off) + ", ") != std::string::npos);
   r = run_in(box, {"stop", "--all"});
   CHECK(r.code == 0);
   INFO(r.out);

@@ -69,14 +69,16 @@ TEST_CASE("group and numeric ids set the daemon's gid, and environment overrides
   CHECK(environ_of(pid)["HOME"] == "/srv");
 }
 
-TEST_CASE("an unknown user or group exits 6 naming it and starts nothing") {
+TEST_CASE("an unknown user or group exits 6 naming it at FILE:LINE:COL and starts nothing") {
   Sandbox box;
-  Run user = box.run({"start", box.service("u", sleeper(box) + "user = \"no-such-user-x\"\n")});
+  std::string u = box.service("u", sleeper(box) + "user = \"no-such-user-x\"\n");
+  Run user = box.run({"start", u});
   CHECK(user.code == 6);
-  CHECK(user.err == "daemonctl: error: u: unknown user 'no-such-user-x'\n");
-  Run group = box.run({"start", box.service("g", sleeper(box) + "group = \"no-such-group-x\"\n")});
+  CHECK(user.err == "daemonctl: error: " + u + ":3:8: unknown user 'no-such-user-x'\n");
+  std::string g = box.service("g", sleeper(box) + "group = \"no-such-group-x\"\n");
+  Run group = box.run({"start", g});
   CHECK(group.code == 6);
-  CHECK(group.err == "daemonctl: error: g: unknown group 'no-such-group-x'\n");
+  CHECK(group.err == "daemonctl: error: " + g + ":3:9: unknown group 'no-such-group-x'\n");
   CHECK(pids_with_env(box.mark()).empty());
   CHECK_FALSE(exists(box.state_dir() + "/u.pid"));
 }
@@ -106,4 +108,16 @@ TEST_CASE("restart that cannot start does not stop the running daemon") {
   CHECK(r.err == "daemonctl: error: svc: cannot execute '/nonexistent/program': No such file or directory\n");
   CHECK(alive(pid));
   CHECK(box.pidfile_pid("svc") == pid);
+}
+
+TEST_CASE("a working directory the service's user cannot enter is refused before anything is forked, exit 4") {
+  Sandbox box;  // 0700, root's: nobody may not enter it, nor anything below
+  box.write("work/.keep", "");
+  std::string file = box.service("svc", sleeper(box) + "user = \"nobody\"\ndirectory = \"" + box.path("work") + "\"\n");
+  Run r = box.run({"start", file});
+  CHECK(r.code == 4);
+  CHECK(r.err == "daemonctl: error: svc: working directory '" + box.path("work") + "': uid 65534 may not enter '" +
+                     box.dir() + "'\n");
+  CHECK(pids_with_env(box.mark()).empty());
+  CHECK_FALSE(exists(box.state_dir() + "/svc.record"));
 }

@@ -219,9 +219,9 @@ TEST_CASE("check: a sticky pidfile folder is a warning too: another user may tak
   CHECK(check(s) == Lines{pidfile + "uid 65534 can change (mode 0755" + refuses});
 }
 
-TEST_CASE("check: a state folder writable by others, sticky or not, is an error on the whole file", "[core][check]") {
+TEST_CASE("check: a state folder writable by others, sticky or not, is a warning on the whole file", "[core][check]") {
   Setup s;
-  const std::string warning = "0:0: error: state folder '" + s.state + "' is writable by others (mode ";
+  const std::string warning = "0:0: warning: state folder '" + s.state + "' is writable by others (mode ";
   const std::string why = "): start refuses it, as another user could plant records naming any process";
   REQUIRE(::chmod(s.state.c_str(), 0777) == 0);
   CHECK(check(s) == Lines{warning + "0777" + why});
@@ -237,7 +237,7 @@ TEST_CASE("check: a default pidfile is linted once, as the state folder", "[core
   s.spec.locations.erase("pidfile");
   CHECK(check(s) == Lines{});
   REQUIRE(::chmod(s.state.c_str(), 0770) == 0);
-  CHECK(check(s) == Lines{"0:0: error: state folder '" + s.state + "' is writable by its group (mode 0770)" +
+  CHECK(check(s) == Lines{"0:0: warning: state folder '" + s.state + "' is writable by its group (mode 0770)" +
                           ": start refuses it, as another user could plant records naming any process"});
 }
 
@@ -344,7 +344,7 @@ TEST_CASE("check: findings are sorted by position, the whole file's first", "[co
   REQUIRE(::chmod(s.state.c_str(), 0777) == 0);
   Lines got = check(s);
   REQUIRE(got.size() == 4);
-  CHECK(got[0].rfind("0:0: error: state folder", 0) == 0);
+  CHECK(got[0].rfind("0:0: warning: state folder", 0) == 0);
   CHECK(got[1].rfind("1:11: error: cannot execute", 0) == 0);
   CHECK(got[2].rfind("5:9: error: cannot open", 0) == 0);
   CHECK(got[3].rfind("8:11: warning: '", 0) == 0);
