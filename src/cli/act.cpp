@@ -55,6 +55,16 @@ void warn_stopped_dependencies(const Selection& sel, const core::Context& ctx) {
   }
 }
 
+// `stop db` while web, which comes after db, runs: says so, as start warns
+// the other way round.
+void warn_running_dependents(const Selection& sel, const core::Context& ctx) {
+  for (const auto& [target, dep] : sel.dependents) {
+    core::Inspection now = core::inspect(core::state_paths(ctx, dep), core::Handle::none, core::Lock::probe);
+    if (now.state != core::State::running) continue;
+    log::warn(target + ": '" + dep.name + "' comes after it and still runs (stop it too, or use --all)");
+  }
+}
+
 // What the progress line counts ("starting 3/12..."); nullptr: nothing
 // (reload and signal are one quick signal each).
 const char* counted(Verb verb) {
@@ -70,6 +80,7 @@ const char* counted(Verb verb) {
 
 int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const core::Context& ctx, int sig) {
   if ((verb == start || verb == restart) && !opt.dry_run) warn_stopped_dependencies(sel, ctx);
+  if (verb == stop && !opt.dry_run) warn_running_dependents(sel, ctx);
   std::size_t n = sel.targets.size();
   core::Schedule schedule;
   schedule.deps = &sel.deps;

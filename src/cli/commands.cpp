@@ -125,6 +125,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   so.with_deps = opt.with_deps;
   so.check_deps = verb == start || verb == restart || verb == check;
   so.keep_arg_order = verb == status || verb == list;
+  so.dependents = verb == stop && !everything;
   core::Context ctx{core::choose_state_dir(opt.state_dir)};
   if (verb != check) so.state_dir = ctx.state_dir;
   so.log_dir = core::choose_log_dir(opt.log_dir);

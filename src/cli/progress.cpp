@@ -74,6 +74,15 @@ void ProgressLine::stop_waiting(const std::string& name, pid_t pid, std::chrono:
   draw();
 }
 
+void ProgressLine::ready_waiting(const std::string& name, const std::string& what, std::chrono::seconds waited,
+                                 std::chrono::nanoseconds timeout) {
+  if (!shown_) return;
+  std::lock_guard lock(g_mutex);
+  waits_[name] = name + ": waiting for " + what + " (" + config::format_duration(waited) + " of " +
+                 config::format_duration(timeout) + ")";
+  draw();
+}
+
 void ProgressLine::stop_waited(const std::string& name) {
   if (!shown_) return;
   std::lock_guard lock(g_mutex);

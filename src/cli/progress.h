@@ -35,6 +35,8 @@ class ProgressLine final : public core::Progress {
   void stop_waiting(const std::string& name, pid_t pid, std::chrono::seconds waited,
                     std::chrono::nanoseconds timeout) override;
   void stop_waited(const std::string& name) override;
+  void ready_waiting(const std::string& name, const std::string& what, std::chrono::seconds waited,
+                     std::chrono::nanoseconds timeout) override;
 
  private:
   friend void around_progress(const std::function<void()>& write);

@@ -267,6 +267,21 @@ class Selector {
   std::map<std::string, std::string> pidfiles_;  ///< an explicit pidfile -> the file that names it
 };
 
+// The services of the folder that come after a target and are not one.
+void find_dependents(Selection& sel, const std::string& config_dir) {
+  auto files = config::service_files(config_dir);
+  if (!files) return;
+  std::set<std::string> chosen;
+  for (const Target& t : sel.targets) chosen.insert(t.label);
+  for (const std::string& file : *files) {
+    auto spec = config::load_service(file);
+    if (!spec || chosen.count(spec->name)) continue;
+    for (const std::string& dep : spec->after) {
+      if (chosen.count(dep)) sel.dependents.emplace_back(dep, *spec);
+    }
+  }
+}
+
 }  // namespace
 
 Result<Selection> select(const std::vector<std::string>& args, const std::string& config_dir,
@@ -287,7 +302,9 @@ Result<Selection> select(const std::vector<std::string>& args, const std::string
   }
   if (opt.all && !opt.state_dir.empty()) s.add_recorded();
   if (opt.with_deps) s.close_over_dependencies();
-  return std::move(s).finish();
+  Selection sel = std::move(s).finish();
+  if (opt.dependents) find_dependents(sel, config_dir);
+  return sel;
 }
 
 }  // namespace daemonctl::cli

@@ -34,6 +34,10 @@ struct Selection {
   /// `after` names not among the targets but in the config folder, each
   /// once, with its service (start without --with-deps checks that they run).
   std::vector<std::pair<std::string, config::ServiceSpec>> outside;
+  /// With SelectOptions::dependents: services of the config folder, not
+  /// among the targets, that come after one of them: (that target's label,
+  /// the service). A stop warns of those still running.
+  std::vector<std::pair<std::string, config::ServiceSpec>> dependents;
   /// What makes the set unusable: unknown dependencies, a cycle, one name
   /// declared by two files. Located where the service files say it.
   std::vector<Diagnostic> problems;
@@ -52,6 +56,7 @@ struct SelectOptions {
   bool with_deps = false;       ///< add the services named in `after`, recursively
   bool check_deps = false;      ///< an `after` naming no service is a problem (start, restart, check)
   bool keep_arg_order = false;  ///< no dependency order (status, list: as given, or by name)
+  bool dependents = false;      ///< fill Selection::dependents (stop of named services)
   /// Where records are: a name without a file is a Target if recorded there,
   /// and --all adds every recorded service. "": records are not looked at.
   std::string state_dir;

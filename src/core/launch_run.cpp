@@ -15,6 +15,7 @@
 #include "core/forking.h"
 #include "core/inspect.h"
 #include "core/launch.h"
+#include "core/progress.h"
 #include "core/log_tail.h"
 #include "core/ready.h"
 #include "core/supervised.h"
@@ -271,7 +272,13 @@ Result<Outcome> settle(Starting& s) {
   if (spec.ready.any()) {
     ReadyProbe probe{s.notify ? &*s.notify : nullptr, s.daemon_uid, s.l.ready_program, &s.rq, {}};
     if (s.supervised) probe.reap = [&] { return first_exit(*s.supervised); };
+    if (s.ctx.progress) {
+      probe.waiting = [&](std::chrono::seconds waited) {
+        s.ctx.progress->ready_waiting(spec.name, describe_ready(spec.ready), waited, spec.ready.timeout);
+      };
+    }
     auto ready = wait_ready(spec, proc, probe);
+    if (s.ctx.progress) s.ctx.progress->stop_waited(spec.name);
     if (!ready || *ready) {
       if (ready && (*ready)->died) undo.died();
       Error e = ready ? Error{ExitStatus::failure, (*ready)->message} : std::move(ready).error();

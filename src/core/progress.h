@@ -21,6 +21,11 @@ class Progress {
   /// The stop of `name` is done waiting, whatever the result. Called after
   /// every wait for an exit, even one that never called stop_waiting.
   virtual void stop_waited(const std::string& name) = 0;
+
+  /// The start of `name` has waited `waited` (once a second, from 1s on) for
+  /// `what` (its readiness checks); it gives up at `timeout`. Done: stop_waited.
+  virtual void ready_waiting(const std::string& name, const std::string& what, std::chrono::seconds waited,
+                             std::chrono::nanoseconds timeout) = 0;
 };
 
 }  // namespace daemonctl::core

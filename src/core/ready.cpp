@@ -146,7 +146,8 @@ std::string describe_ready(const config::ReadySpec& ready) {
 Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, const posix::Pidfd& proc,
                                            const ReadyProbe& probe) {
   const config::ReadySpec& ready = spec.ready;
-  const auto deadline = Clock::now() + ready.timeout;
+  const auto began = Clock::now(), deadline = began + ready.timeout;
+  auto next_report = began + std::chrono::seconds(1);
   Pending p{ready.notify, ready.tcp.has_value(), !ready.file.empty(), !ready.command.empty(), false, {}, {}, {}};
   // The checks that can only be polled are tried at 1 ms, then less often.
   auto period = std::chrono::milliseconds(1);
@@ -168,10 +169,15 @@ Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, cons
       return std::optional(NotReady{false, "not ready within " + config::format_duration(ready.timeout) + ": " +
                                                missing(ready, p)});
     }
+    if (probe.waiting && now >= next_report) {  // a progress line, on a terminal
+      probe.waiting(std::chrono::duration_cast<std::chrono::seconds>(now - began));
+      next_report += std::chrono::seconds(1);
+    }
     // Wake on the daemon's death or a notify message at once; poll the rest.
     bool polled = p.tcp || p.file || p.command;
     auto wait = deadline - now;
     if (polled) wait = std::min<Clock::duration>(wait, period);
+    if (probe.waiting) wait = std::min<Clock::duration>(wait, std::max<Clock::duration>(next_report - now, {}));
     period = std::min(period * 2, max_period);
     // The socket only while READY=1 is awaited: later messages are not read.
     pollfd fds[2] = {{proc.fd(), POLLIN, 0}, {probe.notify && p.notify ? probe.notify->fd() : -1, POLLIN, 0}};

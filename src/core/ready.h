@@ -26,6 +26,8 @@ struct ReadyProbe {
   /// How the dead daemon ended, for one we cannot reap (a monitor's child);
   /// empty: reaped by us, its parent or subreaper.
   std::function<Result<posix::ExitInfo>()> reap;
+  /// Told once a second, from 1s on, how long it has waited; may be empty.
+  std::function<void(std::chrono::seconds)> waiting{};
 };
 
 /// How a check-less start may end: ready, or why not.

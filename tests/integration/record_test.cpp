@@ -224,3 +224,14 @@ TEST_CASE("check: two services of one folder with one pidfile is an error") {
   CHECK((r.out + r.err).find(two + ":3:11: error: pidfile '" + box.path("run/shared.pid") + "' is also the pidfile of '" + one + "'") !=
         std::string::npos);
 }
+
+TEST_CASE("stop of a service that a running one comes after warns, as start warns the other way") {
+  Sandbox box;
+  box.service("db", sleeper(box));
+  box.service("web", sleeper(box) + "after = [\"db\"]\n");
+  REQUIRE(in_folder(box, {"start", "--all"}).code == 0);
+  Run stop = in_folder(box, {"stop", "db"});
+  CHECK(stop.code == 0);
+  CHECK(stop.err == "daemonctl: warning: db: 'web' comes after it and still runs (stop it too, or use --all)\n");
+  CHECK(in_folder(box, {"stop", "--all"}).err.empty());
+}

@@ -181,3 +181,16 @@ TEST_CASE("start --all on a terminal counts the services on one line, not on a p
   CHECK(std::count(piped.out.begin(), piped.out.end(), '\n') == 4);
   CHECK(piped.out.rfind("a: started (pid ", 0) == 0);
 }
+
+TEST_CASE("start on a terminal shows its readiness wait as stop shows its wait, then erases the line") {
+  Sandbox box;
+  box.service("svc", "command = [\"/bin/sh\", \"-c\", \"sleep 1.5; touch " + box.path("ready") + "; exec sleep 1000\"]\n" +
+                         box.mark_line() + "[ready]\nfile = \"" + box.path("ready") + "\"\ntimeout = \"10s\"\n");
+  Run r = on_tty(box, {"start", "svc"}, kErrTty);
+  INFO(r.out << "\nstderr: " << r.err);
+  CHECK(r.code == 0);
+  CHECK(r.err.find("\rsvc: waiting for file '" + box.path("ready") + "' to exist (1s of 10s)\x1b[K") !=
+        std::string::npos);
+  CHECK(r.err.ends_with("\r\x1b[K"));
+  CHECK(box.run({"stop", "svc"}).code == 0);
+}
