@@ -47,15 +47,21 @@ struct FirstChild {
   int parent_hold = -1, parent_status = -1;  // and the parent's
 };
 
+// fork(2) by its system call: glibc's fork would run its handlers, on the
+// parent's memory in a vfork-like child.
+pid_t raw_fork() {
+#ifdef SYS_fork
+  return static_cast<pid_t>(::syscall(SYS_fork));
+#else
+  return static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+#endif
+}
+
 // In the forked child of a guarded start: it becomes the guard, the
 // subreaper of all the program leaves, and forks the program.
 [[noreturn]] void guard_and_exec(const FirstChild& c) {
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) report_and_exit(c.report, Step::fork, errno);
-#ifdef SYS_fork
-  auto pid = static_cast<pid_t>(::syscall(SYS_fork));
-#else
-  auto pid = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
-#endif
+  auto pid = raw_fork();
   if (pid < 0) report_and_exit(c.report, Step::fork, errno);
   if (pid == 0) exec_daemon(*c.rq, c.argv, c.envp, *c.oom_text, c.report, c.go);
   // The program alone holds its report and go pipes: their EOF is its own.
@@ -77,11 +83,7 @@ int first_child(void* arg) {
   if (c.parent_hold >= 0) ::close(c.parent_hold);
   if (c.parent_status >= 0) ::close(c.parent_status);
   if (::setsid() < 0) report_and_exit(c.report, Step::setsid, errno);
-#ifdef SYS_fork
-  auto pid = static_cast<pid_t>(::syscall(SYS_fork));
-#else
-  auto pid = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
-#endif
+  auto pid = raw_fork();
   if (pid < 0) report_and_exit(c.report, Step::fork, errno);
   // The daemon: its own copy of memory, on a copy of this stack.
   if (pid == 0 && c.rq->guard) guard_and_exec(c);

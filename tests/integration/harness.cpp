@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -367,6 +368,21 @@ pid_t spawn_child(const std::vector<std::string>& argv) {
   }
   ::close(sync[0]);
   return pid;
+}
+
+std::string with_python(Sandbox& box, const std::string& json, const std::string& program) {
+  std::string input = box.write("input.json", json);
+  std::string script = box.write("check.py", "import json, sys\ndata = json.load(open(sys.argv[1]))\n" + program + "\n");
+  std::string out;
+  FILE* p = ::popen(("python3 '" + script + "' '" + input + "' 2>&1").c_str(), "r");
+  if (!p) throw std::runtime_error("popen");
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = ::pclose(p);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("python3 on the JSON failed: " + out + "\nJSON: " + json);
+  }
+  return out;
 }
 
 pid_t spawn_as(uid_t uid, const std::string& script) {

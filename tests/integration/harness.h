@@ -143,6 +143,10 @@ int free_port();
 /// once the exec has happened.
 pid_t spawn_child(const std::vector<std::string>& argv);
 
+/// Parses `json` with Python's strict parser and runs `program` on it (as
+/// `data`); returns what it prints. Fails the test unless both succeed.
+std::string with_python(Sandbox& box, const std::string& json, const std::string& program);
+
 /// The unprivileged user the attack tests act as.
 inline constexpr uid_t kNobody = 65534;
 

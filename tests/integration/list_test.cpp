@@ -25,23 +25,6 @@ Run run_in(Sandbox& box, std::vector<std::string> args) {
   return box.run(args);
 }
 
-/// Parses `json` with Python's strict parser and runs `program` on it (as
-/// `data`); returns what it prints. Fails the test unless both succeed.
-std::string with_python(Sandbox& box, const std::string& json, const std::string& program) {
-  std::string input = box.write("input.json", json);
-  std::string script = box.write("check.py", "import json, sys\ndata = json.load(open(sys.argv[1]))\n" + program + "\n");
-  std::string out;
-  FILE* p = ::popen(("python3 '" + script + "' '" + input + "' 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = ::pclose(p);
-  INFO(json);
-  INFO(out);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  return out;
-}
 
 }  // namespace
 

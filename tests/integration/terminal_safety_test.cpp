@@ -41,20 +41,6 @@ Run run_in(Sandbox& box, std::vector<std::string> args) {
   return box.run(args);
 }
 
-/// Runs python3 `program` on `json` (as `data`, parsed strictly); its output.
-std::string python_on(Sandbox& box, const std::string& json, const std::string& program) {
-  std::string input = box.write("input.json", json);
-  std::string script = box.write("check.py", "import json, sys\ndata = json.load(open(sys.argv[1]))\n" + program + "\n");
-  std::string out;
-  FILE* p = ::popen(("python3 '" + script + "' '" + input + "' 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = ::pclose(p);
-  INFO(json << "\n" << out);
-  REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
-  return out;
-}
 
 }  // namespace
 
@@ -138,7 +124,7 @@ TEST_CASE("list --json is valid JSON with the controls of argv and file names in
   CHECK(r.err.empty());
   CHECK_FALSE(has_control(r.out));
   CHECK(r.out.find("\"\\u001b]0;pwned\\u0007\", \"\\u009b31m\"]") != std::string::npos);
-  CHECK(python_on(box, r.out, R"(
+  CHECK(with_python(box, r.out, R"(
 bad, svc = data
 assert bad["name"] == "\x1b[31mx" and bad["file"].endswith("/\x1b[31mx.toml"), bad
 assert svc["argv"][3:] == ["\x1b]0;pwned\x07", "\x9b31m"], svc
