@@ -96,6 +96,7 @@ int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const 
 
   auto run = [&](std::size_t i) {
     const Target& t = sel.targets[i];
+    log::Scope scope(t.label);  // every -v line of this service names it
     auto recorded = t.spec ? std::nullopt : perform_recorded(verb, opt.dry_run, with_progress, t, sig, opt.group);
     results[i] = t.spec ? perform(verb, opt.dry_run, with_progress, *t.spec, sig, opt.group)
                         : recorded ? std::move(*recorded) : Result<core::Outcome>(t.error);

@@ -136,6 +136,12 @@ class Selector {
   std::optional<Target> from_record(const std::string& name) const {
     if (opt_.state_dir.empty()) return std::nullopt;
     auto record = core::read_record(core::StatePaths{"", record_path(name), ""});
+    struct stat st;
+    if (!record && ::lstat(record_path(name).c_str(), &st) == 0) {  // invalid: still shown, and stopped
+      Target t{name, "", std::nullopt, Error{ExitStatus::config, "its record cannot be read"}};
+      t.recorded = true;
+      return t;
+    }
     if (!record) return std::nullopt;
     Error why{ExitStatus::config, record->file.empty() ? "no service file"
                                                        : "its service file '" + record->file + "' is not loaded"};

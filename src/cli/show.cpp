@@ -121,7 +121,8 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
       sel.targets.size(), schedule,
       [&](std::size_t i) {
         const Target& t = sel.targets[i];
-        infos[i] = t.spec || t.recorded ? core::status_info(ctx, t.label) : Result<core::StatusInfo>(t.error);
+        const config::ServiceSpec* spec = t.spec ? &*t.spec : nullptr;
+        infos[i] = spec || t.recorded ? core::status_info(ctx, t.label, spec) : Result<core::StatusInfo>(t.error);
         if (infos[i]->ok() && taken_elsewhere(t, **infos[i])) {
           core::StatusInfo& s = **infos[i];
           core::StatusInfo other;

@@ -1,5 +1,7 @@
 #include "common/log.h"
 
+#include <utility>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -50,7 +52,19 @@ void put(spdlog::level::level_enum level, std::string_view message) {
 
 }  // namespace
 
-void debug(std::string_view message) { put(spdlog::level::debug, message); }
+namespace {
+thread_local std::string t_scope;  // the service this thread acts on, "" if none
+}  // namespace
+
+Scope::Scope(std::string name) : saved_(std::exchange(t_scope, std::move(name))) {}
+Scope::~Scope() { t_scope = std::move(saved_); }
+
+void debug(std::string_view message) {
+  if (t_scope.empty() || (message.starts_with(t_scope) && message.substr(t_scope.size()).starts_with(": "))) {
+    return put(spdlog::level::debug, message);
+  }
+  put(spdlog::level::debug, t_scope + ": " + std::string(message));
+}
 void warn(std::string_view message) { put(spdlog::level::warn, message); }
 void error(std::string_view message) { put(spdlog::level::err, message); }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace daemonctl::log {
@@ -18,6 +19,20 @@ using Around = std::function<void(const std::function<void()>& write)>;
 /// the level word is coloured (the caller decides; see cli/style.h).
 /// `around` (may be empty) wraps every message.
 void setup(Level min, bool colour, Around around = {});
+
+/// While one lives, this thread's debug lines (-v) begin with "NAME: ", the
+/// service being acted on, if they do not already: every -v line names its
+/// service, even from code that does not know it (a signal sent, a wait).
+class Scope {
+ public:
+  explicit Scope(std::string name);
+  ~Scope();
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+ private:
+  std::string saved_;
+};
 
 void debug(std::string_view message);
 void warn(std::string_view message);

@@ -86,7 +86,8 @@ struct StatusInfo {
   std::string stdout_path, stderr_path;  ///< recorded: where its output went ("" if not recorded)
 };
 /// status() with the facts behind its line.
-Result<StatusInfo> status_info(const Context& ctx, const std::string& name);
+/// `spec`: the service's file now, for its own pidfile; null: known by its record.
+Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec);
 
 /// `reload` and `signal`: sends `sig` to the proven daemon alone, through its
 /// pidfd, or with `group` to its recorded process group as stop does

@@ -94,7 +94,7 @@ std::string disprove(const Record& record, const posix::ProcStat& stat) {
 
 // The record names no live process of its own: dead, unless its monitor
 // lives (between daemons) or gave up, a start is still looking for it, or
-// another command is stopping it (`busy`: it holds the lock).
+// another command acts on it (`busy`: it holds the lock).
 Inspection gone(Inspection i, std::string why, bool busy) {
   i.state = State::dead;
   i.reason = std::move(why);
@@ -112,7 +112,7 @@ Inspection gone(Inspection i, std::string why, bool busy) {
     i.state = State::starting;
   } else if (busy) {
     i.state = State::stopped;
-    i.reason = "another command is stopping it";
+    i.reason = "another command is acting on it";
   } else if (i.pid == 0) {
     // A start that died before its daemon was known: its guard, or its
     // monitor, took everything with it.
@@ -129,7 +129,9 @@ std::optional<Record> read_record(const StatePaths& paths) {
   return text ? parse_record(*text) : std::nullopt;
 }
 
-Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
+namespace {
+
+Inspection inspect_once(const StatePaths& paths, Handle handle, Lock lock) {
   std::optional<Record> record;
   if (auto none = without_record(paths, record)) return std::move(*none);
   Inspection i;
@@ -167,6 +169,26 @@ Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
   std::string pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
   if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid);
   return i;
+}
+
+// The record's bytes now ("" if it cannot be read).
+std::string record_bytes(const StatePaths& paths) {
+  auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
+  return text ? *text : std::string();
+}
+
+}  // namespace
+
+Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
+  if (lock == Lock::held) return inspect_once(paths, handle, lock);
+  // Without the lock, a start or stop may finish between reading the record
+  // and looking at its process and the lock: what is not running is looked
+  // at again until the record stays the same across a look.
+  for (int tries = 0;; ++tries) {
+    std::string before = record_bytes(paths);
+    Inspection i = inspect_once(paths, handle, lock);
+    if (i.state == State::running || tries == 3 || record_bytes(paths) == before) return i;
+  }
 }
 
 StatePaths recorded_paths(StatePaths paths, const Inspection& i) {

@@ -35,11 +35,7 @@ Record definition(const config::ServiceSpec& spec, const Launch& l, const StateP
   Record r;
   r.name = spec.name;
   r.file = spec.file;
-  struct stat st;
-  if (::stat(spec.file.c_str(), &st) == 0) {
-    r.file_id = FileIdentity{st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size),
-                             static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
-  }
+  r.file_id = file_identity(spec.file).value_or(FileIdentity{});
   r.argv = spec.command;
   r.argv.front() = l.executable;
   r.env_digest = environment_digest(l.env);
@@ -96,7 +92,9 @@ struct Starting {
   std::optional<posix::NotifySocket> notify{};
   uid_t daemon_uid = 0;
   Record base{};
-  bool waits = false;  ///< ready checks or a grace: recorded as starting until they pass
+  /// Ready checks or a grace: recorded as starting until they pass (a monitor
+  /// records its child as running at once: its record is its own).
+  bool waits = false;
   std::optional<Supervised> supervised{};
   std::optional<posix::PreparedDaemon> prepared{};
   std::optional<posix::Pidfd> forked{};

@@ -66,9 +66,17 @@ void RealEffects::rewrite_pidfile(Subject& s) {
 }
 
 Result<std::optional<Outcome>> RealEffects::reattach(Subject& s) {
-  if (!unsupervised(s)) return std::optional<Outcome>();
+  if (!unsupervised(s)) {
+    bool lost = s.now.record && s.now.record->monitor != 0 && !s.now.monitor.alive;
+    if (lost && s.spec && needs_monitor(*s.spec)) {
+      log::warn(s.name + ": its monitor is gone, and its file changed since the start: restart to supervise it again");
+    }
+    return std::optional<Outcome>();
+  }
   auto back = reattach_monitor(s.ctx, *s.spec, s.now, s.lock_fd);
-  if (!back) return std::move(back).error();
+  // It runs, unsupervised still: said, not an error of the start.
+  if (!back) log::warn(s.name + ": cannot supervise pid " + std::to_string(s.now.pid) + " again: " + back.error().message);
+  if (!back) return std::optional<Outcome>();
   return std::optional(std::move(*back));
 }
 

@@ -1,5 +1,7 @@
 #include "core/record.h"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cstdio>
 
@@ -161,6 +163,13 @@ std::optional<Record> parse_record(std::string_view text) {
   }
   if (!well_formed(r, seen)) return std::nullopt;
   return r;
+}
+
+std::optional<FileIdentity> file_identity(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) < 0) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size),
+                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
 std::string environment_digest(const std::vector<std::string>& env) {

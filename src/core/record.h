@@ -62,6 +62,9 @@ struct Record {
   std::string last_exit{};              ///< "exited with status 1", "" if none yet
 };
 
+/// The identity of the file at `path` now; nullopt if it is not there.
+std::optional<FileIdentity> file_identity(const std::string& path);
+
 /// "key value" lines; strings with '\\' and newlines escaped.
 std::string format_record(const Record& r);
 /// nullopt unless the instance fields are present and well-formed.

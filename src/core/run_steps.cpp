@@ -50,7 +50,12 @@ Result<Outcome> after_stop(const std::optional<Outcome>& stopped, Result<Outcome
 }  // namespace
 
 bool unsupervised(const Subject& s) {
-  return s.spec && needs_monitor(*s.spec) && s.now.record && s.now.record->monitor != 0 && !s.now.monitor.alive;
+  if (!s.spec || !needs_monitor(*s.spec) || !s.now.record || s.now.record->monitor == 0 || s.now.monitor.alive) {
+    return false;
+  }
+  // A monitor restarts from the file as it is now: only if that is the one started.
+  auto id = file_identity(s.spec->file);
+  return id && *id == s.now.record->file_id;
 }
 
 Result<Outcome> run_steps(Subject& s, Effects& fx) {

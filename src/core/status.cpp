@@ -7,10 +7,6 @@
 namespace daemonctl::core {
 namespace {
 
-FileIdentity identity_of(const struct stat& st) {
-  return FileIdentity{st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size),
-                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
-}
 
 }  // namespace
 
@@ -32,9 +28,9 @@ void recorded_facts(StatusInfo& info, const Inspection& now, const StatePaths& p
     info.argv = now.record->argv;
     info.stdout_path = now.record->stdout_path;
     info.stderr_path = now.record->stderr_path;
-    struct stat st;
-    info.file_gone = !info.file.empty() && ::stat(info.file.c_str(), &st) < 0;
-    info.file_changed = info.file_gone || (!info.file.empty() && !(now.record->file_id == identity_of(st)));
+    auto now_id = info.file.empty() ? std::nullopt : file_identity(info.file);
+    info.file_gone = !info.file.empty() && !now_id;
+    info.file_changed = info.file_gone || (now_id && !(now.record->file_id == *now_id));
   }
   if (!now.pidfile_problem.empty()) info.note = now.pidfile_problem + " (start rewrites it)";
   if (now.stale_pidfile) {
@@ -98,10 +94,10 @@ void say_state(StatusInfo& info, const Inspection& now) {
 
 }  // namespace
 
-Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
+Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec) {
   // No lock: records are replaced whole (rename), and a start under way is
   // recorded as starting, so status never waits for another command.
-  StatePaths base = state_paths(ctx, name);
+  StatePaths base = state_paths(ctx, name, spec);
   Inspection now = inspect(base, Handle::none, Lock::probe);
   StatePaths paths = recorded_paths(base, now);
   StatusInfo info;
@@ -115,7 +111,7 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name) {
 }
 
 Result<Outcome> status(const Context& ctx, const std::string& name) {
-  auto info = status_info(ctx, name);
+  auto info = status_info(ctx, name, nullptr);
   if (!info) return std::move(info).error();
   return Outcome{info->status, info->text, info->state == State::running ? info->pid : 0};
 }

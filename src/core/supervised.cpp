@@ -140,7 +140,8 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const StatePat
   auto text = read_report(report_r.get(), monitor, unread, kReportWait);
   auto fail = [&](Error e) -> Error {
     auto m = stand_down(monitor.pid(), 0);
-    stop_recorded(spec.stop, paths);  // a child it may have recorded
+    // A child it may have recorded; never the daemon it was to take in hand.
+    if (attach.pid == 0) stop_recorded(spec.stop, paths);
     if (m) await_monitor(*m);
     return e;
   };

@@ -1,6 +1,6 @@
 // What a monitor is told: the service to keep alive, and how. daemonctl
-// passes it as the monitor's argv (the monitor's environment is the
-// daemon's), so the monitor needs no service file, TOML or CLI library.
+// passes it as the monitor's argv (the daemon's environment comes apart, on
+// kEnvFd), so the monitor needs no service file, TOML or CLI library.
 #pragma once
 
 #include <cstdint>
@@ -35,8 +35,8 @@ struct Plan {
   std::string pidfile, record, lock;  ///< the service's state files
   config::RestartSpec restart;
   int stop_signal = 15;  ///< an exit by this signal is a stop, not a failure
-  /// The daemon: everything but env (the monitor's own environment) and
-  /// stdio (the monitor's own fds 0, 1, 2).
+  /// The daemon: everything but env (read from kEnvFd) and stdio (the
+  /// monitor's own fds 0, 1, 2).
   posix::SpawnRequest child;
   LogPlan out, err;            ///< rotated stdout, stderr
   bool err_is_out = false;     ///< stderr goes to the rotated stdout

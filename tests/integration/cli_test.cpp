@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sstream>
+
 #include "harness.h"
 
 using namespace harness;
@@ -233,4 +235,20 @@ TEST_CASE("cli: an unknown name suggests every name at the smallest distance") {
   Run one = box.run({"--config-dir", box.dir(), "stop", "dbb"});
   CHECK(one.code == 5);
   CHECK(one.err == "daemonctl: error: dbb: no service named 'dbb' in '" + box.dir() + "', did you mean 'db'?\n");
+}
+
+TEST_CASE("every -v line begins with the service's name") {
+  Sandbox box;
+  std::string file = box.service("svc", "command = [\"/bin/sleep\", \"1000\"]\n" + box.mark_line());
+  std::string err = box.run({"-v", "start", file}).err;
+  err += box.run({"-v", "stop", file}).err;
+  INFO(err);
+  std::istringstream lines(err);
+  int debug = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("daemonctl: debug: ")) continue;
+    ++debug;
+    CHECK(line.starts_with("daemonctl: debug: svc: "));
+  }
+  CHECK(debug >= 2);  // the exec, and the signal sent
 }

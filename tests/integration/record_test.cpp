@@ -235,3 +235,17 @@ TEST_CASE("stop of a service that a running one comes after warns, as start warn
   CHECK(stop.err == "daemonctl: warning: db: 'web' comes after it and still runs (stop it too, or use --all)\n");
   CHECK(in_folder(box, {"stop", "--all"}).err.empty());
 }
+
+TEST_CASE("record: status looks at a service's own pidfile, where start writes it") {
+  Sandbox box;
+  std::string own = box.path("run/own.pid");
+  std::string file = box.service("svc", sleeper(box) + "pidfile = \"" + own + "\"\n");
+  REQUIRE(box.run({"start", file}).code == 0);
+  REQUIRE(::unlink(own.c_str()) == 0);
+  Run status = box.run({"status", "--json", file});
+  CHECK(status.out.find("\"pidfile\": \"" + own + "\"") != std::string::npos);
+  CHECK(status.out.find("pidfile '" + own + "' is missing (start rewrites it)") != std::string::npos);
+  CHECK(box.run({"start", file}).code == 0);
+  CHECK(exists(own));
+  CHECK(box.run({"stop", file}).code == 0);
+}

@@ -77,11 +77,11 @@ TEST_CASE("stop escalates to SIGKILL after the timeout when SIGTERM is ignored")
   // re-sent every interval, as the classic Daemon.stop() loop does, to its
   // process group (the default)
   std::string group = std::to_string(stat_of(pid).pgrp);
-  std::string term = "daemonctl: debug: sending SIGTERM to process group " + group;
+  std::string term = "daemonctl: debug: svc: sending SIGTERM to process group " + group;
   size_t count = 0;
   for (size_t at = r.err.find(term); at != std::string::npos; at = r.err.find(term, at + 1)) ++count;
   CHECK(count >= 3);
-  CHECK(r.err.find("daemonctl: debug: sending SIGKILL to process group " + group) != std::string::npos);
+  CHECK(r.err.find("daemonctl: debug: svc: sending SIGKILL to process group " + group) != std::string::npos);
   CHECK_FALSE(exists(box.state_dir() + "/svc.pid"));
 }
 

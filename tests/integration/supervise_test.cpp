@@ -281,7 +281,7 @@ TEST_CASE("a stopped monitor with a dead daemon is reported dead, exit 1, and st
   CHECK(status.out.find("its monitor pid " + std::to_string(monitor) + " is stopped, and restarts nothing") !=
         std::string::npos);
   RunOptions quick;
-  quick.timeout = 3000ms;  // not the 5 s wait and a SIGKILL
+  quick.timeout = 4500ms;  // not the 5 s wait and a SIGKILL
   Run stop = box.run({"stop", file}, quick);
   CHECK(stop.code == 0);
   CHECK(stop.err.find("did not exit within 5s") == std::string::npos);
@@ -318,4 +318,24 @@ TEST_CASE("supervision comes back: start re-attaches a monitor to a daemon whose
   }));
   CHECK(box.run({"stop", file}).code == 0);
   CHECK(wait_until([&] { return pids_with_env(box.mark()).empty(); }));
+}
+
+TEST_CASE("a re-attach that fails leaves the running daemon alone, and says so") {
+  Sandbox box;
+  std::string file = box.service("svc", supervised(box, "[\"/bin/sleep\", \"1000\"]", "policy = \"always\"\ndelay = \"0s\"\n"));
+  Run r = box.run({"start", file});
+  REQUIRE(r.code == 0);
+  pid_t daemon = pid_in(r.out);
+  pid_t monitor = static_cast<pid_t>(record_field(box, "monitor"));
+  REQUIRE(::kill(monitor, SIGKILL) == 0);
+  REQUIRE(wait_until([&] { return !alive(monitor); }));
+  // The new monitor cannot write the pidfile: a folder with something in it is there.
+  REQUIRE(::unlink((box.state_dir() + "/svc.pid").c_str()) == 0);
+  box.write("state/svc.pid/in-the-way", "");
+  Run back = box.run({"start", file});
+  CHECK(back.code == 0);
+  CHECK(back.out == "svc: already running (pid " + std::to_string(daemon) + ")\n");
+  CHECK(back.err.find("svc: cannot supervise pid " + std::to_string(daemon) + " again: ") != std::string::npos);
+  CHECK(alive(daemon));
+  ::kill(daemon, SIGKILL);
 }
