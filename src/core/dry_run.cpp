@@ -25,6 +25,7 @@
 #include "core/log_dir.h"
 #include "core/ready.h"
 #include "core/supervised.h"
+#include "core/terminate.h"
 #include "posix/files.h"
 #include "posix/proc.h"
 
@@ -97,29 +98,6 @@ Status check_removable(const std::string& path) {
   return sys_error("cannot remove '" + path + "'");
 }
 
-// terminate()'s test: the group is signalled only while the daemon is alive
-// and still in it.
-bool group_is_ours(const posix::Pidfd& proc, pid_t pgid) {
-  if (pgid <= 1 || pgid == ::getpgrp()) return false;
-  auto stat = posix::read_stat(proc.pid());
-  return stat && stat->pgrp == pgid && !proc.wait_exit(std::chrono::nanoseconds(0));
-}
-
-// Signal 0 sends nothing, but is refused exactly where a real signal would be.
-Status check_may_signal(const posix::Pidfd& proc) {
-  Status st = proc.send_signal(0);
-  if (st || st.error().err == ESRCH) return {};  // ESRCH: it has exited meanwhile
-  Error e = std::move(st).error();
-  if (e.err == EPERM) e.message = "not allowed to signal pid " + std::to_string(proc.pid()) + ": Operation not permitted";
-  return e;
-}
-
-Status check_may_signal_group(pid_t pgid) {
-  if (::killpg(pgid, 0) == 0 || errno == ESRCH) return {};
-  Error e = sys_error("cannot signal process group " + std::to_string(pgid));
-  if (e.err == EPERM) e.message = "not allowed to signal process group " + std::to_string(pgid) + ": Operation not permitted";
-  return e;
-}
 
 Result<Lines> stale_lines(const StatePaths& paths, const Inspection& stale) {
   if (Status st = check_removable(paths.pidfile); !st) return std::move(st).error();
@@ -336,7 +314,7 @@ class DryEffects : public Effects {
     int sig = s.sig != 0 ? s.sig : recorded_reload_signal(s.now, s.spec);
     std::string what = "would send " + config::signal_name(sig) + " to ";
     if (s.group && group_is_ours(*s.now.proc, s.now.pgid)) {
-      if (Status allowed = check_may_signal_group(s.now.pgid); !allowed) return std::move(allowed).error();
+      if (Status allowed = may_signal_group(s.now.pgid); !allowed) return std::move(allowed).error();
       return Outcome{ExitStatus::success, what + "process group " + std::to_string(s.now.pgid) + " (pid " + pid + ")",
                      s.now.pid};
     }
@@ -369,10 +347,10 @@ Result<Outcome> DryEffects::terminate(Subject& s) {
   Status allowed;
   if (stop.group && group_is_ours(*now.proc, now.pgid)) {
     target = "process group " + std::to_string(now.pgid);
-    allowed = check_may_signal_group(now.pgid);
+    allowed = may_signal_group(now.pgid);
   } else {
     if (stop.group) target += " alone, not to process group " + std::to_string(now.pgid);
-    allowed = check_may_signal(*now.proc);
+    allowed = may_signal(*now.proc);
   }
   if (!allowed) return std::move(allowed).error();
   bool repeat = stop.interval.count() > 0 && stop.interval < stop.timeout;

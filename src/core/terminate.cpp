@@ -17,13 +17,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kKillWait = std::chrono::seconds(5);
 
-// Is signalling the group safe? Only while our process is alive and still a
-// member: then the group id cannot have been recycled.
-bool group_is_ours(const posix::Pidfd& proc, pid_t pgid) {
-  if (pgid <= 1 || pgid == ::getpgrp()) return false;
-  auto stat = posix::read_stat(proc.pid());
-  return stat && stat->pgrp == pgid && !proc.wait_exit(std::chrono::nanoseconds(0));
-}
 
 Error group_error(pid_t pgid) {
   Error e = sys_error("cannot signal process group " + std::to_string(pgid));
@@ -97,6 +90,27 @@ bool wait_exit_until(const posix::Pidfd& proc, Clock::time_point until, Clock::t
 }
 
 }  // namespace
+
+// Is signalling the group safe? Only while our process is alive and still a
+// member: then the group id cannot have been recycled.
+bool group_is_ours(const posix::Pidfd& proc, pid_t pgid) {
+  if (pgid <= 1 || pgid == ::getpgrp()) return false;
+  auto stat = posix::read_stat(proc.pid());
+  return stat && stat->pgrp == pgid && !proc.wait_exit(std::chrono::nanoseconds(0));
+}
+
+Status may_signal(const posix::Pidfd& proc) {
+  Status st = proc.send_signal(0);
+  if (st || st.error().err == ESRCH) return {};  // ESRCH: it has exited meanwhile
+  Error e = std::move(st).error();
+  if (e.err == EPERM) e.message = "not allowed to signal pid " + std::to_string(proc.pid()) + ": Operation not permitted";
+  return e;
+}
+
+Status may_signal_group(pid_t pgid) {
+  if (::killpg(pgid, 0) == 0 || errno == ESRCH) return {};
+  return group_error(pgid);
+}
 
 std::string describe_exit(const posix::ExitInfo& how) {
   if (how.killed) return "was killed by " + config::signal_name(how.code);

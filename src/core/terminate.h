@@ -22,6 +22,16 @@ struct Termination {
 /// signal, how long it has waited (1s, 2s, ...).
 using Waiting = std::function<void(std::chrono::seconds waited)>;
 
+/// Is signalling the group `pgid` of `proc` safe? Only while that process
+/// is alive and still a member (then the id cannot have been recycled), and
+/// never a group of 0, 1 or our own.
+bool group_is_ours(const posix::Pidfd& proc, pid_t pgid);
+
+/// Would a signal to `proc`, or to group `pgid`, be allowed? Signal 0 sends
+/// nothing, but is refused exactly where a real one would be (--dry-run).
+Status may_signal(const posix::Pidfd& proc);
+Status may_signal_group(pid_t pgid);
+
 /// How a process ended, for messages: "exited with status 3", "was killed by SIGSEGV".
 std::string describe_exit(const posix::ExitInfo& how);
 

@@ -13,6 +13,7 @@
 
 #include "config/signal_name.h"
 #include "core/pidfile.h"
+#include "monitor/own_lines.h"
 #include "monitor/rotating_log.h"
 #include "posix/files.h"
 #include "posix/safe_path.h"
@@ -25,52 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kRetry = 250;  // ms between tries to write a log that failed
-
-// All of `text` into `fd` (-1: none), as far as it goes.
-void write_text(int fd, const std::string& text) {
-  for (std::size_t done = 0; fd >= 0 && done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
-}
-
-// A line of the monitor's own into `fd`, a file the daemon writes too: on a
-// line of its own, after a newline if the file ends mid-line.
-void note_plain(int fd, std::string line) {
-  if (file_ends_mid_line(fd)) line.insert(0, "\n");
-  write_text(fd, line);
-}
-
-// "250ms", "1.5s", "60s": for the log. Not config::format_duration, which
-// would bring its parser, and libm with it, into every monitor.
-std::string seconds_text(config::Duration d) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  if (ms < 1000) return std::to_string(ms) + "ms";
-  std::string text = std::to_string(ms / 1000);
-  if (ms % 1000 != 0) {
-    std::string frac = std::to_string(1000 + ms % 1000).substr(1);
-    while (frac.back() == '0') frac.pop_back();
-    text += "." + frac;
-  }
-  return text + "s";
-}
-
-// The daemon's environment, from kEnvFd (closed after); its own is not it.
-std::vector<std::string> daemon_environment() {
-  std::vector<std::string> env;
-  auto text = posix::read_fd(kEnvFd, "the environment", 1 << 20);
-  ::close(kEnvFd);
-  if (!text) return env;
-  for (std::size_t at = 0; at < text->size();) {
-    std::size_t end = text->find('\0', at);
-    if (end == std::string::npos) end = text->size();
-    if (end > at) env.emplace_back(text->substr(at, end - at));
-    at = end + 1;
-  }
-  return env;
-}
 
 class Monitor {
  public:
