@@ -9,7 +9,7 @@
 namespace daemonctl::cli {
 
 /// `text` as a JSON string literal, quoted and escaped; bytes that are not
-/// valid UTF-8 become U+FFFD; control characters (C0, DEL, C1) are \uXXXX.
+/// valid UTF-8 become U+FFFD; control characters (C0, DEL, C1) are \u and four hex digits.
 std::string json_string(std::string_view text);
 
 class JsonObject {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <stdexcept>
 #include <thread>
 
@@ -403,6 +405,20 @@ int run_as(uid_t uid, const std::string& script) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+long unread_in_pipe(pid_t pid, int fd) {
+  std::string path = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+  char target[64] = {};
+  if (::readlink(path.c_str(), target, sizeof target - 1) < 0 || std::string_view(target).rfind("pipe:", 0) != 0) {
+    return -1;
+  }
+  int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // reads nothing: only asks
+  if (reader < 0) return -1;
+  int n = 0;
+  bool ok = ::ioctl(reader, FIONREAD, &n) == 0;
+  ::close(reader);
+  return ok ? n : -1;
 }
 
 int free_port() {

@@ -88,7 +88,8 @@ TEST_CASE("a full disk under a rotated log: whole lines only, and the loss is co
   disk.fill("filler");
   box.write("go", "");
   REQUIRE(wait_until([&] { return exists(box.path("done")); }));
-  ::usleep(300 * 1000);  // the monitor reads the rest of it, and drops it
+  // The monitor has read the rest of it (and dropped what the disk refused).
+  REQUIRE(wait_until([&] { return unread_in_pipe(pid_in(r.out), 1) == 0; }));
   REQUIRE(::unlink((disk.dir + "/filler").c_str()) == 0);
   box.write("go2", "");
   REQUIRE(wait_until([&] { return slurp(log).find("L0001600 ") != std::string::npos; }));
@@ -294,7 +295,8 @@ TEST_CASE("a monitor past its file size limit lives on (EFBIG, not SIGXFSZ) and 
   REQUIRE(r.code == 0);
   pid_t monitor = monitor_of(box);
   REQUIRE(wait_until([&] { return size_of(log) == 4096; }));
-  ::usleep(200 * 1000);
+  // It has read all 100 lines, so tried to write past the limit: alive all the same.
+  REQUIRE(wait_until([&] { return unread_in_pipe(pid_in(r.out), 1) == 0; }));
   CHECK(alive(monitor));
   // The daemon does not inherit the monitor's ignoring of SIGXFSZ.
   CHECK((std::stoull(status_field(pid_in(r.out), "SigIgn"), nullptr, 16) & (1ULL << (SIGXFSZ - 1))) == 0);
