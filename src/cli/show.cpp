@@ -55,13 +55,6 @@ const std::vector<std::string>& what_runs(const Target& t, const core::StatusInf
   return t.spec ? t.spec->command : none;
 }
 
-/// The name's instance runs from another file, still there: for this one,
-/// nothing runs.
-bool taken_elsewhere(const Target& t, const core::StatusInfo& s) {
-  struct stat st;
-  return t.spec && !s.file.empty() && s.file != t.spec->file && ::stat(s.file.c_str(), &st) == 0;
-}
-
 /// What is off with the service's file, beside its state: "" if nothing.
 std::string file_note(const Target& t, const core::StatusInfo& s) {
   if (s.file.empty()) return {};  // not recorded: the file is what there is
@@ -123,14 +116,6 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
         const Target& t = sel.targets[i];
         const config::ServiceSpec* spec = t.spec ? &*t.spec : nullptr;
         infos[i] = spec || t.recorded ? core::status_info(ctx, t.label, spec) : Result<core::StatusInfo>(t.error);
-        if (infos[i]->ok() && taken_elsewhere(t, **infos[i])) {
-          core::StatusInfo& s = **infos[i];
-          core::StatusInfo other;
-          other.state = core::State::stopped;
-          other.pidfile = t.spec->pidfile;
-          other.text = "not running from this file: the name '" + t.label + "' runs from '" + s.file + "'";
-          s = std::move(other);
-        }
         return true;
       },
       [](std::size_t, std::size_t) {},

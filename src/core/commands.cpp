@@ -41,7 +41,7 @@ Result<Outcome> restart(const Context& ctx, const config::ServiceSpec& spec) {
   // Everything a start checks, checked before anything is stopped.
   StatePaths base = state_paths(ctx, spec);
   Inspection now = inspect(base);
-  if (Status mine = check_owner(ctx, spec); !mine) return std::move(mine).error();
+  if (Status mine = check_owner(now, spec, ctx); !mine) return std::move(mine).error();
   auto l = prepare_launch(spec, environ);
   if (!l) return std::move(l).error();
   std::optional<Launch> prepared(std::move(*l));

@@ -14,6 +14,7 @@
 namespace daemonctl::core {
 
 struct Launch;   // core/launch.h
+struct Inspection;  // core/inspect.h
 class Progress;  // core/progress.h
 
 struct Context {
@@ -56,6 +57,8 @@ Result<Outcome> status(const Context& ctx, const std::string& name);
 /// for another file: its name recorded for a different service file, or its
 /// pidfile the recorded pidfile of another service. Both files are named.
 Status check_owner(const Context& ctx, const config::ServiceSpec& spec);
+/// The same, of an inspection already made.
+Status check_owner(const Inspection& now, const config::ServiceSpec& spec, const Context& ctx);
 
 /// start and stop for a caller that holds the lock.
 /// `lock_fd`: the lock held, handed to a monitor until it has recorded its daemon.

@@ -60,11 +60,16 @@ bool lock_is_held(const std::string& path) {
   return errno == EWOULDBLOCK;
 }
 
-// The record read, or the Inspection that says why there is none.
-std::optional<Inspection> without_record(const StatePaths& paths, std::optional<Record>& record) {
+// The record's text. Only from a folder no one else can write: a record
+// names what we signal.
+Result<std::string> read_record_text(const StatePaths& paths) {
+  return posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
+}
+
+// The record parsed from `text`, or the Inspection that says why there is none.
+std::optional<Inspection> without_record(const StatePaths& paths, const Result<std::string>& text,
+                                         std::optional<Record>& record) {
   Inspection i;
-  // Only from a folder no one else can write: a record names what we signal.
-  auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
   if (!text && text.error().err == ENOENT) {
     struct stat st;
     i.stale_pidfile = ::lstat(paths.pidfile.c_str(), &st) == 0;
@@ -125,15 +130,15 @@ Inspection gone(Inspection i, std::string why, bool busy) {
 }  // namespace
 
 std::optional<Record> read_record(const StatePaths& paths) {
-  auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
+  auto text = read_record_text(paths);
   return text ? parse_record(*text) : std::nullopt;
 }
 
 namespace {
 
-Inspection inspect_once(const StatePaths& paths, Handle handle, Lock lock) {
+Inspection inspect_once(const StatePaths& paths, Handle handle, Lock lock, const Result<std::string>& text) {
   std::optional<Record> record;
-  if (auto none = without_record(paths, record)) return std::move(*none);
+  if (auto none = without_record(paths, text, record)) return std::move(*none);
   Inspection i;
   i.pid = record->pid;
   i.pgid = record->pgid;
@@ -171,23 +176,24 @@ Inspection inspect_once(const StatePaths& paths, Handle handle, Lock lock) {
   return i;
 }
 
-// The record's bytes now ("" if it cannot be read).
-std::string record_bytes(const StatePaths& paths) {
-  auto text = posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
-  return text ? *text : std::string();
-}
 
 }  // namespace
 
 Inspection inspect(const StatePaths& paths, Handle handle, Lock lock) {
-  if (lock == Lock::held) return inspect_once(paths, handle, lock);
+  auto text = read_record_text(paths);
+  if (lock == Lock::held) return inspect_once(paths, handle, lock, text);
   // Without the lock, a start or stop may finish between reading the record
   // and looking at its process and the lock: what is not running is looked
   // at again until the record stays the same across a look.
+  auto same = [](const Result<std::string>& a, const Result<std::string>& b) {
+    return a.ok() == b.ok() && (a.ok() ? *a == *b : a.error().err == b.error().err);
+  };
   for (int tries = 0;; ++tries) {
-    std::string before = record_bytes(paths);
-    Inspection i = inspect_once(paths, handle, lock);
-    if (i.state == State::running || tries == 3 || record_bytes(paths) == before) return i;
+    Inspection i = inspect_once(paths, handle, lock, text);
+    if (i.state == State::running || tries == 3) return i;
+    auto again = read_record_text(paths);
+    if (same(text, again)) return i;
+    text = std::move(again);
   }
 }
 

@@ -6,7 +6,6 @@
 #include "posix/files.h"
 
 namespace daemonctl::core {
-namespace {
 
 // The record of `spec`'s name, if its instance lives, must come from
 // spec's own file; and no other service's record may hold its pidfile.
@@ -28,8 +27,6 @@ Status check_owner(const Inspection& now, const config::ServiceSpec& spec, const
   }
   return {};
 }
-
-}  // namespace
 
 Status check_owner(const Context& ctx, const config::ServiceSpec& spec) {
   StatePaths paths = state_paths(ctx, spec);

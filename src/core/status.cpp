@@ -101,6 +101,11 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name, cons
   Inspection now = inspect(base, Handle::none, Lock::probe);
   StatePaths paths = recorded_paths(base, now);
   StatusInfo info;
+  if (owned_elsewhere(now, spec)) {  // as stop and signal see it: not this file's
+    info.pidfile = base.pidfile;
+    info.text = "not running from this file: the name '" + name + "' runs from '" + now.record->file + "'";
+    return info;
+  }
   info.pid = now.pid;
   info.pidfile = paths.pidfile;
   info.reason = now.reason;
