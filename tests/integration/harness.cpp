@@ -263,6 +263,11 @@ std::string Sandbox::service(const std::string& name, const std::string& body) c
   return write(name + ".toml", body);
 }
 
+Run Sandbox::run_in_folder(std::vector<std::string> args, RunOptions opt) {
+  args.insert(args.begin(), {"--config-dir", dir_});
+  return run(args, std::move(opt));
+}
+
 Run Sandbox::run(const std::vector<std::string>& args, RunOptions opt) {
   Run r = daemonctl(this->args(args), opt);
   // Every "(pid N)" of every line: several services may have started.

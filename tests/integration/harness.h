@@ -100,6 +100,9 @@ class Sandbox {
   /// daemonctl with --state-dir, --log-dir and `args` (command, file...).
   Run run(const std::vector<std::string>& args, RunOptions opt = {});
 
+  /// run() with the sandbox as the config folder (--config-dir): services by name.
+  Run run_in_folder(std::vector<std::string> args, RunOptions opt = {});
+
   /// Remembers the process `pid` (by pid and start time) to be SIGKILLed
   /// at the end if it still runs.
   void track(pid_t pid);

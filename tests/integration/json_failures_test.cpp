@@ -42,16 +42,11 @@ for o in data:
   return out;
 }
 
-Run run_in(Sandbox& box, std::vector<std::string> args) {
-  args.insert(args.begin(), {"--config-dir", box.dir()});
-  return box.run(args);
-}
-
 }  // namespace
 
 TEST_CASE("json: status of an unknown name is an error object whose exit is the exit code, 4") {
   Sandbox box;
-  Run r = run_in(box, {"--json", "status", "nosuch"});
+  Run r = box.run_in_folder({"--json", "status", "nosuch"});
   CHECK(r.code == 4);
   CHECK(r.err.empty());
   CHECK(failures(box, r.out, 4) ==
@@ -61,10 +56,10 @@ TEST_CASE("json: status of an unknown name is an error object whose exit is the 
 TEST_CASE("json: reload and signal of a stopped service are error objects, exit 7") {
   Sandbox box;
   std::string file = box.service("svc", kSleep);
-  Run reload = run_in(box, {"--json", "reload", "svc"});
+  Run reload = box.run_in_folder({"--json", "reload", "svc"});
   CHECK(reload.code == 7);
   CHECK(failures(box, reload.out, 7, "dry_run") == "inactive|7|svc|" + file + "|None|None|not running|False\n");
-  Run signal = run_in(box, {"signal", "svc", "USR1", "--json", "--dry-run"});
+  Run signal = box.run_in_folder({"signal", "svc", "USR1", "--json", "--dry-run"});
   CHECK(signal.code == 7);
   CHECK(failures(box, signal.out, 7, "dry_run") == "inactive|7|svc|" + file + "|None|None|not running|True\n");
 }
@@ -72,7 +67,7 @@ TEST_CASE("json: reload and signal of a stopped service are error objects, exit 
 TEST_CASE("json: check's failing findings are error objects with their severity, exit 6") {
   Sandbox box;
   std::string bad = box.service("bad", kSleep + "comand = \"x\"\n");
-  Run r = run_in(box, {"--json", "check", "bad", "nosuch"});
+  Run r = box.run_in_folder({"--json", "check", "bad", "nosuch"});
   CHECK(r.code == 6);
   CHECK(failures(box, r.out, 6, "severity") ==
         "config|6|bad|" + bad + "|2|10|unknown key 'comand', did you mean 'command'?|error\n" +
@@ -81,7 +76,7 @@ TEST_CASE("json: check's failing findings are error objects with their severity,
 
 TEST_CASE("json: a usage error is an error object, exit 2") {
   Sandbox box;
-  Run r = run_in(box, {"--json", "strat", "svc"});
+  Run r = box.run_in_folder({"--json", "strat", "svc"});
   CHECK(r.code == 2);
   CHECK(r.err.empty());
   CHECK(failures(box, r.out, 2) == "usage|2|None|None|None|None|unknown command 'strat', did you mean 'start'?\n");

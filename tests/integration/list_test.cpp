@@ -20,11 +20,6 @@ std::string body(Sandbox& box, const std::string& command, const std::string& ex
 
 const std::string kSleep = "[\"/bin/sleep\", \"1000\"]";
 
-Run run_in(Sandbox& box, std::vector<std::string> args) {
-  args.insert(args.begin(), {"--config-dir", box.dir()});
-  return box.run(args);
-}
-
 
 }  // namespace
 
@@ -32,10 +27,10 @@ TEST_CASE("list prints one tab-separated line per service when piped: name, stat
   Sandbox box;
   box.service("web", body(box, "[\"/bin/sh\", \"-c\", \"exec sleep 1000\", \"two words\"]"));
   box.service("db", body(box, kSleep));
-  Run s = run_in(box, {"start", "web"});
+  Run s = box.run_in_folder({"start", "web"});
   REQUIRE(s.code == 0);
   pid_t pid = pid_in(s.out);
-  Run r = run_in(box, {"list"});
+  Run r = box.run_in_folder({"list"});
   CHECK(r.code == 3);  // like status: db is not running
   std::string db = "db\tstopped\t-\t-\tyes\t/bin/sleep 1000\n", web = "web\trunning\t" + std::to_string(pid) + "\t";
   INFO(r.out);
@@ -44,7 +39,7 @@ TEST_CASE("list prints one tab-separated line per service when piped: name, stat
   CHECK(rest.substr(rest.find('\t')) == "\tyes\t/bin/sh -c 'exec sleep 1000' 'two words'\n");
   CHECK(rest.substr(rest.size() - 1) == "\n");
   // status without SERVICE is list.
-  Run status = run_in(box, {"status"});
+  Run status = box.run_in_folder({"status"});
   CHECK(status.code == 3);
   CHECK(status.out == r.out);
 }
@@ -53,10 +48,10 @@ TEST_CASE("list --json prints one JSON array of the documented objects and nothi
   Sandbox box;
   box.service("web", body(box, kSleep));
   box.service("db", body(box, kSleep));
-  Run s = run_in(box, {"start", "web"});
+  Run s = box.run_in_folder({"start", "web"});
   REQUIRE(s.code == 0);
   pid_t pid = pid_in(s.out);
-  Run r = run_in(box, {"list", "--json"});
+  Run r = box.run_in_folder({"list", "--json"});
   CHECK(r.err.empty());
   std::string out = with_python(box, r.out, R"(
 assert isinstance(data, list) and len(data) == 2
@@ -81,12 +76,12 @@ print(web["name"], web["state"], web["pid"], web["command"], web["file"], web["p
 TEST_CASE("status --json SERVICE prints the same objects, with the reason a pidfile is stale") {
   Sandbox box;
   box.service("web", body(box, kSleep));
-  Run s = run_in(box, {"start", "web"});
+  Run s = box.run_in_folder({"start", "web"});
   REQUIRE(s.code == 0);
   pid_t pid = pid_in(s.out);
   ::kill(pid, SIGKILL);
   REQUIRE(wait_until([&] { return !alive(pid); }));
-  Run r = run_in(box, {"status", "--json", "web"});
+  Run r = box.run_in_folder({"status", "--json", "web"});
   CHECK(r.code == 1);
   std::string out = with_python(box, r.out, R"(
 [web] = data
@@ -100,7 +95,7 @@ TEST_CASE("with --json, failures are objects too: error, file, line, column, mes
   Sandbox box;
   std::string bad = box.service("bad", "command = \"/bin/sleep 1000\"\nstop = { signal = \"NOPE\" }\n");
   box.service("web", body(box, kSleep));
-  Run r = run_in(box, {"start", "--json", "bad", "web", "nosuch"});
+  Run r = box.run_in_folder({"start", "--json", "bad", "web", "nosuch"});
   CHECK(r.code == 6);
   CHECK(r.err.empty());
   std::string out = with_python(box, r.out, R"(
@@ -124,7 +119,7 @@ TEST_CASE("list on a terminal prints an aligned table under a header") {
   Sandbox box;
   box.service("web", body(box, kSleep));
   box.service("database", body(box, kSleep));
-  Run s = run_in(box, {"start", "web"});
+  Run s = box.run_in_folder({"start", "web"});
   REQUIRE(s.code == 0);
   std::string pid = std::to_string(pid_in(s.out));
   // script(1) (util-linux, always there) gives daemonctl a pseudo-terminal;

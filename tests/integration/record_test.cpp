@@ -18,12 +18,6 @@ std::string sleeper(const Sandbox& box, const std::string& seconds = "1000") {
   return "command = [\"/bin/sleep\", \"" + seconds + "\"]\n" + box.mark_line();
 }
 
-// daemonctl with the sandbox as its config folder.
-Run in_folder(Sandbox& box, std::vector<std::string> args, RunOptions opt = {}) {
-  args.insert(args.begin(), {"--config-dir", box.dir()});
-  return box.run(args, opt);
-}
-
 std::size_t running(const Sandbox& box) { return pids_with_env(box.mark()).size(); }
 
 }  // namespace
@@ -64,15 +58,15 @@ TEST_CASE("record: a running service whose file became invalid is listed, stoppe
   Sandbox box;
   box.service("svc", sleeper(box));
   box.service("other", sleeper(box));
-  REQUIRE(in_folder(box, {"start", "--all"}).code == 0);
+  REQUIRE(box.run_in_folder({"start", "--all"}).code == 0);
   REQUIRE(running(box) == 2);
   box.write("svc.toml", sleeper(box) + "comand = \"typo\"\n");
-  Run list = in_folder(box, {"list"});
+  Run list = box.run_in_folder({"list"});
   CHECK(list.out.find("svc\trunning\t") != std::string::npos);
   CHECK(list.out.find("file invalid: " + box.path("svc.toml") + ":3:10: unknown key 'comand'") != std::string::npos);
-  Run status = in_folder(box, {"status", "svc"});
+  Run status = box.run_in_folder({"status", "svc"});
   CHECK(status.code == 0);
-  Run stop = in_folder(box, {"stop", "--all"});
+  Run stop = box.run_in_folder({"stop", "--all"});
   CHECK(stop.code == 0);
   CHECK(stop.out.find("svc: stopped (pid ") != std::string::npos);
   CHECK(stop.out.find("other: stopped (pid ") != std::string::npos);
@@ -86,15 +80,15 @@ TEST_CASE("record: a removed file, and a service started by path, are listed and
   REQUIRE(box.run({"start", gone}).code == 0);
   REQUIRE(box.run({"start", elsewhere}).code == 0);
   REQUIRE(::unlink(gone.c_str()) == 0);
-  Run list = in_folder(box, {"list"});
+  Run list = box.run_in_folder({"list"});
   CHECK(list.out.find("gone\trunning\t") != std::string::npos);
   CHECK(list.out.find("(file removed)") != std::string::npos);
   CHECK(list.out.find("away\trunning\t") != std::string::npos);
   CHECK(list.out.find("(started from '" + elsewhere + "')") != std::string::npos);
-  Run status = in_folder(box, {"status", "away"});
+  Run status = box.run_in_folder({"status", "away"});
   CHECK(status.code == 0);
-  CHECK(in_folder(box, {"stop", "gone"}).code == 0);
-  CHECK(in_folder(box, {"stop", "away"}).code == 0);
+  CHECK(box.run_in_folder({"stop", "gone"}).code == 0);
+  CHECK(box.run_in_folder({"stop", "away"}).code == 0);
   CHECK(wait_until([&] { return running(box) == 0; }));
 }
 
@@ -161,14 +155,14 @@ TEST_CASE("record: list and status return at once while another service waits fo
   REQUIRE(wait_until([&] { return slurp(box.state_dir() + "/slow.record").find("\nphase starting\n") != std::string::npos; }));
   RunOptions quick;
   quick.timeout = 3000ms;  // a list that waited for the start's lock would be killed
-  Run list = in_folder(box, {"list"}, quick);
+  Run list = box.run_in_folder({"list"}, quick);
   CHECK(list.code == 3);
   CHECK(list.out.find("slow\tstarting\t") != std::string::npos);
-  Run status = in_folder(box, {"status", "slow"}, quick);
+  Run status = box.run_in_folder({"status", "slow"}, quick);
   CHECK(status.code == 3);
   CHECK(status.out.find("slow: starting (pid ") == 0);
   start.kill_now();
-  CHECK(in_folder(box, {"stop", "slow"}).code == 0);
+  CHECK(box.run_in_folder({"stop", "slow"}).code == 0);
   CHECK(wait_until([&] { return running(box) == 0; }));
 }
 
@@ -176,10 +170,10 @@ TEST_CASE("record: stop --all stops every recorded service through a dependency 
   Sandbox box;
   box.service("a", sleeper(box));
   box.service("b", sleeper(box));
-  REQUIRE(in_folder(box, {"start", "--all"}).code == 0);
+  REQUIRE(box.run_in_folder({"start", "--all"}).code == 0);
   box.service("a", sleeper(box) + "after = [\"b\"]\n");
   box.service("b", sleeper(box) + "after = [\"a\"]\n");
-  Run stop = in_folder(box, {"stop", "--all"});
+  Run stop = box.run_in_folder({"stop", "--all"});
   CHECK(stop.code == 0);
   CHECK(stop.err.find("dependency cycle: ") != std::string::npos);
   CHECK(stop.out.find("a: stopped (pid ") != std::string::npos);
@@ -192,10 +186,10 @@ TEST_CASE("record: list shows what runs, not the file's command, and says the fi
   std::string file = box.service("svc", sleeper(box, "1000"));
   REQUIRE(box.run({"start", file}).code == 0);
   box.service("svc", sleeper(box, "2000"));
-  Run list = in_folder(box, {"list"});
+  Run list = box.run_in_folder({"list"});
   CHECK(list.out.find("svc\trunning\t") != std::string::npos);
   CHECK(list.out.find("/bin/sleep 1000  (changed since start; restart to apply)") != std::string::npos);
-  Run json = in_folder(box, {"list", "--json"});
+  Run json = box.run_in_folder({"list", "--json"});
   CHECK(json.out.find("\"argv\": [\"/bin/sleep\", \"1000\"]") != std::string::npos);
   CHECK(json.out.find("\"note\": \"changed since start; restart to apply\"") != std::string::npos);
   CHECK(box.run({"stop", file}).code == 0);
@@ -208,10 +202,10 @@ TEST_CASE("record: logs of a service whose file was removed come from where its 
   REQUIRE(box.run({"start", file}).code == 0);
   REQUIRE(wait_until([&] { return slurp(box.path("out.log")) == "hello\n"; }));
   REQUIRE(::unlink(file.c_str()) == 0);
-  Run logs = in_folder(box, {"logs", "svc"});
+  Run logs = box.run_in_folder({"logs", "svc"});
   CHECK(logs.code == 0);
   CHECK(logs.out == "hello\n");
-  CHECK(in_folder(box, {"stop", "svc"}).code == 0);
+  CHECK(box.run_in_folder({"stop", "svc"}).code == 0);
 }
 
 TEST_CASE("check: two services of one folder with one pidfile is an error") {
@@ -229,11 +223,11 @@ TEST_CASE("stop of a service that a running one comes after warns, as start warn
   Sandbox box;
   box.service("db", sleeper(box));
   box.service("web", sleeper(box) + "after = [\"db\"]\n");
-  REQUIRE(in_folder(box, {"start", "--all"}).code == 0);
-  Run stop = in_folder(box, {"stop", "db"});
+  REQUIRE(box.run_in_folder({"start", "--all"}).code == 0);
+  Run stop = box.run_in_folder({"stop", "db"});
   CHECK(stop.code == 0);
   CHECK(stop.err == "daemonctl: warning: db: 'web' comes after it and still runs (stop it too, or use --all)\n");
-  CHECK(in_folder(box, {"stop", "--all"}).err.empty());
+  CHECK(box.run_in_folder({"stop", "--all"}).err.empty());
 }
 
 TEST_CASE("record: status looks at a service's own pidfile, where start writes it") {

@@ -17,12 +17,6 @@ std::string body(Sandbox& box, const std::string& command, const std::string& ex
 
 const std::string kSleep = "[\"/bin/sleep\", \"1000\"]";
 
-/// daemonctl with the sandbox as config folder (besides the state folder).
-Run run_in(Sandbox& box, std::vector<std::string> args, RunOptions opt = {}) {
-  args.insert(args.begin(), {"--config-dir", box.dir()});
-  return box.run(args, opt);
-}
-
 /// The start time (clock ticks after boot) of `pid`, from /proc/PID/stat.
 unsigned long long start_time(pid_t pid) {
   std::string text = slurp("/proc/" + std::to_string(pid) + "/stat");
@@ -40,7 +34,7 @@ unsigned long long start_time(pid_t pid) {
 TEST_CASE("a SERVICE without '/' or '.toml' is a name looked up in --config-dir") {
   Sandbox box;
   box.service("web", body(box, kSleep));
-  Run r = run_in(box, {"start", "web"});
+  Run r = box.run_in_folder({"start", "web"});
   CHECK(r.code == 0);
   CHECK(r.out.rfind("web: started (pid ", 0) == 0);
   CHECK(alive(box.pidfile_pid("web")));
@@ -59,12 +53,12 @@ TEST_CASE("the config folder can come from $DAEMONCTL_CONFIG_DIR") {
 TEST_CASE("an unknown name exits 5, naming the folder searched and the closest name") {
   Sandbox box;
   box.service("webserver", body(box, kSleep));
-  Run r = run_in(box, {"start", "webservr"});
+  Run r = box.run_in_folder({"start", "webservr"});
   CHECK(r.code == 5);
   CHECK(r.err == "daemonctl: error: webservr: no service named 'webservr' in '" + box.dir() +
                      "', did you mean 'webserver'?\n");
-  CHECK(run_in(box, {"stop", "nosuch"}).code == 5);
-  CHECK(run_in(box, {"status", "nosuch"}).code == 4);  // status keeps to LSB's 0-4
+  CHECK(box.run_in_folder({"stop", "nosuch"}).code == 5);
+  CHECK(box.run_in_folder({"status", "nosuch"}).code == 4);  // status keeps to LSB's 0-4
   Run missing = box.run({"--config-dir", box.path("none"), "start", "web"});
   CHECK(missing.code == 5);
   CHECK(missing.err.find("(no such folder; set --config-dir or $DAEMONCTL_CONFIG_DIR)") != std::string::npos);
@@ -77,7 +71,7 @@ TEST_CASE("several services: each gets its line, and the exit code is the first 
   box.service("a", body(box, kSleep));
   box.service("b", body(box, kSleep));
   box.service("broken", body(box, "[\"/no/such/program\"]"));
-  Run r = run_in(box, {"start", "a", "broken", "b"});
+  Run r = box.run_in_folder({"start", "a", "broken", "b"});
   CHECK(r.code == 5);
   CHECK(r.out.find("a: started (pid ") != std::string::npos);
   CHECK(r.out.find("b: started (pid ") != std::string::npos);
@@ -86,14 +80,14 @@ TEST_CASE("several services: each gets its line, and the exit code is the first 
   CHECK(alive(box.pidfile_pid("b")));
 
   box.service("c", body(box, kSleep));
-  Run s = run_in(box, {"status", "a", "c", "b"});
+  Run s = box.run_in_folder({"status", "a", "c", "b"});
   CHECK(s.code == 3);  // c is not running
   CHECK(s.out.find("c: not running\n") != std::string::npos);
 
-  CHECK(run_in(box, {"status", "a", "b"}).code == 0);
-  Run stop = run_in(box, {"stop", "a", "b"});
+  CHECK(box.run_in_folder({"status", "a", "b"}).code == 0);
+  Run stop = box.run_in_folder({"stop", "a", "b"});
   CHECK(stop.code == 0);
-  CHECK(run_in(box, {"status", "a", "b"}).code == 3);
+  CHECK(box.run_in_folder({"status", "a", "b"}).code == 3);
 }
 
 TEST_CASE("start and stop with --all act on every .toml file of the config folder, and only those") {
@@ -102,13 +96,13 @@ TEST_CASE("start and stop with --all act on every .toml file of the config folde
   box.service("two", body(box, kSleep));
   box.write("notes.txt", "not a service");
   box.write("three.toml.orig", "command = \"/bin/false\"\n");
-  Run r = run_in(box, {"start", "--all"});
+  Run r = box.run_in_folder({"start", "--all"});
   CHECK(r.code == 0);
   CHECK(r.out.find("one: started") != std::string::npos);
   CHECK(r.out.find("two: started") != std::string::npos);
   CHECK(r.out.find("three") == std::string::npos);
   CHECK(pids_with_env(box.mark()).size() == 2);
-  Run stop = run_in(box, {"stop", "--all"});
+  Run stop = box.run_in_folder({"stop", "--all"});
   CHECK(stop.code == 0);
   CHECK(wait_until([&] { return pids_with_env(box.mark()).empty(); }));
 }
@@ -133,7 +127,7 @@ TEST_CASE("start --all starts what a service comes after first, and waits for it
   box.service("zulu", body(box, kSleep, "[start]\ngrace = \"0.3s\"\n"));
   box.service("alpha", body(box, "[\"/bin/sh\", \"-c\", \"test -e '" + box.state_dir() + "/zulu.pid' && exec sleep 1000\"]",
                             "after = [\"zulu\"]\n[start]\ngrace = \"0.5s\"\n"));
-  Run r = run_in(box, {"start", "--all"});
+  Run r = box.run_in_folder({"start", "--all"});
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK(r.out.find("zulu: started") < r.out.find("alpha: started"));
@@ -150,8 +144,8 @@ TEST_CASE("stop goes in reverse order: dependents first") {
   box.service("zulu", body(box, "[\"/bin/sh\", \"-c\", \"trap 'test -e " + box.state_dir() + "/alpha.pid && echo alpha-alive > " +
                                     seen + "; echo done >> " + seen + ".done; exit 0' TERM; while :; do sleep 0.05; done\"]"));
   box.service("alpha", body(box, kSleep, "after = [\"zulu\"]\n"));
-  REQUIRE(run_in(box, {"start", "--all"}).code == 0);
-  Run r = run_in(box, {"stop", "--all"});
+  REQUIRE(box.run_in_folder({"start", "--all"}).code == 0);
+  Run r = box.run_in_folder({"stop", "--all"});
   CHECK(r.code == 0);
   CHECK(r.out.find("alpha: stopped") < r.out.find("zulu: stopped"));
   REQUIRE(exists(seen + ".done"));
@@ -166,13 +160,13 @@ TEST_CASE("independent services start in parallel") {
                            "/b.pid' && exec sleep 1000; sleep 0.05; i=$((i+1)); done; exit 1";
   box.service("a", body(box, "[\"/bin/sh\", \"-c\", \"" + wait_for_b + "\"]", "[start]\ngrace = \"2.5s\"\n"));
   box.service("b", body(box, kSleep));
-  Run r = run_in(box, {"start", "--all"});
+  Run r = box.run_in_folder({"start", "--all"});
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK(alive(box.pidfile_pid("a")));
-  REQUIRE(run_in(box, {"stop", "--all"}).code == 0);
+  REQUIRE(box.run_in_folder({"stop", "--all"}).code == 0);
   // One at a time, the same services fail: the test sees the difference.
-  Run one = run_in(box, {"start", "--all", "-j", "1"});
+  Run one = box.run_in_folder({"start", "--all", "-j", "1"});
   CHECK(one.code == 1);
   CHECK(one.err.find("a: pid ") != std::string::npos);
 }
@@ -181,7 +175,7 @@ TEST_CASE("a service that comes after a failed one is not started") {
   Sandbox box;
   box.service("db", body(box, "[\"/no/such/db\"]"));
   box.service("web", body(box, kSleep, "after = [\"db\"]\n"));
-  Run r = run_in(box, {"start", "web", "db"});
+  Run r = box.run_in_folder({"start", "web", "db"});
   CHECK(r.code == 5);  // db's, the first failure
   CHECK(r.err.find("web: not started: it comes after 'db', which failed") != std::string::npos);
   CHECK(pids_with_env(box.mark()).empty());
@@ -193,7 +187,7 @@ TEST_CASE("a dependency cycle exits 6 naming it, and starts nothing") {
   box.service("b", body(box, kSleep, "after = [\"c\"]\n"));
   box.service("c", body(box, kSleep, "after = [\"a\"]\n"));
   box.service("d", body(box, kSleep));
-  Run r = run_in(box, {"start", "--all"});
+  Run r = box.run_in_folder({"start", "--all"});
   CHECK(r.code == 6);
   CHECK(r.err.find("dependency cycle: a -> b -> c -> a") != std::string::npos);
   CHECK(pids_with_env(box.mark()).empty());
@@ -202,7 +196,7 @@ TEST_CASE("a dependency cycle exits 6 naming it, and starts nothing") {
 TEST_CASE("an unknown dependency exits 6 at the file:line:col of 'after'") {
   Sandbox box;
   std::string file = box.service("web", body(box, kSleep, "after = [\"nosuch\"]\n"));
-  Run r = run_in(box, {"start", "web"});
+  Run r = box.run_in_folder({"start", "web"});
   CHECK(r.code == 6);
   CHECK(r.err.find(file + ":3:9: unknown dependency 'nosuch': no service named 'nosuch' in '" + box.dir() + "'") !=
         std::string::npos);
@@ -213,14 +207,14 @@ TEST_CASE("start of one service leaves its dependencies alone and says they are 
   Sandbox box;
   box.service("db", body(box, kSleep));
   box.service("web", body(box, kSleep, "after = [\"db\"]\n"));
-  Run r = run_in(box, {"start", "web"});
+  Run r = box.run_in_folder({"start", "web"});
   CHECK(r.code == 0);
   CHECK(r.err.find("web: comes after 'db', which is not running (start it too, or use --with-deps)") !=
         std::string::npos);
   CHECK(box.pidfile_pid("db") == 0);
-  REQUIRE(run_in(box, {"stop", "web"}).code == 0);
+  REQUIRE(box.run_in_folder({"stop", "web"}).code == 0);
 
-  Run deps = run_in(box, {"start", "--with-deps", "web"});
+  Run deps = box.run_in_folder({"start", "--with-deps", "web"});
   CHECK(deps.code == 0);
   CHECK(deps.out.find("db: started") < deps.out.find("web: started"));
   CHECK(alive(box.pidfile_pid("db")));
@@ -233,7 +227,7 @@ TEST_CASE("an 'after' name may be a file of the config folder whose service has 
   box.service("db", body(box, kSleep, "name = \"database\"\n[start]\ngrace = \"0.3s\"\n"));
   box.service("web", body(box, "[\"/bin/sh\", \"-c\", \"test -e '" + box.state_dir() + "/database.pid' && exec sleep 1000\"]",
                           "after = [\"db\"]\n[start]\ngrace = \"0.3s\"\n"));
-  Run r = run_in(box, {"start", "--with-deps", "web"});
+  Run r = box.run_in_folder({"start", "--with-deps", "web"});
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK(r.out.find("database: started") < r.out.find("web: started"));

@@ -36,21 +36,16 @@ bool has_control(const std::string& text) {
   return false;
 }
 
-Run run_in(Sandbox& box, std::vector<std::string> args) {
-  args.insert(args.begin(), {"--config-dir", box.dir()});
-  return box.run(args);
-}
-
 
 }  // namespace
 
 TEST_CASE("an argv holding ESC, BEL and a C1 control is escaped by list, on a pipe and on a terminal") {
   Sandbox box;
   box.service("svc", kArgvService + box.mark_line());
-  Run started = run_in(box, {"start", "svc"});
+  Run started = box.run_in_folder({"start", "svc"});
   REQUIRE(started.code == 0);
   const std::string command = "/bin/sh -c 'exec sleep 1000' '" + kTitleShown + "' '" + kCsiShown + "31m'\n";
-  Run piped = run_in(box, {"list"});
+  Run piped = box.run_in_folder({"list"});
   INFO(piped.out << piped.err);
   CHECK(piped.code == 0);
   CHECK(piped.out.rfind("svc\trunning\t" + std::to_string(pid_in(started.out)) + "\t", 0) == 0);
@@ -63,7 +58,7 @@ TEST_CASE("an argv holding ESC, BEL and a C1 control is escaped by list, on a pi
   CHECK(tty.out.ends_with("  " + command));
   CHECK(tty.out.find(kTitle) == std::string::npos);
   CHECK(tty.out.find(kCsi) == std::string::npos);
-  Run status = run_in(box, {"-v", "status", "svc"});
+  Run status = box.run_in_folder({"-v", "status", "svc"});
   CHECK(status.code == 0);
   CHECK_FALSE(has_control(status.out + status.err));
 }
@@ -71,7 +66,7 @@ TEST_CASE("an argv holding ESC, BEL and a C1 control is escaped by list, on a pi
 TEST_CASE("start --dry-run shows an argv holding ESC, BEL and a C1 control escaped") {
   Sandbox box;
   box.service("svc", kArgvService + box.mark_line());
-  Run r = run_in(box, {"start", "--dry-run", "svc"});
+  Run r = box.run_in_folder({"start", "--dry-run", "svc"});
   INFO(r.out << r.err);
   CHECK(r.code == 0);
   CHECK(r.out.find("svc: would start: exec /bin/sh with argv [\"/bin/sh\", \"-c\", \"exec sleep 1000\", \"" +
@@ -84,7 +79,7 @@ TEST_CASE("a STATUS= and a MAINPID= holding ESC reach the warning and the error 
   Sandbox box;
   box.service("svc", R"x(command = ["/bin/sh", "-c", "systemd-notify MAINPID=\"$(printf '\\033[2J')\" --status=\"$(printf '\\033]0;pwned\\007')\"; exec sleep 1000"])x"
                      "\n" + box.mark_line() + "[ready]\nnotify = true\ntimeout = \"1s\"\n");
-  Run r = run_in(box, {"start", "svc"});
+  Run r = box.run_in_folder({"start", "svc"});
   INFO(r.err);
   CHECK(r.code == 1);
   std::regex expected(
@@ -102,15 +97,15 @@ TEST_CASE("a service file whose name or program holds ESC is escaped by check an
   box.service("prog", R"(command = ["/no/such\u001b]0;x\u0007"])" "\n");
   const std::string bad = box.dir() + "/\\x1b[31mx.toml";
   const std::string invalid = "invalid name '\\x1b[31mx' (from the file name): use only letters, digits and . _ @ -";
-  Run check = run_in(box, {"check"});
+  Run check = box.run_in_folder({"check"});
   INFO(check.out << check.err);
   CHECK(check.code == 6);
   CHECK(check.out == bad + ": error: " + invalid + "\n" + box.dir() +
                          "/prog.toml:1:11: error: cannot execute '/no/such\\x1b]0;x\\x07': No such file or directory\n");
-  Run list = run_in(box, {"list"});
+  Run list = box.run_in_folder({"list"});
   INFO(list.out << list.err);
   CHECK(list.err == "daemonctl: error: " + bad + ": " + invalid + "\n");
-  Run start = run_in(box, {"start", "prog"});
+  Run start = box.run_in_folder({"start", "prog"});
   CHECK(start.err == "daemonctl: error: prog: cannot execute '/no/such\\x1b]0;x\\x07': No such file or directory\n");
   CHECK_FALSE(has_control(check.out + check.err + list.out + list.err + start.err));
 }
@@ -119,7 +114,7 @@ TEST_CASE("list --json is valid JSON with the controls of argv and file names in
   Sandbox box;
   box.service("svc", kArgvService + box.mark_line());
   box.write("\x1b[31mx.toml", "command = [\"/bin/sleep\", \"1000\"]\n");
-  Run r = run_in(box, {"--json", "list"});
+  Run r = box.run_in_folder({"--json", "list"});
   INFO(r.out << r.err);
   CHECK(r.err.empty());
   CHECK_FALSE(has_control(r.out));
@@ -136,7 +131,7 @@ TEST_CASE("export systemd escapes the controls of argv and paths in its lines an
   Sandbox box;
   box.service("svc", R"(command = ["/bin/sh", "-c", "exec sleep 1000", "\u009b31m\u001b]0;x\u0007"])" "\n"
                      R"(stdout = "out\u001b[2J.log")" "\n");
-  Run r = run_in(box, {"export", "systemd", "svc"});
+  Run r = box.run_in_folder({"export", "systemd", "svc"});
   INFO(r.out << r.err);
   CHECK(r.code == 0);
   // In double quotes, systemd reads \xNN back as the very bytes.
@@ -154,7 +149,7 @@ TEST_CASE("logs escapes control characters on a terminal, keeping newlines and t
   Run tty = daemonctl_on_tty({"--config-dir", box.dir(), "logs", "svc"}, Ttys{true, false});
   CHECK(tty.code == 0);
   CHECK(tty.out == kTitleShown + " caf\xc3\xa9\tx\\x0d\n" + kCsiShown + "2J\\xff\n");
-  Run piped = run_in(box, {"logs", "svc"});
+  Run piped = box.run_in_folder({"logs", "svc"});
   CHECK(piped.code == 0);
   CHECK(piped.out == log);
 }
