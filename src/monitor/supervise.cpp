@@ -9,11 +9,12 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
-#include <deque>
+#include <optional>
 
 #include "config/signal_name.h"
 #include "core/pidfile.h"
 #include "monitor/own_lines.h"
+#include "monitor/machine.h"
 #include "monitor/rotating_log.h"
 #include "posix/files.h"
 #include "posix/safe_path.h"
@@ -24,339 +25,353 @@
 namespace daemonctl::monitor {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr int kRetry = 250;  // ms between tries to write a log that failed
+using K = Action::Kind;
+constexpr auto kRetry = std::chrono::milliseconds(250);  // between tries to write a log that failed
 
+Rules rules_of(const Plan& plan, bool carries_output) {
+  Rules r;
+  r.policy = plan.restart.policy == config::RestartPolicy::no       ? Rules::Policy::no
+             : plan.restart.policy == config::RestartPolicy::always ? Rules::Policy::always
+                                                                    : Rules::Policy::on_failure;
+  r.delay = plan.restart.delay;
+  r.max_delay = plan.restart.max_delay;
+  r.limit = plan.restart.limit;
+  r.window = plan.restart.window;
+  r.stop_signal = plan.stop_signal;
+  r.attach = plan.attach_pid != 0;
+  r.carries_output = carries_output;
+  return r;
+}
+
+/// A rotated stream (`plan` names a file): the daemon writes it into a pipe, the
+/// monitor into the file on its own `fd`. None if not rotated, or without a pipe.
+std::optional<RotatingLog> rotated(const Plan& plan, const LogPlan& log, int fd) {
+  if (log.path.empty()) return std::nullopt;
+  std::optional<RotatingLog> made(std::in_place, log, fd, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
+  if (!made->open_pipe()) return std::nullopt;
+  return made;
+}
+
+std::string describe(const posix::ExitInfo& how) {
+  if (how.killed) return "killed by " + config::signal_name(how.code);
+  return "exited with status " + std::to_string(how.code);
+}
+
+Event failure(const Error& e, std::string what) {
+  Event failed{Event::Kind::spawn_failed};
+  failed.status = to_int(e.status);
+  failed.message = e.message;
+  failed.what = std::move(what) + e.message;
+  return failed;
+}
+
+// The I/O shell of the Machine: one poll loop on the signals, the child's
+// pidfd and the log pipes, with one deadline, the machine's; each action it
+// returns carried out here.
 class Monitor {
  public:
-  Monitor(const Plan& plan, posix::SignalFd& signals) : plan_(plan), signals_(signals) {
-    // What daemonctl recorded of the start (the service's file, what runs,
-    // how to stop it) stays in every record the monitor writes.
-    if (auto text = posix::read_entry(plan.record, 64 * 1024, O_NOFOLLOW, true)) {
-      if (auto recorded = core::parse_record(*text)) base_ = std::move(*recorded);
-    }
-    base_.monitor = ::getpid();
-    auto self = posix::read_stat(::getpid());
-    base_.monitor_starttime = self ? self->starttime : 0;
-    base_.boot_id = posix::boot_id();
-    child_ = plan.child;
-    child_.env = daemon_environment();
-    child_.stdin_fd = 0;
-    child_.stdout_fd = 1;
-    child_.stderr_fd = 2;
-    // All we change (see supervise()): the daemon gets them back.
-    child_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
-    // Rotated streams reach the daemon as pipes; the monitor writes the files.
-    if (!plan.out.path.empty()) {
-      out_.emplace(plan.out, 1, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
-      if (out_->open_pipe()) child_.stdout_fd = out_->write_end();
-      else out_.reset();
-    }
-    if (plan.err_is_out && out_) {
-      child_.stderr_fd = out_->write_end();
-    } else if (!plan.err.path.empty()) {
-      err_.emplace(plan.err, 2, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
-      if (err_->open_pipe()) child_.stderr_fd = err_->write_end();
-      else err_.reset();
-    }
-  }
-
+  Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int lock_fd);
   ~Monitor() { flush_logs(); }
 
-  int run(int report_fd, int lock_fd);
+  int run();
 
  private:
-  /// One line to the service's stderr log: "2026-11-27T14:40:00Z daemonctl-monitor[12]: web: ...".
-  void log(const std::string& what) {
-    char when[32];
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&now, &tm);
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
-                       ": " + what + "\n";
-    // To stderr's file; to stdout's when stderr goes nowhere.
-    bool to_out = plan_.log_to_out || plan_.err_is_out;
-    std::optional<RotatingLog>& rotated = to_out ? out_ : err_;
-    if (rotated) return rotated->note(line);
-    note_plain(to_out ? 1 : 2, line);
-  }
+  // The loop.
+  bool wait();
+  int timeout() const;
+  void feed(const Event& event);
+  std::optional<Event> carry_out(const Action& action);
 
-  /// The logs: each drained, and why one could not be reopened logged.
-  void drain_logs() {
-    for (auto* l : {&out_, &err_}) {
-      if (!*l) continue;
-      (*l)->drain();
-      if (std::string why = (*l)->take_problem(); !why.empty()) log(why);
-    }
-  }
-  /// Retries what waits to be written (a full disk).
-  void flush_logs() {
-    if (out_) out_->flush();
-    if (err_) err_->flush();
-  }
-  bool logs_waiting() const { return (out_ && out_->waiting()) || (err_ && err_->waiting()); }
+  // The actions, and the events they answer with.
+  Event spawn();
+  Event exec(posix::PreparedDaemon& prepared);
+  Event adopt();
+  Event reaped();
+  Event locked(Action::Kind step);
+  void end_start();
+  void report(const std::string& line, bool last);
 
-  /// A stand-down signal pending? Takes it.
-  bool told_to_stand_down() {
-    auto sig = signals_.take();
-    return sig && *sig != 0;
-  }
-
-  /// Takes the service lock (the lock file stays open between takes), or
-  /// returns false if told to stand down first.
-  bool lock() {
-    auto period = std::chrono::milliseconds(1);
-    for (;;) {
-      if (!lock_file_) {
-        auto opened = posix::open_entry(plan_.lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
-        if (opened) lock_file_ = std::move(opened->fd);
-      }
-      if (lock_file_ && ::flock(lock_file_.get(), LOCK_EX | LOCK_NB) == 0) return true;
-      // Held by a daemonctl command: wait, but wake for a stand-down.
-      pollfd p{signals_.fd(), POLLIN, 0};
-      ::poll(&p, 1, static_cast<int>(period.count()));
-      if (told_to_stand_down()) return false;
-      period = std::min(period * 2, std::chrono::milliseconds(50));
-    }
-  }
+  // The service's state files.
+  bool try_lock();
   void unlock() { ::flock(lock_file_.get(), LOCK_UN); }
+  Status record_child(pid_t pid);
+  Status write_state(core::State phase);
+  void remove_state();
 
-  /// Writes the record for `phase`, and the pidfile for a running child
-  /// (else removes it). An error is logged and returned: a child must not
-  /// run unrecorded.
-  Status write_state(core::State phase) {
-    core::Record r = base_;
-    r.phase = phase;
-    r.restarts = restarts_;
-    r.last_exit = last_exit_;
-    Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
-    if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
-    if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
-    if (!st) log(st.error().message);
-    return st;
-  }
-
-  void remove_state() {
-    (void)posix::remove_file(plan_.pidfile);
-    (void)posix::remove_file(plan_.record);
-  }
-
-  bool should_restart(const posix::ExitInfo& how) const {
-    if (plan_.restart.policy == config::RestartPolicy::no) return false;
-    if (plan_.restart.policy == config::RestartPolicy::always) return true;
-    if (how.killed) return how.code != plan_.stop_signal;
-    return how.code != 0;
-  }
-
-  std::optional<posix::Pidfd> adopt(int& report_fd, int& lock_fd);
-
-  static std::string describe(const posix::ExitInfo& how) {
-    if (how.killed) return "killed by " + config::signal_name(how.code);
-    return "exited with status " + std::to_string(how.code);
-  }
+  // The logs.
+  void log(const std::string& what);
+  void drain_logs();
+  void flush_logs();
+  bool logs_waiting() const { return (out_ && out_->waiting()) || (err_ && err_->waiting()); }
 
   const Plan& plan_;
   posix::SignalFd& signals_;
-  posix::SpawnRequest child_;
-  core::Record base_;
-  int restarts_ = 0;
-  std::string last_exit_;
-  posix::UniqueFd lock_file_;
+  int report_fd_;      ///< to daemonctl's start; -1 once closed
+  int start_lock_fd_;  ///< the service lock daemonctl's start holds for the first child; -1 once let go
+  bool in_start_ = true;  ///< daemonctl's start waits for the first child, holding the service lock for it
   std::optional<RotatingLog> out_, err_;
+  Machine machine_;
+  posix::SpawnRequest request_;  ///< the daemon
+  core::Record base_;            ///< what every record says
+  std::optional<posix::Pidfd> child_;
+  bool adopted_ = false;  ///< the child is the daemon of --attach: not ours to reap
+  posix::UniqueFd lock_file_;
 };
 
-void report(int& fd, const std::string& line) {
-  if (fd < 0) return;
-  write_text(fd, line);
-  ::close(fd);
-  fd = -1;
+Monitor::Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int lock_fd)
+    : plan_(plan),
+      signals_(signals),
+      report_fd_(report_fd),
+      start_lock_fd_(lock_fd),
+      out_(rotated(plan, plan.out, 1)),
+      err_(plan.err_is_out ? std::nullopt : rotated(plan, plan.err, 2)),
+      machine_(rules_of(plan, out_ || err_)),
+      request_(plan.child) {
+  // What daemonctl recorded of the start (the service's file, what runs,
+  // how to stop it) stays in every record the monitor writes.
+  if (auto text = posix::read_entry(plan.record, 64 * 1024, O_NOFOLLOW, true)) {
+    if (auto recorded = core::parse_record(*text)) base_ = std::move(*recorded);
+  }
+  base_.monitor = ::getpid();
+  auto self = posix::read_stat(::getpid());
+  base_.monitor_starttime = self ? self->starttime : 0;
+  base_.boot_id = posix::boot_id();
+  request_.env = daemon_environment();
+  // Rotated streams reach the daemon as pipes; the monitor writes the files.
+  request_.stdin_fd = 0;
+  request_.stdout_fd = out_ ? out_->write_end() : 1;
+  request_.stderr_fd = err_ ? err_->write_end() : plan.err_is_out && out_ ? out_->write_end() : 2;
+  // All we change (see supervise()): the daemon gets them back.
+  request_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
 }
 
-// --attach: the daemon that runs already taken in hand, recorded under
-// daemonctl's lock, and reported; nullopt (reported as a failure) if it is
-// not there any more.
-std::optional<posix::Pidfd> Monitor::adopt(int& report_fd, int& lock_fd) {
+int Monitor::run() {
+  for (const Action& action : machine_.start(Clock::now())) {
+    if (auto answer = carry_out(action)) feed(*answer);
+  }
+  while (machine_.phase() != Phase::done) {
+    if (!wait()) return 1;
+  }
+  return machine_.exit_code();
+}
+
+// One poll, and the events it brings, in order.
+bool Monitor::wait() {
+  pollfd fds[4] = {{signals_.fd(), POLLIN, 0},
+                   {child_ ? child_->fd() : -1, POLLIN, 0},
+                   {out_ ? out_->read_end() : -1, POLLIN, 0},
+                   {err_ ? err_->read_end() : -1, POLLIN, 0}};
+  if (::poll(fds, 4, timeout()) < 0 && errno != EINTR) return false;
+  if (fds[2].revents || fds[3].revents) drain_logs();
+  if (logs_waiting()) flush_logs();
+  // Signals first: a stop signals us before the child, so a child's exit
+  // seen together with a stand-down is the stop's, never restarted.
+  if (auto sig = signals_.take(); sig && *sig != 0) feed({Event::Kind::stand_down});
+  if (machine_.phase() != Phase::done && fds[1].revents) feed(reaped());
+  auto deadline = machine_.deadline();
+  if (machine_.phase() != Phase::done && deadline && Clock::now() >= *deadline) feed({Event::Kind::deadline});
+  return true;
+}
+
+// Milliseconds until the machine's deadline, or until what waits to be
+// written is tried again; -1: until an event.
+int Monitor::timeout() const {
+  std::optional<Clock::duration> left;
+  if (auto deadline = machine_.deadline()) left = std::max(*deadline - Clock::now(), Clock::duration::zero());
+  if (logs_waiting()) left = std::min<Clock::duration>(left.value_or(kRetry), kRetry);
+  return left ? static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*left).count()) : -1;
+}
+
+// The machine's step for `event`, carried out. An action that answers (a
+// spawn, a write under the lock) is the last of its step: its answer is
+// the next event.
+void Monitor::feed(const Event& event) {
+  std::optional<Event> next = event;
+  while (next && machine_.phase() != Phase::done) {
+    auto actions = machine_.on(*next, Clock::now());
+    next.reset();
+    for (const Action& action : actions) {
+      if (auto answer = carry_out(action)) next = std::move(answer);
+    }
+  }
+}
+
+std::optional<Event> Monitor::carry_out(const Action& a) {
+  switch (a.kind) {
+    case K::spawn: return spawn();
+    case K::adopt: return adopt();
+    case K::record_restarting:
+    case K::remove_pidfile:
+    case K::remove_state:
+    case K::record_failed: return locked(a.kind);
+    case K::end_start: end_start(); break;
+    case K::report: report(a.text, a.last); break;
+    case K::log: log(a.text); break;
+  }
+  return std::nullopt;
+}
+
+// The next child: forked, recorded as running under the service lock
+// (daemonctl's start holds it for the first), exec'd. It is recorded while
+// it sets itself up, and waits for that before its exec.
+Event Monitor::spawn() {
+  bool take_lock = !in_start_;
+  if (take_lock && !try_lock()) return {Event::Kind::lock_busy};
+  Status recorded = Error{ExitStatus::failure, "not recorded"};
+  auto prepared = posix::prepare_child(request_, [&](pid_t pid) { recorded = record_child(pid); });
+  if (prepared && recorded) {
+    if (take_lock) unlock();
+    return exec(*prepared);
+  }
+  // No record names a child that will never run: daemonctl's start removes
+  // the service's; a later one says "restarting".
+  if (prepared) prepared->abandon();
+  if (prepared || recorded) in_start_ ? remove_state() : (void)write_state(core::State::restarting);
+  if (take_lock) unlock();
+  if (!prepared) return failure(prepared.error(), "could not start: ");
+  return failure(recorded.error(), "could not be recorded: ");
+}
+
+Event Monitor::exec(posix::PreparedDaemon& prepared) {
+  pid_t pid = prepared.proc().pid();
+  if (Status st = prepared.exec(); !st) {
+    if (in_start_) remove_state();
+    return failure(st.error(), "");
+  }
+  child_.emplace(std::move(prepared).release());
+  return {Event::Kind::spawned, pid};
+}
+
+// --attach: the daemon that runs already taken in hand and recorded, under
+// daemonctl's lock; a failure if it is not there any more.
+Event Monitor::adopt() {
   pid_t pid = plan_.attach_pid;
   auto proc = posix::Pidfd::open(pid);
   auto stat = posix::read_stat(pid);
   if (!proc || !stat || stat->starttime != plan_.attach_starttime || stat->state == 'Z') {
-    report(report_fd, "fail 1 the daemon (pid " + std::to_string(pid) + ") is not running any more\n");
-    return std::nullopt;
+    return failure(Error{ExitStatus::failure, "the daemon (pid " + std::to_string(pid) + ") is not running any more"},
+                   "");
   }
   base_.pid = pid;
   base_.starttime = stat->starttime;
   base_.pgid = stat->pgrp;
-  if (Status st = write_state(core::State::running); !st) {
-    report(report_fd, "fail " + std::to_string(to_int(st.error().status)) + " " + st.error().message + "\n");
-    return std::nullopt;
-  }
-  report(report_fd, "ok " + std::to_string(pid) + "\n");
-  if (lock_fd >= 0) ::close(lock_fd);
-  lock_fd = -1;
-  std::erase_if(child_.env, [](const std::string& e) { return e.starts_with("NOTIFY_SOCKET="); });
-  log("supervising pid " + std::to_string(pid) + " again: its monitor was gone");
-  return std::move(*proc);
+  if (Status st = write_state(core::State::running); !st) return failure(st.error(), "");
+  child_.emplace(std::move(*proc));
+  adopted_ = true;
+  return {Event::Kind::spawned, pid};
 }
 
-int Monitor::run(int report_fd, int lock_fd) {
-  auto delay = plan_.restart.delay;
-  std::deque<Clock::time_point> recent;  // restarts within the window
-  for (bool first = true;; first = false) {
-    std::optional<posix::Pidfd> proc;
-    Clock::time_point started = Clock::now();
-    // Not our child: its exit status cannot be had, and counts as a failure.
-    bool adopted = first && plan_.attach_pid != 0;
-    if (adopted && !(proc = adopt(report_fd, lock_fd))) return 1;
-    // The child waits before its exec until its pid is recorded: recorded
-    // while it sets itself up, under the lock (the first time, daemonctl's).
-    bool locked = first, stood_down = false;
-    Status recorded = Error{ExitStatus::failure, "not recorded"};
-    auto prepared = adopted ? Result<posix::PreparedDaemon>(Error{}) : posix::prepare_child(child_, [&](pid_t pid) {
-      if (!locked && !(locked = lock())) {
-        stood_down = true;
-        return;
-      }
-      auto stat = posix::read_stat(pid);
-      base_.pid = pid;
-      base_.starttime = stat ? stat->starttime : 0;
-      base_.pgid = pid;  // prepare_child: a group of its own
-      recorded = write_state(core::State::running);
-    });
-    auto release = [&] {
-      if (locked && !first) unlock();
-      locked = false;
-    };
-    if (stood_down) {
-      if (prepared) prepared->abandon();
-      return 0;
-    }
-    if (!prepared && !adopted) {
-      if (recorded) first ? remove_state() : (void)write_state(core::State::restarting);
-      release();
-      if (first) {
-        report(report_fd, "fail " + std::to_string(to_int(prepared.error().status)) + " " + prepared.error().message + "\n");
-        return 1;
-      }
-      last_exit_ = "could not start: " + prepared.error().message;
-      log(last_exit_);
-    }
-    if (prepared) {
-      pid_t pid = prepared->proc().pid();
-      if (!recorded) {
-        // Not recorded, so not run: abandoned before its exec.
-        prepared->abandon();
-        if (first) {
-          remove_state();
-          report(report_fd, "fail " + std::to_string(to_int(recorded.error().status)) + " " +
-                                recorded.error().message + "\n");
-          return 1;
-        }
-        (void)write_state(core::State::restarting);
-        release();
-        last_exit_ = "could not be recorded: " + recorded.error().message;
-        log(last_exit_);
-      } else {
-        release();
-        if (Status st = prepared->exec(); !st) {
-          if (first) {
-            remove_state();
-            report(report_fd, "fail " + std::to_string(to_int(st.error().status)) + " " + st.error().message + "\n");
-            return 1;
-          }
-          last_exit_ = st.error().message;
-          log(last_exit_);
-        } else {
-          proc.emplace(std::move(*prepared).release());
-          if (first) {
-            // Kept open: the first daemon's exit follows, for a start that waits on it.
-            write_text(report_fd, "ok " + std::to_string(pid) + "\n");
-            if (lock_fd >= 0) ::close(lock_fd);  // ours no more: daemonctl still holds it until it returns
-            lock_fd = -1;
-            // The start's notify socket is gone once the start returns: not for the next ones.
-            std::erase_if(child_.env, [](const std::string& e) { return e.starts_with("NOTIFY_SOCKET="); });
-          }
-          log((restarts_ == 0 ? "started pid " : "restarted: pid ") + std::to_string(pid));
-        }
-      }
-    }
-
-    if (proc) {
-      // Until the child exits. Told to stand down, the monitor exits at
-      // once, unless it carries the daemon's output: then it writes all of
-      // it, and exits when the daemon does.
-      bool standing_down = false;
-      for (;;) {
-        pollfd fds[4] = {{signals_.fd(), POLLIN, 0},
-                         {proc->fd(), POLLIN, 0},
-                         {out_ ? out_->read_end() : -1, POLLIN, 0},
-                         {err_ ? err_->read_end() : -1, POLLIN, 0}};
-        // What waits to be written is retried every kRetry.
-        if (::poll(fds, 4, logs_waiting() ? kRetry : -1) < 0 && errno != EINTR) return 1;
-        if (fds[2].revents || fds[3].revents) drain_logs();
-        if (logs_waiting()) flush_logs();
-        // Signals first: a stop signals us before the child, so a child's exit
-        // seen together with a stand-down is the stop's, never restarted.
-        if (told_to_stand_down()) {
-          if (!out_ && !err_) return 0;
-          standing_down = true;
-        }
-        if (fds[1].revents) break;
-      }
-      drain_logs();
-      if (standing_down) {
-        (void)proc->reap();
-        return 0;
-      }
-      auto how = adopted ? Result<posix::ExitInfo>(posix::ExitInfo{false, -1}) : proc->reap();
-      if (!how) return 1;
-      report(report_fd, (how->killed ? "killed " : "exited ") + std::to_string(how->code) + "\n");
-      last_exit_ = adopted ? "exited, with a status unknown to this monitor" : describe(*how);
-      log("pid " + std::to_string(proc->pid()) + " " + last_exit_);
-      if (!should_restart(*how)) {
-        if (!lock()) return 0;
-        remove_state();
-        unlock();
-        log(plan_.restart.policy == config::RestartPolicy::no ? std::string("not restarting it (no restart policy)")
-                                                               : "not restarting it (policy on-failure)");
-        return 0;
-      }
-    }
-
-    auto now = Clock::now();
-    while (!recent.empty() && now - recent.front() >= plan_.restart.window) recent.pop_front();
-    if (static_cast<int>(recent.size()) >= plan_.restart.limit) {
-      if (!lock()) return 0;
-      (void)write_state(core::State::failed);
-      unlock();
-      log("giving up: " + std::to_string(recent.size()) + (recent.size() == 1 ? " restart" : " restarts") + " within " +
-          seconds_text(plan_.restart.window) + "; last " + last_exit_);
-      return 1;
-    }
-    if (now - started >= plan_.restart.window) delay = plan_.restart.delay;  // it ran well: no backoff
-    // No pidfile names the dead child while the next is made: its pid may
-    // be reused meanwhile, and must not pass for the service. Without a
-    // pidfile, a record with a live monitor reads "restarting"; with a delay
-    // the record says so too, with the last exit.
-    if (!lock()) return 0;
-    if (delay.count() > 0) (void)write_state(core::State::restarting);
-    else (void)posix::remove_file(plan_.pidfile);
-    unlock();
-    log("restarting in " + seconds_text(delay) + " (restart " + std::to_string(recent.size() + 1) + " of " +
-        std::to_string(plan_.restart.limit) + " within " + seconds_text(plan_.restart.window) + ")");
-    if (delay.count() > 0) {
-      pollfd p{signals_.fd(), POLLIN, 0};
-      auto until = Clock::now() + delay;
-      while (Clock::now() < until) {
-        auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
-        ::poll(&p, 1, static_cast<int>(ms));
-        if (told_to_stand_down()) return 0;
-      }
-    }
-    recent.push_back(Clock::now());
-    ++restarts_;
-    delay = std::min(delay * 2, plan_.restart.max_delay);
+// The child has exited: all it wrote is written, and it is reaped. One
+// taken in hand is not our child: its exit status cannot be had.
+Event Monitor::reaped() {
+  drain_logs();
+  posix::Pidfd proc = std::move(*child_);
+  child_.reset();
+  if (std::exchange(adopted_, false)) {
+    return {Event::Kind::child_exit, proc.pid(), {false, -1}, "exited, with a status unknown to this monitor"};
   }
+  auto how = proc.reap();
+  if (!how) return {Event::Kind::reap_failed, proc.pid()};
+  return {Event::Kind::child_exit, proc.pid(), *how, describe(*how)};
+}
+
+// The state files as `step` says, under the service lock, unless a
+// daemonctl command holds it.
+Event Monitor::locked(Action::Kind step) {
+  if (!try_lock()) return {Event::Kind::lock_busy};
+  switch (step) {
+    case K::record_restarting: (void)write_state(core::State::restarting); break;
+    case K::remove_pidfile: (void)posix::remove_file(plan_.pidfile); break;
+    case K::remove_state: remove_state(); break;
+    case K::record_failed: (void)write_state(core::State::failed); break;
+    default: break;
+  }
+  unlock();
+  return {Event::Kind::written};
+}
+
+void Monitor::end_start() {
+  in_start_ = false;
+  // Ours no more: daemonctl's start still holds it until it returns.
+  if (start_lock_fd_ >= 0) ::close(start_lock_fd_);
+  start_lock_fd_ = -1;
+  // The start's notify socket is gone once the start returns: not for the next ones.
+  std::erase_if(request_.env, [](const std::string& e) { return e.starts_with("NOTIFY_SOCKET="); });
+}
+
+void Monitor::report(const std::string& line, bool last) {
+  if (report_fd_ < 0) return;
+  write_text(report_fd_, line);
+  if (!last) return;
+  ::close(report_fd_);
+  report_fd_ = -1;
+}
+
+// The lock file stays open between takes.
+bool Monitor::try_lock() {
+  if (!lock_file_) {
+    auto opened = posix::open_entry(plan_.lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+    if (opened) lock_file_ = std::move(opened->fd);
+  }
+  return lock_file_ && ::flock(lock_file_.get(), LOCK_EX | LOCK_NB) == 0;
+}
+
+Status Monitor::record_child(pid_t pid) {
+  auto stat = posix::read_stat(pid);
+  base_.pid = pid;
+  base_.starttime = stat ? stat->starttime : 0;
+  base_.pgid = pid;  // prepare_child: a group of its own
+  return write_state(core::State::running);
+}
+
+// The record for `phase`, and the pidfile for a running child (else none).
+// An error is logged and returned: a child must not run unrecorded.
+Status Monitor::write_state(core::State phase) {
+  core::Record r = base_;
+  r.phase = phase;
+  r.restarts = machine_.restarts();
+  r.last_exit = machine_.last_exit();
+  Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
+  if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
+  if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
+  if (!st) log(st.error().message);
+  return st;
+}
+
+void Monitor::remove_state() {
+  (void)posix::remove_file(plan_.pidfile);
+  (void)posix::remove_file(plan_.record);
+}
+
+/// One line to the service's stderr log: "2026-11-27T14:40:00Z daemonctl-monitor[12]: web: ...".
+void Monitor::log(const std::string& what) {
+  char when[32];
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
+                     ": " + what + "\n";
+  // To stderr's file; to stdout's when stderr goes nowhere.
+  bool to_out = plan_.log_to_out || plan_.err_is_out;
+  std::optional<RotatingLog>& rotated = to_out ? out_ : err_;
+  if (rotated) return rotated->note(line);
+  note_plain(to_out ? 1 : 2, line);
+}
+
+/// The logs: each drained, and why one could not be reopened logged.
+void Monitor::drain_logs() {
+  for (auto* l : {&out_, &err_}) {
+    if (!*l) continue;
+    (*l)->drain();
+    if (std::string why = (*l)->take_problem(); !why.empty()) log(why);
+  }
+}
+
+/// Retries what waits to be written (a full disk).
+void Monitor::flush_logs() {
+  if (out_) out_->flush();
+  if (err_) err_->flush();
 }
 
 }  // namespace
@@ -368,11 +383,11 @@ int supervise(const Plan& plan, int report_fd, int lock_fd) {
   ::signal(SIGXFSZ, SIG_IGN);
   auto signals = posix::SignalFd::open({SIGTERM, SIGINT, SIGHUP, SIGQUIT});
   if (!signals) {
-    report(report_fd, "fail 1 " + signals.error().message + "\n");
+    write_text(report_fd, "fail 1 " + signals.error().message + "\n");
     return 1;
   }
-  Monitor m(plan, *signals);
-  return m.run(report_fd, lock_fd);
+  Monitor m(plan, *signals, report_fd, lock_fd);
+  return m.run();
 }
 
 }  // namespace daemonctl::monitor
