@@ -8,14 +8,13 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <optional>
 
 #include "config/signal_name.h"
 #include "core/pidfile.h"
 #include "monitor/own_lines.h"
 #include "monitor/machine.h"
-#include "monitor/rotating_log.h"
+#include "monitor/output.h"
 #include "posix/files.h"
 #include "posix/safe_path.h"
 #include "posix/proc.h"
@@ -43,15 +42,6 @@ Rules rules_of(const Plan& plan, bool carries_output) {
   return r;
 }
 
-/// A rotated stream (`plan` names a file): the daemon writes it into a pipe, the
-/// monitor into the file on its own `fd`. None if not rotated, or without a pipe.
-std::optional<RotatingLog> rotated(const Plan& plan, const LogPlan& log, int fd) {
-  if (log.path.empty()) return std::nullopt;
-  std::optional<RotatingLog> made(std::in_place, log, fd, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
-  if (!made->open_pipe()) return std::nullopt;
-  return made;
-}
-
 std::string describe(const posix::ExitInfo& how) {
   if (how.killed) return "killed by " + config::signal_name(how.code);
   return "exited with status " + std::to_string(how.code);
@@ -71,7 +61,6 @@ Event failure(const Error& e, std::string what) {
 class Monitor {
  public:
   Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int lock_fd);
-  ~Monitor() { flush_logs(); }
 
   int run();
 
@@ -98,18 +87,12 @@ class Monitor {
   Status write_state(core::State phase);
   void remove_state();
 
-  // The logs.
-  void log(const std::string& what);
-  void drain_logs();
-  void flush_logs();
-  bool logs_waiting() const { return (out_ && out_->waiting()) || (err_ && err_->waiting()); }
-
   const Plan& plan_;
   posix::SignalFd& signals_;
   int report_fd_;      ///< to daemonctl's start; -1 once closed
   int start_lock_fd_;  ///< the service lock daemonctl's start holds for the first child; -1 once let go
   bool in_start_ = true;  ///< daemonctl's start waits for the first child, holding the service lock for it
-  std::optional<RotatingLog> out_, err_;
+  Output output_;
   Machine machine_;
   posix::SpawnRequest request_;  ///< the daemon
   core::Record base_;            ///< what every record says
@@ -123,9 +106,8 @@ Monitor::Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int 
       signals_(signals),
       report_fd_(report_fd),
       start_lock_fd_(lock_fd),
-      out_(rotated(plan, plan.out, 1)),
-      err_(plan.err_is_out ? std::nullopt : rotated(plan, plan.err, 2)),
-      machine_(rules_of(plan, out_ || err_)),
+      output_(plan),
+      machine_(rules_of(plan, output_.carried())),
       request_(plan.child) {
   // What daemonctl recorded of the start (the service's file, what runs,
   // how to stop it) stays in every record the monitor writes.
@@ -137,10 +119,9 @@ Monitor::Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int 
   base_.monitor_starttime = self ? self->starttime : 0;
   base_.boot_id = posix::boot_id();
   request_.env = daemon_environment();
-  // Rotated streams reach the daemon as pipes; the monitor writes the files.
   request_.stdin_fd = 0;
-  request_.stdout_fd = out_ ? out_->write_end() : 1;
-  request_.stderr_fd = err_ ? err_->write_end() : plan.err_is_out && out_ ? out_->write_end() : 2;
+  request_.stdout_fd = output_.daemon_stdout();
+  request_.stderr_fd = output_.daemon_stderr();
   // All we change (see supervise()): the daemon gets them back.
   request_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
 }
@@ -159,11 +140,11 @@ int Monitor::run() {
 bool Monitor::wait() {
   pollfd fds[4] = {{signals_.fd(), POLLIN, 0},
                    {child_ ? child_->fd() : -1, POLLIN, 0},
-                   {out_ ? out_->read_end() : -1, POLLIN, 0},
-                   {err_ ? err_->read_end() : -1, POLLIN, 0}};
+                   {output_.stdout_pipe(), POLLIN, 0},
+                   {output_.stderr_pipe(), POLLIN, 0}};
   if (::poll(fds, 4, timeout()) < 0 && errno != EINTR) return false;
-  if (fds[2].revents || fds[3].revents) drain_logs();
-  if (logs_waiting()) flush_logs();
+  if (fds[2].revents || fds[3].revents) output_.drain();
+  if (output_.waiting()) output_.flush();
   // Signals first: a stop signals us before the child, so a child's exit
   // seen together with a stand-down is the stop's, never restarted.
   if (auto sig = signals_.take(); sig && *sig != 0) feed({Event::Kind::stand_down});
@@ -178,7 +159,7 @@ bool Monitor::wait() {
 int Monitor::timeout() const {
   std::optional<Clock::duration> left;
   if (auto deadline = machine_.deadline()) left = std::max(*deadline - Clock::now(), Clock::duration::zero());
-  if (logs_waiting()) left = std::min<Clock::duration>(left.value_or(kRetry), kRetry);
+  if (output_.waiting()) left = std::min<Clock::duration>(left.value_or(kRetry), kRetry);
   return left ? static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*left).count()) : -1;
 }
 
@@ -206,7 +187,7 @@ std::optional<Event> Monitor::carry_out(const Action& a) {
     case K::record_failed: return locked(a.kind);
     case K::end_start: end_start(); break;
     case K::report: report(a.text, a.last); break;
-    case K::log: log(a.text); break;
+    case K::log: output_.log(a.text); break;
   }
   return std::nullopt;
 }
@@ -264,7 +245,7 @@ Event Monitor::adopt() {
 // The child has exited: all it wrote is written, and it is reaped. One
 // taken in hand is not our child: its exit status cannot be had.
 Event Monitor::reaped() {
-  drain_logs();
+  output_.drain();
   posix::Pidfd proc = std::move(*child_);
   child_.reset();
   if (std::exchange(adopted_, false)) {
@@ -334,44 +315,13 @@ Status Monitor::write_state(core::State phase) {
   Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
   if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
   if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
-  if (!st) log(st.error().message);
+  if (!st) output_.log(st.error().message);
   return st;
 }
 
 void Monitor::remove_state() {
   (void)posix::remove_file(plan_.pidfile);
   (void)posix::remove_file(plan_.record);
-}
-
-/// One line to the service's stderr log: "2026-11-27T14:40:00Z daemonctl-monitor[12]: web: ...".
-void Monitor::log(const std::string& what) {
-  char when[32];
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
-                     ": " + what + "\n";
-  // To stderr's file; to stdout's when stderr goes nowhere.
-  bool to_out = plan_.log_to_out || plan_.err_is_out;
-  std::optional<RotatingLog>& rotated = to_out ? out_ : err_;
-  if (rotated) return rotated->note(line);
-  note_plain(to_out ? 1 : 2, line);
-}
-
-/// The logs: each drained, and why one could not be reopened logged.
-void Monitor::drain_logs() {
-  for (auto* l : {&out_, &err_}) {
-    if (!*l) continue;
-    (*l)->drain();
-    if (std::string why = (*l)->take_problem(); !why.empty()) log(why);
-  }
-}
-
-/// Retries what waits to be written (a full disk).
-void Monitor::flush_logs() {
-  if (out_) out_->flush();
-  if (err_) err_->flush();
 }
 
 }  // namespace
