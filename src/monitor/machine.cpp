@@ -73,12 +73,15 @@ Machine::Actions Machine::started(const Event& e, Clock::time_point) {
   phase_ = Phase::running;
   std::string pid = std::to_string(e.pid);
   if (!first()) return {log("restarted: pid " + pid)};
+  // daemonctl's lock is let go before the report: once the start has read
+  // it, the monitor holds the lock no more (a monitor stopped by SIGSTOP
+  // right then would keep it from the next command).
   if (rules_.attach) {
-    return {{K::report, "ok " + pid + "\n", true}, {K::end_start},
+    return {{K::end_start}, {K::report, "ok " + pid + "\n", true},
             log("supervising pid " + pid + " again: its monitor was gone")};
   }
   // The report stays open: the first child's exit follows, for a start that waits on it.
-  return {{K::report, "ok " + pid + "\n"}, {K::end_start}, log("started pid " + pid)};
+  return {{K::end_start}, {K::report, "ok " + pid + "\n"}, log("started pid " + pid)};
 }
 
 Machine::Actions Machine::not_started(const Event& e, Clock::time_point now) {

@@ -127,7 +127,7 @@ TEST_CASE("monitor machine: every phase x event cell", "[monitor][machine]") {
       {Phase::starting, E::lock_busy, Phase::starting, {}, 2001ms},  // the lock tried again in 1 ms
       {Phase::starting, E::written, Phase::starting, {}},
       {Phase::starting, E::spawned, Phase::running,
-       {report("ok 300\n", false), {K::end_start}, log("started pid 300")}},
+       {{K::end_start}, report("ok 300\n", false), log("started pid 300")}},
       {Phase::starting, E::spawn_failed, Phase::done, {report(fail, true)}},
 
       {Phase::running, E::stand_down, Phase::done, {}},
@@ -436,7 +436,7 @@ TEST_CASE("monitor machine: daemonctl's start hears of the first child only: its
           "[monitor][machine]") {
   Machine m(always());
   m.start(t(0ms));
-  CHECK(m.on(spawned(100), t(1ms)) == Actions{report("ok 100\n", false), {K::end_start}, log("started pid 100")});
+  CHECK(m.on(spawned(100), t(1ms)) == Actions{{K::end_start}, report("ok 100\n", false), log("started pid 100")});
   CHECK(m.on(exited(100, 7), t(2ms)) ==
         Actions{report("exited 7\n", true), log("pid 100 exited with status 7"), {K::record_restarting}});
   m.on({E::written}, t(3ms));
@@ -454,7 +454,7 @@ TEST_CASE("monitor machine: --attach takes the daemon in hand, reports it at onc
   Machine m(r);
   CHECK(m.start(t(0ms)) == Actions{{K::adopt}});
   CHECK(m.on(spawned(100), t(1ms)) ==
-        Actions{report("ok 100\n", true), {K::end_start}, log("supervising pid 100 again: its monitor was gone")});
+        Actions{{K::end_start}, report("ok 100\n", true), log("supervising pid 100 again: its monitor was gone")});
   Event unknown{E::child_exit, 100, {false, -1}, "exited, with a status unknown to this monitor"};
   CHECK(m.on(unknown, t(2ms)) == Actions{log("pid 100 exited, with a status unknown to this monitor"),
                                          {K::record_restarting}});
