@@ -14,14 +14,7 @@ using K = Action::Kind;
 // to this: a daemonctl command holds it for a few milliseconds.
 constexpr std::chrono::nanoseconds kLockWaitMax = 50ms;
 
-Action log(std::string text) { return {K::log, std::move(text)}; }
-
-std::vector<Action> join(std::vector<Action> first, const std::vector<Action>& then) {
-  first.insert(first.end(), then.begin(), then.end());
-  return first;
-}
-
-std::string restarts_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " restart" : " restarts"); }
+std::string restarts_text(std::size_t n) { return cat({num(static_cast<long>(n)), n == 1 ? " restart" : " restarts"}); }
 
 }  // namespace
 
@@ -45,110 +38,110 @@ const Machine::Cell Machine::kTable[kPhases][kEvents] = {
 };
 
 std::vector<Action> Machine::start(Clock::time_point now) {
+  out_.clear();
   started_ = now;
-  return enter(Phase::starting, rules_.attach ? K::adopt : K::spawn);
+  enter(Phase::starting, rules_.attach ? K::adopt : K::spawn);
+  return std::move(out_);
 }
 
 std::vector<Action> Machine::on(const Event& event, Clock::time_point now) {
-  if (phase_ == Phase::done) return {};
-  return (this->*kTable[static_cast<int>(phase_)][static_cast<int>(event.kind)])(event, now);
+  out_.clear();
+  if (phase_ != Phase::done) (this->*kTable[static_cast<int>(phase_)][static_cast<int>(event.kind)])(event, now);
+  return std::move(out_);
 }
 
-// Told to stand down (or its child gone while it stood down): it exits,
-// leaving a running daemon running.
-Machine::Actions Machine::leave(const Event&, Clock::time_point) { return finish(0); }
-
-Machine::Actions Machine::retry(const Event&, Clock::time_point) {
+void Machine::retry(const Event&, Clock::time_point) {
   deadline_.reset();
-  return {{step_}};
+  emit(step_);
 }
 
-Machine::Actions Machine::wait_lock(const Event&, Clock::time_point now) {
+void Machine::wait_lock(const Event&, Clock::time_point now) {
   lock_wait_ = lock_wait_ == lock_wait_.zero() ? 1ms : std::min(lock_wait_ * 2, kLockWaitMax);
   deadline_ = now + lock_wait_;
-  return {};
 }
 
-Machine::Actions Machine::started(const Event& e, Clock::time_point) {
+void Machine::started(const Event& e, Clock::time_point) {
   phase_ = Phase::running;
-  std::string pid = std::to_string(e.pid);
-  if (!first()) return {log("restarted: pid " + pid)};
+  std::string pid = num(e.pid);
+  if (!first()) return log(cat({"restarted: pid ", pid}));
   // daemonctl's lock is let go before the report: once the start has read
   // it, the monitor holds the lock no more (a monitor stopped by SIGSTOP
   // right then would keep it from the next command).
-  if (rules_.attach) {
-    return {{K::end_start}, {K::report, "ok " + pid + "\n", true},
-            log("supervising pid " + pid + " again: its monitor was gone")};
+  emit(K::end_start);
+  // Taken in hand, the daemon's exit status is unknown: nothing more to
+  // report. Else the report stays open: the first child's exit follows,
+  // for a start that waits on it.
+  emit(K::report, cat({"ok ", pid, "\n"}), rules_.attach);
+  log(rules_.attach ? cat({"supervising pid ", pid, " again: its monitor was gone"}) : cat({"started pid ", pid}));
+}
+
+void Machine::not_started(const Event& e, Clock::time_point now) {
+  if (first()) {
+    emit(K::report, cat({"fail ", num(e.status), " ", e.message, "\n"}), true);
+    return finish(1);
   }
-  // The report stays open: the first child's exit follows, for a start that waits on it.
-  return {{K::end_start}, {K::report, "ok " + pid + "\n"}, log("started pid " + pid)};
-}
-
-Machine::Actions Machine::not_started(const Event& e, Clock::time_point now) {
-  if (first()) return join({{K::report, "fail " + std::to_string(e.status) + " " + e.message + "\n", true}}, finish(1));
   last_exit_ = e.what;
-  return join({log(e.what)}, decide(now));
+  log(e.what);
+  decide(now);
 }
 
-Machine::Actions Machine::stand_down(const Event&, Clock::time_point) {
+void Machine::stand_down(const Event&, Clock::time_point) {
   // The daemon writes into the monitor's pipes: all of its output is written
   // before the monitor exits, with the daemon.
   if (!rules_.carries_output) return finish(0);
   phase_ = Phase::standing_down;
-  return {};
 }
 
-Machine::Actions Machine::ended(const Event& e, Clock::time_point now) {
-  Actions out;
+void Machine::ended(const Event& e, Clock::time_point now) {
   // The first child's exit, for a start that waits on it (readiness, grace).
   if (first() && !rules_.attach) {
-    out.push_back({K::report, (e.how.killed ? "killed " : "exited ") + std::to_string(e.how.code) + "\n", true});
+    emit(K::report, cat({e.how.killed ? "killed " : "exited ", num(e.how.code), "\n"}), true);
   }
   last_exit_ = e.what;
-  out.push_back(log("pid " + std::to_string(e.pid) + " " + e.what));
-  return join(std::move(out), should_restart(e.how) ? decide(now) : enter(Phase::finishing, K::remove_state));
+  log(cat({"pid ", num(e.pid), " ", e.what}));
+  if (should_restart(e.how)) return decide(now);
+  enter(Phase::finishing, K::remove_state);
 }
 
-Machine::Actions Machine::lost(const Event&, Clock::time_point) { return finish(1); }
-
-Machine::Actions Machine::pause(const Event&, Clock::time_point now) {
-  Actions out = {log("restarting in " + seconds_text(delay_) + " (restart " + std::to_string(recent_.size() + 1) +
-                     " of " + std::to_string(rules_.limit) + " within " + seconds_text(rules_.window) + ")")};
-  if (delay_ == delay_.zero()) return join(std::move(out), restart(Event{Event::Kind::deadline}, now));
+void Machine::pause(const Event&, Clock::time_point now) {
+  log(cat({"restarting in ", seconds_text(delay_), " (restart ", num(static_cast<long>(recent_.size()) + 1), " of ",
+           num(rules_.limit), " within ", seconds_text(rules_.window), ")"}));
+  if (delay_ == delay_.zero()) return restart(Event{Event::Kind::deadline}, now);
   phase_ = Phase::backoff;
   deadline_ = now + delay_;
-  return out;
 }
 
-Machine::Actions Machine::restart(const Event&, Clock::time_point now) {
+void Machine::restart(const Event&, Clock::time_point now) {
   recent_.push_back(now);
   ++restarts_;
   started_ = now;
   delay_ = std::min(delay_ * 2, rules_.max_delay);
-  return enter(Phase::starting, K::spawn);
+  enter(Phase::starting, K::spawn);
 }
 
-Machine::Actions Machine::finished(const Event&, Clock::time_point) {
-  return join({log(rules_.policy == Rules::Policy::no ? "not restarting it (no restart policy)"
-                                                       : "not restarting it (policy on-failure)")},
-              finish(0));
+void Machine::finished(const Event&, Clock::time_point) {
+  log(rules_.policy == Rules::Policy::no ? "not restarting it (no restart policy)"
+                                         : "not restarting it (policy on-failure)");
+  finish(0);
 }
 
-Machine::Actions Machine::gave_up(const Event&, Clock::time_point) {
-  return join({log("giving up: " + restarts_text(recent_.size()) + " within " + seconds_text(rules_.window) +
-                   "; last " + last_exit_)},
-              finish(1));
+void Machine::gave_up(const Event&, Clock::time_point) {
+  log(cat({"giving up: ", restarts_text(recent_.size()), " within ", seconds_text(rules_.window), "; last ",
+           last_exit_}));
+  finish(1);
 }
 
-Machine::Actions Machine::enter(Phase phase, Action::Kind step) {
+void Machine::emit(Action::Kind kind, std::string text, bool last) { out_.push_back({kind, std::move(text), last}); }
+
+void Machine::enter(Phase phase, Action::Kind step) {
   phase_ = phase;
   step_ = step;
   deadline_.reset();
   lock_wait_ = lock_wait_.zero();
-  return {{step}};
+  emit(step);
 }
 
-Machine::Actions Machine::decide(Clock::time_point now) {
+void Machine::decide(Clock::time_point now) {
   while (!recent_.empty() && now - recent_.front() >= rules_.window) recent_.pop_front();
   if (static_cast<int>(recent_.size()) >= rules_.limit) return enter(Phase::giving_up, K::record_failed);
   if (now - started_ >= rules_.window) delay_ = rules_.delay;  // it ran well: no backoff
@@ -156,14 +149,13 @@ Machine::Actions Machine::decide(Clock::time_point now) {
   // reused meanwhile, and must not pass for the service. Without a pidfile,
   // a record with a live monitor reads "restarting"; with a delay the
   // record says so too, with the last exit.
-  return enter(Phase::restarting, delay_ > delay_.zero() ? K::record_restarting : K::remove_pidfile);
+  enter(Phase::restarting, delay_ > delay_.zero() ? K::record_restarting : K::remove_pidfile);
 }
 
-Machine::Actions Machine::finish(int code) {
+void Machine::finish(int code) {
   phase_ = Phase::done;
   deadline_.reset();
   exit_code_ = code;
-  return {};
 }
 
 bool Machine::should_restart(const posix::ExitInfo& how) const {

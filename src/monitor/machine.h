@@ -115,30 +115,31 @@ class Machine {
   const std::string& last_exit() const { return last_exit_; }
 
  private:
-  using Actions = std::vector<Action>;
-  using Cell = Actions (Machine::*)(const Event&, Clock::time_point);
+  using Cell = void (Machine::*)(const Event&, Clock::time_point);
   static const Cell kTable[kPhases][kEvents];
 
   // The cells.
-  Actions ignore(const Event&, Clock::time_point) { return {}; }
-  Actions leave(const Event&, Clock::time_point);
-  Actions retry(const Event&, Clock::time_point);
-  Actions wait_lock(const Event&, Clock::time_point now);
-  Actions started(const Event& e, Clock::time_point);
-  Actions not_started(const Event& e, Clock::time_point now);
-  Actions stand_down(const Event&, Clock::time_point);
-  Actions ended(const Event& e, Clock::time_point now);
-  Actions lost(const Event&, Clock::time_point);
-  Actions pause(const Event&, Clock::time_point now);
-  Actions restart(const Event&, Clock::time_point now);
-  Actions finished(const Event&, Clock::time_point);
-  Actions gave_up(const Event&, Clock::time_point);
+  void ignore(const Event&, Clock::time_point) {}
+  void leave(const Event&, Clock::time_point) { finish(0); }
+  void retry(const Event&, Clock::time_point);
+  void wait_lock(const Event&, Clock::time_point now);
+  void started(const Event& e, Clock::time_point);
+  void not_started(const Event& e, Clock::time_point now);
+  void stand_down(const Event&, Clock::time_point);
+  void ended(const Event& e, Clock::time_point now);
+  void lost(const Event&, Clock::time_point) { finish(1); }
+  void pause(const Event&, Clock::time_point now);
+  void restart(const Event&, Clock::time_point now);
+  void finished(const Event&, Clock::time_point);
+  void gave_up(const Event&, Clock::time_point);
 
   // Their parts.
   bool first() const { return restarts_ == 0; }  ///< the child of daemonctl's start (or the one it hands over)
-  Actions enter(Phase phase, Action::Kind step);  ///< a phase that waits to do `step` under the lock
-  Actions decide(Clock::time_point now);          ///< after a child that should run again
-  Actions finish(int code);
+  void emit(Action::Kind kind, std::string text = {}, bool last = false);
+  void log(std::string text) { emit(Action::Kind::log, std::move(text)); }
+  void enter(Phase phase, Action::Kind step);  ///< a phase that waits to do `step` under the lock
+  void decide(Clock::time_point now);          ///< after a child that should run again
+  void finish(int code);
   bool should_restart(const posix::ExitInfo& how) const;
 
   Rules rules_;
@@ -152,6 +153,7 @@ class Machine {
   int restarts_ = 0;
   std::string last_exit_;
   int exit_code_ = 0;
+  std::vector<Action> out_;  ///< what the step under way does
 };
 
 }  // namespace daemonctl::monitor

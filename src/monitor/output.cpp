@@ -21,7 +21,9 @@ std::optional<RotatingLog> rotated(const Plan& plan, const LogPlan& log, int fd)
 }  // namespace
 
 Output::Output(const Plan& plan)
-    : plan_(plan), out_(rotated(plan, plan.out, 1)), err_(plan.err_is_out ? std::nullopt : rotated(plan, plan.err, 2)) {}
+    : plan_(plan),
+      out_(rotated(plan, plan.out, 1)),
+      err_(plan.err_is_out ? std::nullopt : rotated(plan, plan.err, 2)) {}
 
 int Output::daemon_stderr() const {
   if (err_) return err_->write_end();
@@ -34,8 +36,7 @@ void Output::log(const std::string& what) {
   std::tm tm{};
   ::gmtime_r(&now, &tm);
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::string line = std::string(when) + " daemonctl-monitor[" + std::to_string(::getpid()) + "]: " + plan_.name +
-                     ": " + what + "\n";
+  std::string line = cat({when, " daemonctl-monitor[", num(::getpid()), "]: ", plan_.name, ": ", what, "\n"});
   bool to_out = plan_.log_to_out || plan_.err_is_out;
   std::optional<RotatingLog>& rotated = to_out ? out_ : err_;
   if (rotated) return rotated->note(line);

@@ -37,6 +37,17 @@ std::string seconds_text(config::Duration d) {
   return text + "s";
 }
 
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
+  std::string text;
+  text.reserve(size);
+  for (std::string_view part : parts) text += part;
+  return text;
+}
+
+std::string num(long n) { return std::to_string(n); }
+
 std::vector<std::string> daemon_environment() {
   std::vector<std::string> env;
   auto text = posix::read_fd(kEnvFd, "the environment", 1 << 20);

@@ -2,7 +2,9 @@
 // durations as words, and the daemon's environment it is handed.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/service_spec.h"
@@ -22,5 +24,12 @@ std::string seconds_text(config::Duration d);
 
 /// The daemon's environment, from kEnvFd (closed after); the monitor's own is not it.
 std::vector<std::string> daemon_environment();
+
+/// `parts` end to end, and a number in decimal. The monitor's lines are put
+/// together with these, not with chains of operator+, each of which the
+/// compiler spreads inline: the monitor stays small (one runs per supervised
+/// service, and its code is most of its memory).
+std::string cat(std::initializer_list<std::string_view> parts);
+std::string num(long n);
 
 }  // namespace daemonctl::monitor

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <optional>
+#include <string_view>
 
 #include "config/signal_name.h"
 #include "core/pidfile.h"
@@ -43,15 +44,15 @@ Rules rules_of(const Plan& plan, bool carries_output) {
 }
 
 std::string describe(const posix::ExitInfo& how) {
-  if (how.killed) return "killed by " + config::signal_name(how.code);
-  return "exited with status " + std::to_string(how.code);
+  if (how.killed) return cat({"killed by ", config::signal_name(how.code)});
+  return cat({"exited with status ", num(how.code)});
 }
 
-Event failure(const Error& e, std::string what) {
+Event failure(const Error& e, std::string_view what) {
   Event failed{Event::Kind::spawn_failed};
   failed.status = to_int(e.status);
   failed.message = e.message;
-  failed.what = std::move(what) + e.message;
+  failed.what = cat({what, e.message});
   return failed;
 }
 
@@ -230,8 +231,7 @@ Event Monitor::adopt() {
   auto proc = posix::Pidfd::open(pid);
   auto stat = posix::read_stat(pid);
   if (!proc || !stat || stat->starttime != plan_.attach_starttime || stat->state == 'Z') {
-    return failure(Error{ExitStatus::failure, "the daemon (pid " + std::to_string(pid) + ") is not running any more"},
-                   "");
+    return failure(Error{ExitStatus::failure, cat({"the daemon (pid ", num(pid), ") is not running any more"})}, "");
   }
   base_.pid = pid;
   base_.starttime = stat->starttime;
@@ -313,7 +313,7 @@ Status Monitor::write_state(core::State phase) {
   r.restarts = machine_.restarts();
   r.last_exit = machine_.last_exit();
   Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
-  if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
+  if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, cat({num(r.pid), "\n"}), 0644);
   if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
   if (!st) output_.log(st.error().message);
   return st;
