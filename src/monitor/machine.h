@@ -1,6 +1,6 @@
 // The monitor's lifecycle as one table, phase x event, in the manner of
 // s6-supervise's actions[state][event]: every cell a small named step that
-// changes the phase and returns what to do. Pure: no system call and no
+// changes the phase and says what to do. Pure: no system call and no
 // clock of its own (the time comes with each event), so a test drives it
 // with a fake clock and no process. supervise.cpp is the I/O shell: its one
 // poll loop turns signals, the child's exit and the deadline into events,
@@ -15,8 +15,10 @@
 //   finishing      leave       -           -            retry     wait_lock  finished  -        -
 //   giving_up      leave       -           -            retry     wait_lock  gave_up   -        -
 //
-// "-": cannot happen in that phase (no child, no deadline, no write under
-// way), and does nothing.
+// "-": nothing to do. The event cannot happen in that phase (no child, no
+// deadline, no write under way), or, a stand-down while standing down, is
+// in hand already. A deadline is the lock's next try where the phase waits
+// for the lock (retry), the end of the delay in backoff (restart).
 #pragma once
 
 #include <chrono>
@@ -104,6 +106,8 @@ class Machine {
   /// The first step: start the first child, or take the daemon in hand.
   std::vector<Action> start(Clock::time_point now);
   /// The table: what `event` does in the current phase (nothing once done).
+  /// Of the actions of one step, at most one answers with an event (a
+  /// spawn, an adopt, a write under the lock), and it is the last.
   std::vector<Action> on(const Event& event, Clock::time_point now);
 
   Phase phase() const { return phase_; }
@@ -147,9 +151,9 @@ class Machine {
   std::optional<Clock::time_point> deadline_;
   Action::Kind step_ = Action::Kind::spawn;  ///< what the phase waits to do under the lock
   std::chrono::nanoseconds lock_wait_{0};    ///< the last wait for the lock; 0: none yet
-  std::chrono::nanoseconds delay_;         ///< the next restart's
-  Clock::time_point started_{};            ///< when the current child was started
-  std::deque<Clock::time_point> recent_;   ///< the restarts within the window
+  std::chrono::nanoseconds delay_;           ///< the next restart's
+  Clock::time_point started_{};              ///< when the current child was started
+  std::deque<Clock::time_point> recent_;     ///< the restarts within the window
   int restarts_ = 0;
   std::string last_exit_;
   int exit_code_ = 0;
