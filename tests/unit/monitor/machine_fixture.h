@@ -1,4 +1,5 @@
-// What the tests of the monitor's machine share: a fake clock, rules,
+// What the tests of the monitor's machine share (machine_test.cpp, every
+// cell; machine_runs_test.cpp, many steps): a fake clock, rules,
 // events, and a machine brought to each phase as the monitor would bring it.
 #pragma once
 
