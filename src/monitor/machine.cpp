@@ -37,17 +37,17 @@ const Machine::Cell Machine::kTable[kPhases][kEvents] = {
      &Machine::gave_up, &Machine::ignore, &Machine::ignore},
 };
 
-std::vector<Action> Machine::start(Clock::time_point now) {
+const std::vector<Action>& Machine::start(Clock::time_point now) {
   out_.clear();
   started_ = now;
   enter(Phase::starting, rules_.attach ? K::adopt : K::spawn);
-  return std::move(out_);
+  return out_;
 }
 
-std::vector<Action> Machine::on(const Event& event, Clock::time_point now) {
+const std::vector<Action>& Machine::on(const Event& event, Clock::time_point now) {
   out_.clear();
   if (phase_ != Phase::done) (this->*kTable[static_cast<int>(phase_)][static_cast<int>(event.kind)])(event, now);
-  return std::move(out_);
+  return out_;
 }
 
 void Machine::retry(const Event&, Clock::time_point) {

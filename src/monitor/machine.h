@@ -104,11 +104,12 @@ class Machine {
   explicit Machine(const Rules& rules) : rules_(rules), delay_(rules.delay) {}
 
   /// The first step: start the first child, or take the daemon in hand.
-  std::vector<Action> start(Clock::time_point now);
+  const std::vector<Action>& start(Clock::time_point now);
   /// The table: what `event` does in the current phase (nothing once done).
   /// Of the actions of one step, at most one answers with an event (a
-  /// spawn, an adopt, a write under the lock), and it is the last.
-  std::vector<Action> on(const Event& event, Clock::time_point now);
+  /// spawn, an adopt, a write under the lock), and it is the last. The list
+  /// is the machine's, valid until its next step.
+  const std::vector<Action>& on(const Event& event, Clock::time_point now);
 
   Phase phase() const { return phase_; }
   /// When the monitor acts next without an event; nullopt: only on an event.

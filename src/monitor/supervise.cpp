@@ -57,6 +57,34 @@ Event failure(const Error& e, std::string_view what) {
   return failed;
 }
 
+// What daemonctl recorded of the start (the service's file, what runs, how
+// to stop it), which stays in every record the monitor writes, and the
+// monitor's own proof.
+core::Record start_record(const Plan& plan) {
+  core::Record r;
+  if (auto text = posix::read_entry(plan.record, 64 * 1024, O_NOFOLLOW, true)) {
+    if (auto recorded = core::parse_record(*text)) r = std::move(*recorded);
+  }
+  r.monitor = ::getpid();
+  auto self = posix::read_stat(::getpid());
+  r.monitor_starttime = self ? self->starttime : 0;
+  r.boot_id = posix::boot_id();
+  return r;
+}
+
+// The daemon: the plan's, in its own environment (kEnvFd), writing into the
+// monitor's pipes or files.
+posix::SpawnRequest daemon_request(const Plan& plan, const Output& output) {
+  posix::SpawnRequest rq = plan.child;
+  rq.env = daemon_environment();
+  rq.stdin_fd = 0;
+  rq.stdout_fd = output.daemon_stdout();
+  rq.stderr_fd = output.daemon_stderr();
+  // All we change (see supervise()): the daemon gets them back.
+  rq.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
+  return rq;
+}
+
 // The I/O shell of the Machine: one poll loop on the signals, the child's
 // pidfd and the log pipes, with one deadline, the machine's; each action it
 // returns carried out here.
@@ -71,6 +99,7 @@ class Monitor {
   bool wait();
   int timeout() const;
   void feed(const Event& event);
+  void follow(const std::vector<Action>& step);
   std::optional<Event> carry_out(const Action& action);
 
   // The actions, and the events they answer with.
@@ -97,8 +126,8 @@ class Monitor {
   bool in_start_ = true;  ///< daemonctl's start waits for the first child, holding the service lock for it
   Output output_;
   Machine machine_;
+  core::Record record_;          ///< what daemonctl recorded of the start, and this monitor's instance
   posix::SpawnRequest request_;  ///< the daemon
-  core::Record base_;            ///< what every record says
   std::optional<posix::Pidfd> child_;
   bool adopted_ = false;  ///< the child is the daemon of --attach: not ours to reap
   posix::UniqueFd lock_file_;
@@ -112,28 +141,11 @@ Monitor::Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int 
       start_lock_fd_(lock_fd),
       output_(plan),
       machine_(rules_of(plan, output_.carried())),
-      request_(plan.child) {
-  // What daemonctl recorded of the start (the service's file, what runs,
-  // how to stop it) stays in every record the monitor writes.
-  if (auto text = posix::read_entry(plan.record, 64 * 1024, O_NOFOLLOW, true)) {
-    if (auto recorded = core::parse_record(*text)) base_ = std::move(*recorded);
-  }
-  base_.monitor = ::getpid();
-  auto self = posix::read_stat(::getpid());
-  base_.monitor_starttime = self ? self->starttime : 0;
-  base_.boot_id = posix::boot_id();
-  request_.env = daemon_environment();
-  request_.stdin_fd = 0;
-  request_.stdout_fd = output_.daemon_stdout();
-  request_.stderr_fd = output_.daemon_stderr();
-  // All we change (see supervise()): the daemon gets them back.
-  request_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
-}
+      record_(start_record(plan)),
+      request_(daemon_request(plan, output_)) {}
 
 int Monitor::run() {
-  for (const Action& action : machine_.start(Clock::now())) {
-    if (auto answer = carry_out(action)) feed(*answer);
-  }
+  follow(machine_.start(Clock::now()));
   while (machine_.phase() != Phase::done) {
     if (!wait()) return 1;
   }
@@ -167,17 +179,20 @@ int Monitor::timeout() const {
   return left ? static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*left).count()) : -1;
 }
 
-// The machine's step for `event`, carried out. An action that answers (a
-// spawn, a write under the lock) is the last of its step: its answer is
-// the next event.
-void Monitor::feed(const Event& event) {
-  std::optional<Event> next = event;
-  while (next && machine_.phase() != Phase::done) {
-    auto actions = machine_.on(*next, Clock::now());
-    next.reset();
-    for (const Action& action : actions) {
-      if (auto answer = carry_out(action)) next = std::move(answer);
+void Monitor::feed(const Event& event) { follow(machine_.on(event, Clock::now())); }
+
+// Carries out a step of the machine's. An action that answers (a spawn, a
+// write under the lock) is the last of its step: the step of its answer
+// follows, and so on (a loop: a failing spawn without delay answers again
+// and again, up to the restart limit).
+void Monitor::follow(const std::vector<Action>& step) {
+  for (const std::vector<Action>* actions = &step;;) {
+    std::optional<Event> answer;
+    for (const Action& action : *actions) {
+      if (auto event = carry_out(action)) answer = std::move(event);
     }
+    if (!answer || machine_.phase() == Phase::done) return;
+    actions = &machine_.on(*answer, Clock::now());
   }
 }
 
@@ -239,9 +254,9 @@ Event Monitor::adopt() {
   if (!proc || !stat || stat->starttime != plan_.attach_starttime || stat->state == 'Z') {
     return failure(Error{ExitStatus::failure, cat({"the daemon (pid ", num(pid), ") is not running any more"})}, "");
   }
-  base_.pid = pid;
-  base_.starttime = stat->starttime;
-  base_.pgid = stat->pgrp;
+  record_.pid = pid;
+  record_.starttime = stat->starttime;
+  record_.pgid = stat->pgrp;
   if (Status st = write_state(core::State::running); !st) return failure(st.error(), "");
   child_.emplace(std::move(*proc));
   adopted_ = true;
@@ -309,21 +324,22 @@ bool Monitor::try_lock() {
 Status Monitor::record_child(pid_t pid) {
   hold(plan_.record);
   auto stat = posix::read_stat(pid);
-  base_.pid = pid;
-  base_.starttime = stat ? stat->starttime : 0;
-  base_.pgid = pid;  // prepare_child: a group of its own
+  record_.pid = pid;
+  record_.starttime = stat ? stat->starttime : 0;
+  record_.pgid = pid;  // prepare_child: a group of its own
   return write_state(core::State::running);
 }
 
 // The record for `phase`, and the pidfile for a running child (else none).
 // An error is logged and returned: a child must not run unrecorded.
 Status Monitor::write_state(core::State phase) {
-  core::Record r = base_;
-  r.phase = phase;
-  r.restarts = machine_.restarts();
-  r.last_exit = machine_.last_exit();
-  Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
-  if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, cat({num(r.pid), "\n"}), 0644);
+  record_.phase = phase;
+  record_.restarts = machine_.restarts();
+  record_.last_exit = machine_.last_exit();
+  Status st = posix::write_file_atomic(plan_.record, core::format_record(record_), 0644);
+  if (st && phase == core::State::running) {
+    st = posix::write_file_atomic(plan_.pidfile, cat({num(record_.pid), "\n"}), 0644);
+  }
   if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
   if (!st) output_.log(st.error().message);
   return st;
