@@ -86,8 +86,9 @@ posix::SpawnRequest daemon_request(const Plan& plan, const Output& output) {
 }
 
 // The I/O shell of the Machine: one poll loop on the signals, the child's
-// pidfd and the log pipes, with one deadline, the machine's; each action it
-// returns carried out here.
+// pidfd and the log pipes, until the machine's one deadline (or sooner, the
+// next try of a log write that failed); each action it returns carried out
+// here.
 class Monitor {
  public:
   Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int lock_fd);
