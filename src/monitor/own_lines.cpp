@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <chrono>
 
-#include "monitor/plan.h"
+#include "state/monitor_plan.h"
 #include "monitor/rotating_log.h"
 #include "posix/files.h"
 
@@ -25,7 +25,7 @@ void note_plain(int fd, std::string line) {
   write_text(fd, line);
 }
 
-std::string seconds_text(config::Duration d) {
+std::string seconds_text(std::chrono::nanoseconds d) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   if (ms < 1000) return std::to_string(ms) + "ms";
   std::string text = std::to_string(ms / 1000);
@@ -39,8 +39,8 @@ std::string seconds_text(config::Duration d) {
 
 std::vector<std::string> daemon_environment() {
   std::vector<std::string> env;
-  auto text = posix::read_fd(kEnvFd, "the environment", 1 << 20);
-  ::close(kEnvFd);
+  auto text = posix::read_fd(state::kEnvFd, "the environment", 1 << 20);
+  ::close(state::kEnvFd);
   if (!text) return env;
   for (std::size_t at = 0; at < text->size();) {
     std::size_t end = text->find('\0', at);

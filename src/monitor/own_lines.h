@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "config/service_spec.h"
+#include <chrono>
 
 namespace daemonctl::monitor {
 
@@ -18,9 +18,9 @@ void note_plain(int fd, std::string line);
 
 /// "250ms", "1.5s", "60s": for the log. Not config::format_duration, which
 /// would bring its parser, and libm with it, into every monitor.
-std::string seconds_text(config::Duration d);
+std::string seconds_text(std::chrono::nanoseconds d);
 
-/// The daemon's environment, from kEnvFd (closed after); the monitor's own is not it.
+/// The daemon's environment, from state::kEnvFd (closed after); the monitor's own is not it.
 std::vector<std::string> daemon_environment();
 
 }  // namespace daemonctl::monitor

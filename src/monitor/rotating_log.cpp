@@ -42,7 +42,7 @@ bool file_ends_mid_line(int fd) {
   return ::pread(reader.get(), &last, 1, again.st_size - 1) == 1 && last != '\n';
 }
 
-RotatingLog::RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid)
+RotatingLog::RotatingLog(const state::LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid)
     : plan_(plan), fd_(fd), mode_(mode), chown_(chown), uid_(uid), gid_(gid) {
   measure();
   // Without its folder the log is never rotated nor reopened: it grows.

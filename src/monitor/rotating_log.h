@@ -14,7 +14,7 @@
 #include <sys/types.h>
 #include <utility>
 
-#include "monitor/plan.h"
+#include "state/monitor_plan.h"
 #include "posix/unique_fd.h"
 
 namespace daemonctl::monitor {
@@ -33,7 +33,7 @@ bool file_ends_mid_line(int fd);
 class RotatingLog {
  public:
   /// `fd` (1 or 2) is the monitor's own stdio, already the open log file.
-  RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid);
+  RotatingLog(const state::LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid);
 
   /// Makes the pipe; false if it cannot be made.
   bool open_pipe();
@@ -72,7 +72,7 @@ class RotatingLog {
   void measure();
   void complain(const std::string& why);
 
-  LogPlan plan_;
+  state::LogPlan plan_;
   posix::UniqueFd folder_;  ///< the log's folder, entered once: renames and opens happen in it
   std::string name_;        ///< the log's name in it
   int fd_;

@@ -11,8 +11,8 @@
 #include <ctime>
 #include <deque>
 
-#include "config/signal_name.h"
-#include "core/pidfile.h"
+#include "posix/signal_name.h"
+#include "state/pidfile.h"
 #include "monitor/own_lines.h"
 #include "monitor/rotating_log.h"
 #include "posix/files.h"
@@ -29,11 +29,11 @@ constexpr int kRetry = 250;  // ms between tries to write a log that failed
 
 class Monitor {
  public:
-  Monitor(const Plan& plan, posix::SignalFd& signals) : plan_(plan), signals_(signals) {
+  Monitor(const state::MonitorPlan& plan, posix::SignalFd& signals) : plan_(plan), signals_(signals) {
     // What daemonctl recorded of the start (the service's file, what runs,
     // how to stop it) stays in every record the monitor writes.
     if (auto text = posix::read_entry(plan.record, 64 * 1024, O_NOFOLLOW, true)) {
-      if (auto recorded = core::parse_record(*text)) base_ = std::move(*recorded);
+      if (auto recorded = state::parse_record(*text)) base_ = std::move(*recorded);
     }
     base_.monitor = ::getpid();
     auto self = posix::read_stat(::getpid());
@@ -125,14 +125,14 @@ class Monitor {
   /// Writes the record for `phase`, and the pidfile for a running child
   /// (else removes it). An error is logged and returned: a child must not
   /// run unrecorded.
-  Status write_state(core::State phase) {
-    core::Record r = base_;
+  Status write_state(state::State phase) {
+    state::Record r = base_;
     r.phase = phase;
     r.restarts = restarts_;
     r.last_exit = last_exit_;
-    Status st = posix::write_file_atomic(plan_.record, core::format_record(r), 0644);
-    if (st && phase == core::State::running) st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
-    if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
+    Status st = posix::write_file_atomic(plan_.record, state::format_record(r), 0644);
+    if (st && phase == state::State::running) st = posix::write_file_atomic(plan_.pidfile, std::to_string(r.pid) + "\n", 0644);
+    if (phase != state::State::running) (void)posix::remove_file(plan_.pidfile);
     if (!st) log(st.error().message);
     return st;
   }
@@ -143,8 +143,8 @@ class Monitor {
   }
 
   bool should_restart(const posix::ExitInfo& how) const {
-    if (plan_.restart.policy == config::RestartPolicy::no) return false;
-    if (plan_.restart.policy == config::RestartPolicy::always) return true;
+    if (plan_.restart.policy == state::RestartPolicy::no) return false;
+    if (plan_.restart.policy == state::RestartPolicy::always) return true;
     if (how.killed) return how.code != plan_.stop_signal;
     return how.code != 0;
   }
@@ -152,14 +152,14 @@ class Monitor {
   std::optional<posix::Pidfd> adopt(int& report_fd, int& lock_fd);
 
   static std::string describe(const posix::ExitInfo& how) {
-    if (how.killed) return "killed by " + config::signal_name(how.code);
+    if (how.killed) return "killed by " + posix::signal_name(how.code);
     return "exited with status " + std::to_string(how.code);
   }
 
-  const Plan& plan_;
+  const state::MonitorPlan& plan_;
   posix::SignalFd& signals_;
   posix::SpawnRequest child_;
-  core::Record base_;
+  state::Record base_;
   int restarts_ = 0;
   std::string last_exit_;
   posix::UniqueFd lock_file_;
@@ -187,7 +187,7 @@ std::optional<posix::Pidfd> Monitor::adopt(int& report_fd, int& lock_fd) {
   base_.pid = pid;
   base_.starttime = stat->starttime;
   base_.pgid = stat->pgrp;
-  if (Status st = write_state(core::State::running); !st) {
+  if (Status st = write_state(state::State::running); !st) {
     report(report_fd, "fail " + std::to_string(to_int(st.error().status)) + " " + st.error().message + "\n");
     return std::nullopt;
   }
@@ -221,7 +221,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       base_.pid = pid;
       base_.starttime = stat ? stat->starttime : 0;
       base_.pgid = pid;  // prepare_child: a group of its own
-      recorded = write_state(core::State::running);
+      recorded = write_state(state::State::running);
     });
     auto release = [&] {
       if (locked && !first) unlock();
@@ -232,7 +232,7 @@ int Monitor::run(int report_fd, int lock_fd) {
       return 0;
     }
     if (!prepared && !adopted) {
-      if (recorded) first ? remove_state() : (void)write_state(core::State::restarting);
+      if (recorded) first ? remove_state() : (void)write_state(state::State::restarting);
       release();
       if (first) {
         report(report_fd, "fail " + std::to_string(to_int(prepared.error().status)) + " " + prepared.error().message + "\n");
@@ -252,7 +252,7 @@ int Monitor::run(int report_fd, int lock_fd) {
                                 recorded.error().message + "\n");
           return 1;
         }
-        (void)write_state(core::State::restarting);
+        (void)write_state(state::State::restarting);
         release();
         last_exit_ = "could not be recorded: " + recorded.error().message;
         log(last_exit_);
@@ -317,7 +317,7 @@ int Monitor::run(int report_fd, int lock_fd) {
         if (!lock()) return 0;
         remove_state();
         unlock();
-        log(plan_.restart.policy == config::RestartPolicy::no ? std::string("not restarting it (no restart policy)")
+        log(plan_.restart.policy == state::RestartPolicy::no ? std::string("not restarting it (no restart policy)")
                                                                : "not restarting it (policy on-failure)");
         return 0;
       }
@@ -327,7 +327,7 @@ int Monitor::run(int report_fd, int lock_fd) {
     while (!recent.empty() && now - recent.front() >= plan_.restart.window) recent.pop_front();
     if (static_cast<int>(recent.size()) >= plan_.restart.limit) {
       if (!lock()) return 0;
-      (void)write_state(core::State::failed);
+      (void)write_state(state::State::failed);
       unlock();
       log("giving up: " + std::to_string(recent.size()) + (recent.size() == 1 ? " restart" : " restarts") + " within " +
           seconds_text(plan_.restart.window) + "; last " + last_exit_);
@@ -339,7 +339,7 @@ int Monitor::run(int report_fd, int lock_fd) {
     // pidfile, a record with a live monitor reads "restarting"; with a delay
     // the record says so too, with the last exit.
     if (!lock()) return 0;
-    if (delay.count() > 0) (void)write_state(core::State::restarting);
+    if (delay.count() > 0) (void)write_state(state::State::restarting);
     else (void)posix::remove_file(plan_.pidfile);
     unlock();
     log("restarting in " + seconds_text(delay) + " (restart " + std::to_string(recent.size() + 1) + " of " +
@@ -361,7 +361,7 @@ int Monitor::run(int report_fd, int lock_fd) {
 
 }  // namespace
 
-int supervise(const Plan& plan, int report_fd, int lock_fd) {
+int supervise(const state::MonitorPlan& plan, int report_fd, int lock_fd) {
   ::signal(SIGPIPE, SIG_IGN);
   // Past a file size limit a write fails with EFBIG, which the log handles,
   // rather than killing the monitor.

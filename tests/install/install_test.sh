@@ -189,10 +189,10 @@ for heading in VALUES EXAMPLE; do
 done
 
 # daemonctl-monitor(8): the protocol as the monitor reads it. Each option
-# src/monitor/plan.cpp decodes has its entry under OPTIONS, and no other;
+# src/state/monitor_plan.cpp decodes has its entry under OPTIONS, and no other;
 # the fds of plan.h and the signals the monitor takes (supervise.cpp) have
 # theirs; and its exit codes.
-decoded=$(grep -oE 'key == "[a-z-]+"' "$source_dir/src/monitor/plan.cpp" | cut -d'"' -f2 | sort -u)
+decoded=$(grep -oE 'key == "[a-z-]+"' "$source_dir/src/state/monitor_plan.cpp" | cut -d'"' -f2 | sort -u)
 [[ $(wc -l <<<"$decoded") -ge 20 ]] || fail "fewer options than expected in plan.cpp's decode: $decoded"
 documented=$(entries "$page8" OPTIONS | grep -E '^--[a-z-]+=[^ ]*(, --[a-z-]+=[^ ]*)*$' |
   grep -oE -- '--[a-z-]+=' | sed 's/^--//; s/=$//' | sort -u)
@@ -200,7 +200,7 @@ missing=$(comm -23 <(echo "$decoded") <(echo "$documented"))
 [[ -z $missing ]] || fail "daemonctl-monitor.8: no entry for the option(s) ${missing//$'\n'/ }"
 stale=$(comm -13 <(echo "$decoded") <(echo "$documented"))
 [[ -z $stale ]] || fail "daemonctl-monitor.8: entries for options the monitor does not take: ${stale//$'\n'/ }"
-for fd in $(grep -oE 'k(Report|Lock|Env)Fd = [0-9]+' "$source_dir/src/monitor/plan.h" | grep -oE '[0-9]+$'); do
+for fd in $(grep -oE 'k(Report|Lock|Env)Fd = [0-9]+' "$source_dir/src/state/monitor_plan.h" | grep -oE '[0-9]+$'); do
   grep -qx "$fd" <<<"$(entries "$page8" "FILE DESCRIPTORS")" || fail "daemonctl-monitor.8: no entry for fd $fd"
 done
 signals=$(grep -oE 'SignalFd::open\(\{[^}]*\}' "$source_dir/src/monitor/supervise.cpp" | grep -oE 'SIG[A-Z]+')

@@ -1,0 +1,88 @@
+#include "state/state_dir.h"
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "posix/files.h"
+#include "posix/safe_path.h"
+
+namespace daemonctl::state {
+
+std::string choose_state_dir(const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return *flag;
+  if (const char* env = std::getenv("DAEMONCTL_STATE_DIR"); env && *env) return env;
+  uid_t uid = ::geteuid();
+  if (uid == 0) return "/run/daemonctl";
+  if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return std::string(xdg) + "/daemonctl";
+  return "/tmp/daemonctl-" + std::to_string(uid);
+}
+
+namespace {
+
+// What refuses an existing folder `dir` (lstat'ed as `st`), the `what` of
+// the messages ("state directory").
+Status refuse_unsafe(const std::string& what, const std::string& dir, const struct stat& st) {
+  uid_t uid = ::geteuid();
+  auto refuse = [&](const std::string& why) {
+    return Error{ExitStatus::failure, what + " '" + dir + "' " + why};
+  };
+  if (S_ISLNK(st.st_mode)) return refuse("is a symbolic link; refusing to use it");
+  if (!S_ISDIR(st.st_mode)) return refuse("is not a directory");
+  // Anyone who can write in the state dir could plant a pidfile and record
+  // naming any process, and have daemonctl signal it; in the log dir, a log
+  // file of their making for every service.
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return refuse("is writable by others; refusing to use it");
+  if (st.st_uid != uid) {
+    return refuse("is owned by uid " + std::to_string(st.st_uid) + ", not by uid " + std::to_string(uid) +
+                  "; refusing to use it");
+  }
+  return {};
+}
+
+// Could posix::make_dirs(dir) create the missing `dir`? Its nearest existing
+// ancestor must let us create the first missing folder in it.
+Status check_creatable(const std::string& dir) {
+  std::string missing = dir;
+  for (std::string parent = posix::dirname(missing); parent != missing; parent = posix::dirname(missing)) {
+    struct stat st;
+    if (::stat(parent.c_str(), &st) == 0) {
+      if (::faccessat(AT_FDCWD, parent.c_str(), W_OK | X_OK, AT_EACCESS) < 0) {
+        return sys_error("cannot create directory '" + missing + "'");
+      }
+      return {};
+    }
+    if (errno != ENOENT) return sys_error("cannot stat '" + parent + "'");
+    missing = parent;
+  }
+  return {};
+}
+
+}  // namespace
+
+Status prepare_own_folder(const std::string& what, const std::string& dir) {
+  uid_t uid = ::geteuid();
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return refuse_unsafe(what, dir, st);
+  // Made, or entered, without following a link other users could have put
+  // on the way; then judged by the folder actually opened.
+  auto folder = posix::make_folders(dir, uid == 0 ? 0755 : 0700);
+  if (!folder && folder.error().err == ENOTDIR) return sys_error(what + " '" + dir + "'", ENOTDIR);
+  if (!folder) return std::move(folder).error();
+  if (::fstat(folder->fd.get(), &st) < 0) return sys_error(what + " '" + dir + "'");
+  return refuse_unsafe(what, dir, st);
+}
+
+Status check_own_folder(const std::string& what, const std::string& dir) {
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) == 0) return refuse_unsafe(what, dir, st);
+  if (errno != ENOENT) return sys_error(what + " '" + dir + "'");
+  return check_creatable(dir);
+}
+
+Status prepare_state_dir(const std::string& dir) { return prepare_own_folder("state directory", dir); }
+
+Status check_state_dir(const std::string& dir) { return check_own_folder("state directory", dir); }
+
+}  // namespace daemonctl::state
