@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "posix/fifo.h"
 #include "posix/safe_path.h"
 
 #include <algorithm>
@@ -52,13 +53,12 @@ RotatingLog::RotatingLog(const state::LogPlan& plan, int fd, mode_t mode, bool c
   }
 }
 
-bool RotatingLog::open_pipe() {
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC) < 0) return false;
-  read_.reset(ends[0]);
-  write_.reset(ends[1]);
-  ::fcntl(read_.get(), F_SETFL, O_NONBLOCK);
-  return true;
+Status RotatingLog::open_pipe(const std::string& fifo) {
+  auto ends = posix::open_fifo(fifo);
+  if (!ends) return std::move(ends).error();
+  read_ = std::move(ends->read);
+  write_ = std::move(ends->read_write);
+  return {};
 }
 
 // The size of the file at fd_, and whether it ends a line.

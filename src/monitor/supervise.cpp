@@ -46,19 +46,20 @@ class Monitor {
     child_.stderr_fd = 2;
     // All we change (see supervise()): the daemon gets them back.
     child_.changed_signals = std::uint64_t{1} << (SIGPIPE - 1) | std::uint64_t{1} << (SIGXFSZ - 1);
-    // Rotated streams reach the daemon as pipes; the monitor writes the files.
+    // Rotated streams reach the daemon as FIFOs; the monitor writes the files.
     if (!plan.out.path.empty()) {
       out_.emplace(plan.out, 1, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
-      if (out_->open_pipe()) child_.stdout_fd = out_->write_end();
-      else out_.reset();
+      if (Status st = out_->open_pipe(state::output_fifo(plan.record, 1)); st) child_.stdout_fd = out_->write_end();
+      else fifo_problem(out_, st);
     }
     if (plan.err_is_out && out_) {
       child_.stderr_fd = out_->write_end();
     } else if (!plan.err.path.empty()) {
       err_.emplace(plan.err, 2, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
-      if (err_->open_pipe()) child_.stderr_fd = err_->write_end();
-      else err_.reset();
+      if (Status st = err_->open_pipe(state::output_fifo(plan.record, 2)); st) child_.stderr_fd = err_->write_end();
+      else fifo_problem(err_, st);
     }
+    for (const std::string& problem : fifo_problems_) log(problem);
   }
 
   ~Monitor() { flush_logs(); }
@@ -140,6 +141,15 @@ class Monitor {
   void remove_state() {
     (void)posix::remove_file(plan_.pidfile);
     (void)posix::remove_file(plan_.record);
+    if (out_) (void)posix::remove_file(state::output_fifo(plan_.record, 1));
+    if (err_) (void)posix::remove_file(state::output_fifo(plan_.record, 2));
+  }
+
+  /// Without its FIFO a stream goes straight to its file, unrotated; said
+  /// in the file, once the monitor can write there.
+  void fifo_problem(std::optional<RotatingLog>& stream, const Status& why) {
+    fifo_problems_.push_back(why.error().message + "; writing the file unrotated");
+    stream.reset();
   }
 
   bool should_restart(const posix::ExitInfo& how) const {
@@ -162,6 +172,7 @@ class Monitor {
   state::Record base_;
   int restarts_ = 0;
   std::string last_exit_;
+  std::vector<std::string> fifo_problems_;  ///< logged once the logs are set up
   posix::UniqueFd lock_file_;
   std::optional<RotatingLog> out_, err_;
 };

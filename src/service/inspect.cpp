@@ -227,6 +227,7 @@ int recorded_reload_signal(const Inspection& i, const config::ServiceSpec* spec)
 Status remove_state(const state::StatePaths& paths) {
   Status pidfile = posix::remove_file(paths.pidfile);
   Status record = posix::remove_file(paths.record);
+  for (int stream : {1, 2}) (void)posix::remove_file(state::output_fifo(paths.record, stream));
   return pidfile ? record : pidfile;
 }
 

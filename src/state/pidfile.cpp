@@ -42,4 +42,10 @@ Result<pid_t> parse_pidfile_first_line(std::string_view text, pid_t pid_max) {
   return parse_pidfile(text.substr(0, text.find('\n')), pid_max);
 }
 
+std::string output_fifo(const std::string& record, int stream) {
+  std::string_view base = record;
+  if (base.ends_with(".record")) base.remove_suffix(7);
+  return std::string(base) + (stream == 2 ? ".stderr" : ".stdout");
+}
+
 }  // namespace daemonctl::state

@@ -29,4 +29,10 @@ struct StatePaths {
   std::string lock;  ///< serialises the commands that change the service
 };
 
+/// The named pipe through which a supervised service's rotated stdout
+/// (`stream` 1) or stderr (2) reaches its monitor, beside the record:
+/// <name>.stdout, <name>.stderr. The daemon holds it open for reading too,
+/// so it outlives a monitor that dies, and a new one reopens it by name.
+std::string output_fifo(const std::string& record, int stream);
+
 }  // namespace daemonctl::state
