@@ -59,6 +59,14 @@ Status check_creatable(const std::string& dir) {
   return {};
 }
 
+// `e`, a failure to make `dir`, named as the folder it was for: "log
+// directory '/home/u/.local/state/daemonctl/log': cannot create directory
+// '/home/u/.local': Permission denied", not only the ancestor that failed.
+Error named(const std::string& what, const std::string& dir, Error e) {
+  e.message = what + " '" + dir + "': " + e.message;
+  return e;
+}
+
 }  // namespace
 
 Status prepare_own_folder(const std::string& what, const std::string& dir) {
@@ -69,7 +77,7 @@ Status prepare_own_folder(const std::string& what, const std::string& dir) {
   // on the way; then judged by the folder actually opened.
   auto folder = posix::make_folders(dir, uid == 0 ? 0755 : 0700);
   if (!folder && folder.error().err == ENOTDIR) return sys_error(what + " '" + dir + "'", ENOTDIR);
-  if (!folder) return std::move(folder).error();
+  if (!folder) return named(what, dir, std::move(folder).error());
   if (::fstat(folder->fd.get(), &st) < 0) return sys_error(what + " '" + dir + "'");
   return refuse_unsafe(what, dir, st);
 }
@@ -78,7 +86,8 @@ Status check_own_folder(const std::string& what, const std::string& dir) {
   struct stat st;
   if (::lstat(dir.c_str(), &st) == 0) return refuse_unsafe(what, dir, st);
   if (errno != ENOENT) return sys_error(what + " '" + dir + "'");
-  return check_creatable(dir);
+  if (Status st = check_creatable(dir); !st) return named(what, dir, std::move(st).error());
+  return {};
 }
 
 Status prepare_state_dir(const std::string& dir) { return prepare_own_folder("state directory", dir); }

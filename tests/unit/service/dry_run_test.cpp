@@ -162,7 +162,8 @@ TEST_CASE("check_state_dir: a folder it could not be created in", "[core][dry_ru
   Status checked = check_state_dir(dir);
   REQUIRE_FALSE(checked.ok());
   CHECK(checked.error().status == ExitStatus::privilege);
-  CHECK(checked.error().message == "cannot create directory '" + tmp.path() + "/run': Permission denied");
+  CHECK(checked.error().message ==
+        "state directory '" + dir + "': cannot create directory '" + tmp.path() + "/run': Permission denied");
   Status prepared = prepare_state_dir(dir);
   REQUIRE_FALSE(prepared.ok());
   CHECK(prepared.error().message == checked.error().message);
