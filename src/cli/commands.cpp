@@ -9,6 +9,7 @@
 #include "config/catalog.h"
 #include "config/load.h"
 #include "posix/signal_name.h"
+#include "posix/terminal.h"
 #include "service/inspect.h"
 #include "service/log_dir.h"
 #include "tools/logs.h"
@@ -70,7 +71,7 @@ int show_logs(const Options& opt, Output& out, const std::string& config_dir, co
   lo.follow = opt.follow;
   // Like `ls` and journalctl: a terminal sees control characters escaped; a
   // pipe or a file gets the bytes as they are, like `tail`.
-  lo.escape = ::isatty(STDOUT_FILENO) == 1;
+  lo.escape = posix::is_terminal(STDOUT_FILENO);
   if (Status shown = tools::show_logs(*spec, lo); !shown) return out.failure(spec->name, spec->file, shown.error());
   return 0;
 }

@@ -1,5 +1,4 @@
 // status and list: what runs, as lines, a table, or JSON objects.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include "common/escape.h"
 #include "service/log_tail.h"
 #include "fleet/parallel.h"
+#include "posix/terminal.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -158,7 +158,7 @@ int show_table(const Options&, Output& out, const fleet::Selection& sel, const s
   });
   if (out.json() || out.verbosity() == Verbosity::quiet) return code;
   // Aligned with a header for a terminal; tab-separated, no header, for a pipe.
-  bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  bool terminal = posix::is_terminal(STDOUT_FILENO);
   if (terminal) rows.insert(rows.begin(), {"NAME", "STATE", "PID", "UPTIME", "ENABLED", "COMMAND"});
   std::vector<std::size_t> width(6, 0);
   for (const auto& row : rows) {
