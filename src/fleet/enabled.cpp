@@ -1,8 +1,8 @@
 #include "fleet/enabled.h"
 
 #include <cerrno>
-#include <sys/stat.h>
 
+#include "posix/file_info.h"
 #include "posix/files.h"
 
 namespace daemonctl::fleet {
@@ -25,9 +25,9 @@ Result<std::set<std::string>> disabled_services(const std::string& config_dir) {
 
 Result<bool> set_enabled(const std::string& config_dir, const std::string& name, bool enabled) {
   std::string marker = disabled_dir(config_dir) + "/" + name;
-  struct stat st;
-  bool marked = ::lstat(marker.c_str(), &st) == 0;
-  if (!marked && errno != ENOENT) return sys_error("cannot stat '" + marker + "'");
+  auto st = posix::lstat_path(marker);
+  bool marked = st.ok();
+  if (!marked && st.error().err != ENOENT) return std::move(st).error();
   if (!marked == enabled) return false;  // already so
   if (enabled) {
     if (Status removed = posix::remove_file(marker); !removed) return std::move(removed).error();

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sys/stat.h>
 
 #include "config/catalog.h"
 #include "config/load.h"
@@ -12,6 +11,7 @@
 #include "service/inspect.h"
 #include "service/log_dir.h"
 #include "fleet/parallel.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
 
 namespace daemonctl::fleet {
@@ -85,8 +85,7 @@ class Selector {
     std::erase_if(files, [&](const std::string& file) {
       std::string name = stem(file);
       if (!is_disabled(name)) return false;
-      struct stat st;
-      return opt_.disabled == Disabled::skip || opt_.state_dir.empty() || ::stat(record_path(name).c_str(), &st) != 0;
+      return opt_.disabled == Disabled::skip || opt_.state_dir.empty() || !posix::stat_path(record_path(name));
     });
     return files;
   }
@@ -136,8 +135,7 @@ class Selector {
   std::optional<Target> from_record(const std::string& name) const {
     if (opt_.state_dir.empty()) return std::nullopt;
     auto record = service::read_record(state::StatePaths{"", record_path(name), ""});
-    struct stat st;
-    if (!record && ::lstat(record_path(name).c_str(), &st) == 0) {  // invalid: still shown, and stopped
+    if (!record && posix::lstat_path(record_path(name))) {  // invalid: still shown, and stopped
       Target t{name, "", std::nullopt, Error{ExitStatus::config, "its record cannot be read"}};
       t.recorded = true;
       return t;
@@ -153,8 +151,7 @@ class Selector {
   void mark_recorded() {
     if (opt_.state_dir.empty()) return;
     for (Target& t : sel_.targets) {
-      struct stat st;
-      if (!t.recorded) t.recorded = ::stat(record_path(t.label).c_str(), &st) == 0;
+      if (!t.recorded) t.recorded = posix::stat_path(record_path(t.label)).ok();
     }
   }
 
@@ -167,8 +164,7 @@ class Selector {
     for (Target& t : sel_.targets) {
       if (t.file.empty() || !t.file.ends_with(".toml") || posix::dirname(file_key(t.file)) != folder) continue;
       std::string name = stem(t.file);
-      struct stat st;
-      if (name.empty() || name.front() == '.' || (!t.spec && ::stat(t.file.c_str(), &st) != 0)) continue;
+      if (name.empty() || name.front() == '.' || (!t.spec && !posix::stat_path(t.file))) continue;
       t.enabled = !is_disabled(name);
     }
   }

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "posix/file_info.h"
+
 namespace daemonctl::state {
 namespace {
 
@@ -166,10 +168,10 @@ std::optional<Record> parse_record(std::string_view text) {
 }
 
 std::optional<FileIdentity> file_identity(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) < 0) return std::nullopt;
-  return FileIdentity{st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size),
-                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  auto st = posix::stat_path(path);
+  if (!st) return std::nullopt;
+  return FileIdentity{st->st_dev, st->st_ino, static_cast<std::uint64_t>(st->st_size),
+                      static_cast<std::int64_t>(st->st_mtim.tv_sec) * 1'000'000'000 + st->st_mtim.tv_nsec};
 }
 
 std::string environment_digest(const std::vector<std::string>& env) {

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "posix/file_info.h"
 #include "posix/files.h"
+#include "posix/process.h"
 #include "posix/safe_path.h"
 
 namespace daemonctl::state {
@@ -13,7 +15,7 @@ namespace daemonctl::state {
 std::string choose_state_dir(const std::optional<std::string>& flag) {
   if (flag && !flag->empty()) return *flag;
   if (const char* env = std::getenv("DAEMONCTL_STATE_DIR"); env && *env) return env;
-  uid_t uid = ::geteuid();
+  uid_t uid = posix::effective_uid();
   if (uid == 0) return "/run/daemonctl";
   if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return std::string(xdg) + "/daemonctl";
   return "/tmp/daemonctl-" + std::to_string(uid);
@@ -24,7 +26,7 @@ namespace {
 // What refuses an existing folder `dir` (lstat'ed as `st`), the `what` of
 // the messages ("state directory").
 Status refuse_unsafe(const std::string& what, const std::string& dir, const struct stat& st) {
-  uid_t uid = ::geteuid();
+  uid_t uid = posix::effective_uid();
   auto refuse = [&](const std::string& why) {
     return Error{ExitStatus::failure, what + " '" + dir + "' " + why};
   };
@@ -46,14 +48,14 @@ Status refuse_unsafe(const std::string& what, const std::string& dir, const stru
 Status check_creatable(const std::string& dir) {
   std::string missing = dir;
   for (std::string parent = posix::dirname(missing); parent != missing; parent = posix::dirname(missing)) {
-    struct stat st;
-    if (::stat(parent.c_str(), &st) == 0) {
-      if (::faccessat(AT_FDCWD, parent.c_str(), W_OK | X_OK, AT_EACCESS) < 0) {
-        return sys_error("cannot create directory '" + missing + "'");
+    auto st = posix::stat_path(parent);
+    if (st) {
+      if (Status may = posix::check_effective_access(AT_FDCWD, parent, W_OK | X_OK); !may) {
+        return sys_error("cannot create directory '" + missing + "'", may.error().err);
       }
       return {};
     }
-    if (errno != ENOENT) return sys_error("cannot stat '" + parent + "'");
+    if (st.error().err != ENOENT) return std::move(st).error();
     missing = parent;
   }
   return {};
@@ -70,23 +72,23 @@ Error named(const std::string& what, const std::string& dir, Error e) {
 }  // namespace
 
 Status prepare_own_folder(const std::string& what, const std::string& dir) {
-  uid_t uid = ::geteuid();
-  struct stat st;
-  if (::lstat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return refuse_unsafe(what, dir, st);
+  uid_t uid = posix::effective_uid();
+  if (auto st = posix::lstat_path(dir); st && !S_ISDIR(st->st_mode)) return refuse_unsafe(what, dir, *st);
   // Made, or entered, without following a link other users could have put
   // on the way; then judged by the folder actually opened.
   auto folder = posix::make_folders(dir, uid == 0 ? 0755 : 0700);
   if (!folder && folder.error().err == ENOTDIR) return sys_error(what + " '" + dir + "'", ENOTDIR);
   if (!folder) return named(what, dir, std::move(folder).error());
-  if (::fstat(folder->fd.get(), &st) < 0) return sys_error(what + " '" + dir + "'");
-  return refuse_unsafe(what, dir, st);
+  auto st = posix::stat_fd(folder->fd.get(), dir);
+  if (!st) return sys_error(what + " '" + dir + "'", st.error().err);
+  return refuse_unsafe(what, dir, *st);
 }
 
 Status check_own_folder(const std::string& what, const std::string& dir) {
-  struct stat st;
-  if (::lstat(dir.c_str(), &st) == 0) return refuse_unsafe(what, dir, st);
-  if (errno != ENOENT) return sys_error(what + " '" + dir + "'");
-  if (Status st = check_creatable(dir); !st) return named(what, dir, std::move(st).error());
+  auto st = posix::lstat_path(dir);
+  if (st) return refuse_unsafe(what, dir, *st);
+  if (st.error().err != ENOENT) return sys_error(what + " '" + dir + "'", st.error().err);
+  if (Status creatable = check_creatable(dir); !creatable) return named(what, dir, std::move(creatable).error());
   return {};
 }
 
