@@ -10,6 +10,7 @@
 #include "service/terminate.h"
 #include "posix/folder_tree.h"
 #include "posix/probe.h"
+#include "posix/process.h"
 
 namespace daemonctl::service {
 namespace {
@@ -33,7 +34,7 @@ std::string output_of(const posix::ProbeResult& run) {
 
 Result<std::string> runtime_dir_path(const config::ServiceSpec& spec) {
   if (spec.runtime_directory.empty()) return std::string();
-  if (::geteuid() == 0) return "/run/" + spec.runtime_directory;
+  if (posix::effective_uid() == 0) return "/run/" + spec.runtime_directory;
   const char* base = std::getenv("XDG_RUNTIME_DIR");
   if (!base || *base != '/') {
     return Error{ExitStatus::config, "runtime_directory '" + spec.runtime_directory +
@@ -45,8 +46,8 @@ Result<std::string> runtime_dir_path(const config::ServiceSpec& spec) {
 }
 
 Status make_runtime_dir(const config::ServiceSpec& spec, const std::string& path, const Credentials& creds) {
-  uid_t uid = creds.change ? creds.uid : ::geteuid();
-  gid_t gid = creds.change ? creds.gid : ::getegid();
+  uid_t uid = creds.change ? creds.uid : posix::effective_uid();
+  gid_t gid = creds.change ? creds.gid : posix::effective_gid();
   Status made = posix::make_owned_folder(path, spec.runtime_directory_mode, uid, gid);
   if (made) return made;
   Error e = std::move(made).error();

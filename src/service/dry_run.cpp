@@ -3,10 +3,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -26,8 +24,10 @@
 #include "service/ready.h"
 #include "service/supervised.h"
 #include "service/terminate.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
 #include "posix/proc.h"
+#include "posix/process.h"
 
 extern char** environ;
 
@@ -70,12 +70,14 @@ std::string group_name(gid_t gid) {
 }
 
 bool missing(const std::string& path) {
-  struct stat st;
-  return ::lstat(path.c_str(), &st) < 0 && errno == ENOENT;
+  auto st = posix::lstat_path(path);
+  return !st && st.error().err == ENOENT;
 }
 
-bool can_write_in(const std::string& folder) {
-  return ::faccessat(AT_FDCWD, folder.c_str(), W_OK | X_OK, AT_EACCESS) == 0;
+// Why we may not create entries in `folder` (an errno), 0 if we may.
+int cannot_write_in(const std::string& folder) {
+  Status may = posix::check_effective_access(AT_FDCWD, folder, W_OK | X_OK);
+  return may ? 0 : may.error().err;
 }
 
 // Could write_file_atomic(file) succeed once posix::make_dirs has made its
@@ -83,19 +85,20 @@ bool can_write_in(const std::string& folder) {
 Status check_writable(const std::string& file) {
   std::string folder = posix::dirname(file);
   if (!missing(folder)) {
-    if (!can_write_in(folder)) return sys_error("cannot open '" + file + ".tmp'");
+    if (int err = cannot_write_in(folder)) return sys_error("cannot open '" + file + ".tmp'", err);
     return {};
   }
   std::string first = folder;  // the outermost missing folder: created first
   while (posix::dirname(first) != first && missing(posix::dirname(first))) first = posix::dirname(first);
-  if (!can_write_in(posix::dirname(first))) return sys_error("cannot create directory '" + first + "'");
+  if (int err = cannot_write_in(posix::dirname(first))) return sys_error("cannot create directory '" + first + "'", err);
   return {};
 }
 
 // Could remove_file(path) succeed?
 Status check_removable(const std::string& path) {
-  if (missing(path) || can_write_in(posix::dirname(path))) return {};
-  return sys_error("cannot remove '" + path + "'");
+  if (missing(path)) return {};
+  if (int err = cannot_write_in(posix::dirname(path))) return sys_error("cannot remove '" + path + "'", err);
+  return {};
 }
 
 
@@ -135,8 +138,8 @@ std::string argv_text(const std::vector<std::string>& words) {
 
 Lines process_lines(const config::ServiceSpec& spec, const Launch& l) {
   const std::string argv = argv_text(spec.command);
-  uid_t uid = l.creds.change ? l.creds.uid : ::geteuid();
-  gid_t gid = l.creds.change ? l.creds.gid : ::getegid();
+  uid_t uid = l.creds.change ? l.creds.uid : posix::effective_uid();
+  gid_t gid = l.creds.change ? l.creds.gid : posix::effective_gid();
   Lines lines{"would start: exec " + l.executable + " with argv " + argv};
   lines = lines + environment_lines(spec, l.env, environ);
   lines.push_back("would run in '" + spec.directory + "' with umask " + octal(spec.umask) + " as user " +
@@ -173,8 +176,8 @@ Result<Lines> before_start_lines(const config::ServiceSpec& spec, const Launch& 
   auto dir = runtime_dir_path(spec);
   if (!dir) return std::move(dir).error();
   if (!dir->empty()) {
-    uid_t uid = l.creds.change ? l.creds.uid : ::geteuid();
-    gid_t gid = l.creds.change ? l.creds.gid : ::getegid();
+    uid_t uid = l.creds.change ? l.creds.uid : posix::effective_uid();
+    gid_t gid = l.creds.change ? l.creds.gid : posix::effective_gid();
     lines.push_back("would create runtime directory '" + *dir + "' with mode " + octal(spec.runtime_directory_mode) +
                     " owned by user " + user_name(uid) + " group " + group_name(gid) + ", removed after the stop");
   }
@@ -247,7 +250,7 @@ Result<Lines> launch_lines(const Context& ctx, const config::ServiceSpec& spec, 
 // The state dir, made by the CLI before any command (prepare_state_dir).
 Lines state_dir_lines(const Context& ctx) {
   if (!missing(ctx.state_dir)) return {};
-  return {"would create state directory '" + ctx.state_dir + "' with mode " + octal(::geteuid() == 0 ? 0755 : 0700)};
+  return {"would create state directory '" + ctx.state_dir + "' with mode " + octal(posix::effective_uid() == 0 ? 0755 : 0700)};
 }
 
 // The dry run's effects: each step says what it would do, having checked

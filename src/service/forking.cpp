@@ -1,15 +1,15 @@
 #include "service/forking.h"
 
 #include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
 
 #include <algorithm>
 
 #include "config/duration.h"
 #include "state/pidfile.h"
 #include "service/terminate.h"
+#include "posix/poll.h"
 #include "posix/proc.h"
+#include "posix/process.h"
 #include "posix/safe_path.h"
 
 namespace daemonctl::service {
@@ -28,7 +28,7 @@ Lineage lineage(pid_t pid, pid_t guard, std::uint64_t guard_start) {
     auto stat = posix::read_stat(pid);
     if (!stat) return Lineage::not_yet;
     if (stat->ppid == guard) return Lineage::ours;
-    if (stat->ppid <= 1 || stat->starttime < guard_start || stat->ppid == ::getpid()) return Lineage::stranger;
+    if (stat->ppid <= 1 || stat->starttime < guard_start || stat->ppid == posix::this_pid()) return Lineage::stranger;
     pid = stat->ppid;
   }
   return Lineage::stranger;
@@ -102,7 +102,7 @@ Result<posix::Pidfd> await_forked(const config::ServiceSpec& spec, const std::st
     auto left = deadline - Clock::now();
     if (left <= Clock::duration::zero()) return fail("not started" + within + ": " + n.why);
     auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::min<Clock::duration>(left, period));
-    ::poll(nullptr, 0, static_cast<int>(wait.count()));
+    posix::sleep_ms(static_cast<int>(wait.count()));
     period = std::min(period * 2, std::chrono::milliseconds(50));
   }
 }

@@ -3,13 +3,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/log.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
+#include "posix/lock.h"
 #include "posix/proc.h"
+#include "posix/process.h"
 #include "posix/safe_path.h"
 
 namespace daemonctl::service {
@@ -27,11 +27,11 @@ std::string pidfile_problem(const std::string& pidfile, pid_t pid) {
   auto named = state::parse_pidfile(*text, posix::pid_max());
   if (!named) return "pidfile '" + pidfile + "' is invalid: " + named.error().message;
   if (*named != pid) return "pidfile '" + pidfile + "' names pid " + std::to_string(*named);
-  struct stat st;
-  if (::lstat(pidfile.c_str(), &st) == 0 && ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & 022))) {
+  auto st = posix::lstat_path(pidfile);
+  if (st && ((st->st_uid != 0 && st->st_uid != posix::effective_uid()) || (st->st_mode & 022))) {
     char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return "pidfile '" + pidfile + "' has an insecure owner or mode (uid " + std::to_string(st.st_uid) + ", " + mode +
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st->st_mode & 07777));
+    return "pidfile '" + pidfile + "' has an insecure owner or mode (uid " + std::to_string(st->st_uid) + ", " + mode +
            ")";
   }
   return {};
@@ -56,8 +56,8 @@ MonitorFacts monitor_facts(const state::Record& record) {
 bool lock_is_held(const std::string& path) {
   auto opened = posix::open_entry(path, O_RDONLY | O_NOFOLLOW);
   if (!opened) return false;
-  if (::flock(opened->fd.get(), LOCK_SH | LOCK_NB) == 0) return false;
-  return errno == EWOULDBLOCK;
+  auto taken = posix::try_lock(opened->fd.get(), posix::LockMode::shared, path);
+  return taken && !*taken;
 }
 
 // The record's text. Only from a folder no one else can write: a record
@@ -71,8 +71,7 @@ std::optional<Inspection> without_record(const state::StatePaths& paths, const R
                                          std::optional<state::Record>& record) {
   Inspection i;
   if (!text && text.error().err == ENOENT) {
-    struct stat st;
-    i.stale_pidfile = ::lstat(paths.pidfile.c_str(), &st) == 0;
+    i.stale_pidfile = posix::lstat_path(paths.pidfile).ok();
     return i;
   }
   if (!text) {
@@ -93,7 +92,7 @@ std::string disprove(const state::Record& record, const posix::ProcStat& stat) {
   if (record.boot_id != posix::boot_id()) return "recorded before this boot";
   if (record.starttime != stat.starttime) return "pid reused by another process (start time differs)";
   if (stat.state == 'Z' || stat.state == 'X') return "the process has exited (zombie)";
-  if (record.pid == ::getpid()) return "pid is daemonctl itself";  // only a forged record could say so
+  if (record.pid == posix::this_pid()) return "pid is daemonctl itself";  // only a forged record could say so
   return {};
 }
 
@@ -204,8 +203,7 @@ state::StatePaths recorded_paths(state::StatePaths paths, const Inspection& i) {
 
 bool owned_elsewhere(const Inspection& i, const config::ServiceSpec* spec) {
   if (!spec || !i.record || i.record->file.empty() || i.record->file == spec->file) return false;
-  struct stat st;
-  return ::stat(i.record->file.c_str(), &st) == 0;
+  return posix::stat_path(i.record->file).ok();
 }
 
 config::StopSpec recorded_stop(const Inspection& i, const config::ServiceSpec* spec) {

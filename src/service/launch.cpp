@@ -10,22 +10,25 @@
 #include <string_view>
 
 #include "service/log_dir.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
+#include "posix/io.h"
+#include "posix/process.h"
 #include "posix/safe_path.h"
 
 namespace daemonctl::service {
 
 static Status check_executable(const std::string& file) {
-  struct stat st;
   auto fail = [&](int err) {
     Error e = sys_error("cannot execute '" + file + "'", err);
     e.status = ExitStatus::not_installed;
     return e;
   };
-  if (::stat(file.c_str(), &st) < 0) return fail(errno);
-  if (S_ISDIR(st.st_mode)) return fail(EISDIR);
-  if (!S_ISREG(st.st_mode)) return fail(EACCES);
-  if (::access(file.c_str(), X_OK) < 0) return fail(errno);
+  auto st = posix::stat_path(file);
+  if (!st) return fail(st.error().err);
+  if (S_ISDIR(st->st_mode)) return fail(EISDIR);
+  if (!S_ISREG(st->st_mode)) return fail(EACCES);
+  if (Status may = posix::check_access(file, X_OK); !may) return fail(may.error().err);
   return {};
 }
 
@@ -57,11 +60,11 @@ static Error config_error(Error e) {
 }
 
 Status check_directory(const std::string& directory) {
-  struct stat st;
   std::string what = "working directory '" + directory + "'";
-  if (::stat(directory.c_str(), &st) < 0) return config_error(sys_error(what));
-  if (!S_ISDIR(st.st_mode)) return config_error(sys_error(what, ENOTDIR));
-  if (::access(directory.c_str(), X_OK) < 0) return sys_error(what);
+  auto st = posix::stat_path(directory);
+  if (!st) return config_error(sys_error(what, st.error().err));
+  if (!S_ISDIR(st->st_mode)) return config_error(sys_error(what, ENOTDIR));
+  if (Status may = posix::check_access(directory, X_OK); !may) return sys_error(what, may.error().err);
   return {};
 }
 
@@ -81,9 +84,10 @@ Status check_directory_as(const std::string& directory, const Credentials& creds
   for (std::size_t end = 0; end != std::string::npos;) {
     end = directory.find('/', end + 1);
     std::string folder = end == 0 ? "/" : directory.substr(0, end);
-    struct stat st;
-    if (folder.empty() || ::stat(folder.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) continue;
-    if (!may_search(st, creds)) {
+    if (folder.empty()) continue;
+    auto st = posix::stat_path(folder);
+    if (!st || !S_ISDIR(st->st_mode)) continue;
+    if (!may_search(*st, creds)) {
       return Error{ExitStatus::privilege, "working directory '" + directory + "': uid " + std::to_string(creds.uid) +
                                               " may not enter '" + folder + "'", EACCES};
     }
@@ -103,14 +107,16 @@ static Result<posix::UniqueFd> open_stdio_file(const std::string& path, int flag
                                                const Credentials& owner) {
   // O_NONBLOCK: opening a FIFO that has no reader fails (ENXIO) instead of
   // hanging; the flag is cleared once the file is open.
-  uid_t service_user = owner.change ? owner.uid : ::geteuid();
+  uid_t service_user = owner.change ? owner.uid : posix::effective_uid();
   auto opened = posix::open_entry(path, flags | O_NONBLOCK, mode, service_user);
   if (!opened) return stdio_error(path, std::move(opened).error());
   int fd = opened->fd.get();
-  if (opened->created && owner.change && ::fchown(fd, owner.uid, owner.gid) < 0) {
-    return sys_error("cannot give '" + path + "' to uid " + std::to_string(owner.uid));
+  if (opened->created && owner.change) {
+    if (Status given = posix::change_owner(fd, owner.uid, owner.gid, path); !given) {
+      return sys_error("cannot give '" + path + "' to uid " + std::to_string(owner.uid), given.error().err);
+    }
   }
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (auto status = posix::file_flags(fd)) (void)posix::set_file_flags(fd, *status & ~O_NONBLOCK);
   return std::move(opened->fd);
 }
 
@@ -125,7 +131,7 @@ Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& own
   std::lock_guard turn(process_state());
   constexpr int kAppend = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY;
   // The creation mode follows the service's umask, not daemonctl's.
-  mode_t saved = ::umask(0);
+  posix::TemporaryUmask no_umask(0);
   Stdio io;
   Status st;
   auto in = open_stdio_file(spec.stdin_path, O_RDONLY | O_NOCTTY, 0, owner);
@@ -137,7 +143,6 @@ Result<Stdio> open_stdio(const config::ServiceSpec& spec, const Credentials& own
     if (err) io.err = std::move(*err);
     else st = std::move(err).error();
   }
-  ::umask(saved);
   if (!st) return std::move(st).error();
   io.in = std::move(*in);
   io.out = std::move(*out);
@@ -153,30 +158,33 @@ static Status check_stdio_file(const std::string& path, bool write) {
   auto e = posix::locate(path);
   if (!e) return stdio_error(path, std::move(e).error());
   int dir = e->folder.fd.get();
-  const char* name = e->name.c_str();
-  struct stat st;
-  bool is_link = ::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+  auto entry = posix::stat_at(dir, e->name, AT_SYMLINK_NOFOLLOW);
+  bool is_link = entry && S_ISLNK(entry->st_mode);
   if (!e->folder.trusted && is_link) return posix::symlink_refused(path, e->folder);
-  if (!e->folder.trusted && ::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-    if (Status fit = posix::fit_for_untrusted_folder(st, path); !fit) return stdio_error(path, std::move(fit).error());
+  if (!e->folder.trusted && entry) {
+    if (Status fit = posix::fit_for_untrusted_folder(*entry, path); !fit) return stdio_error(path, std::move(fit).error());
   }
-  if (::fstatat(dir, name, &st, 0) == 0) {
-    if (write && S_ISDIR(st.st_mode)) return fail(EISDIR);
-    if (::faccessat(dir, name, write ? W_OK : R_OK, AT_EACCESS) < 0) return fail(errno);
-    return {};
+  auto target = posix::stat_at(dir, e->name, 0);
+  if (target) {
+    if (write && S_ISDIR(target->st_mode)) return fail(EISDIR);
+    Status may = posix::check_effective_access(dir, e->name, write ? W_OK : R_OK);
+    return may ? Status() : fail(may.error().err);
   }
-  if (errno != ENOENT || !write) return fail(errno);
+  if (target.error().err != ENOENT || !write) return fail(target.error().err);
   // A dangling symlink: the O_EXCL create refuses it.
   if (is_link) return fail(EEXIST);
   // Missing: created in its folder, which must let us in.
-  if (::faccessat(dir, ".", W_OK | X_OK, AT_EACCESS) < 0) return fail(errno);
-  return {};
+  Status may = posix::check_effective_access(dir, ".", W_OK | X_OK);
+  return may ? Status() : fail(may.error().err);
 }
 
 // A default log whose log dir start would create (the command checks that
 // with check_log_dir) is not looked for.
 static Status check_log_file(const config::ServiceSpec& spec, const std::string& path) {
-  if (path == spec.default_log && ::access(posix::dirname(path).c_str(), F_OK) < 0 && errno == ENOENT) return {};
+  if (path == spec.default_log) {
+    Status there = posix::check_access(posix::dirname(path), F_OK);
+    if (!there && there.error().err == ENOENT) return {};
+  }
   return check_stdio_file(path, true);
 }
 
@@ -199,8 +207,8 @@ Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
   Credentials c;
   if (spec.user.empty() && spec.group.empty()) return c;
   c.change = true;
-  c.uid = ::geteuid();
-  c.gid = ::getegid();
+  c.uid = posix::effective_uid();
+  c.gid = posix::effective_gid();
   unsigned long id = 0;
   if (!spec.user.empty()) {
     const struct passwd* pw = numeric_id(spec.user, id) ? ::getpwuid(static_cast<uid_t>(id)) : ::getpwnam(spec.user.c_str());
@@ -226,10 +234,11 @@ Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
     list.resize(static_cast<size_t>(n));
     c.groups = list;
   }
-  if (::geteuid() != 0 && (c.uid != ::geteuid() || c.gid != ::getegid())) {
+  uid_t euid = posix::effective_uid();
+  if (euid != 0 && (c.uid != euid || c.gid != posix::effective_gid())) {
     std::string who = !spec.user.empty() ? "user '" + spec.user + "'" : "group '" + spec.group + "'";
     return Error{ExitStatus::privilege, "cannot run as " + who + ": only root can, and daemonctl runs as uid " +
-                                            std::to_string(::geteuid()), EPERM};
+                                            std::to_string(euid), EPERM};
   }
   return c;
 }
@@ -238,7 +247,7 @@ Result<Credentials> resolve_credentials(const config::ServiceSpec& spec) {
 static Account account_of(const Credentials& c) {
   if (c.change && !c.name.empty()) return Account{c.name, c.home, c.shell};
   std::lock_guard turn(process_state());
-  const struct passwd* pw = ::getpwuid(c.change ? c.uid : ::geteuid());
+  const struct passwd* pw = ::getpwuid(c.change ? c.uid : posix::effective_uid());
   if (!pw) return {};
   return Account{pw->pw_name, pw->pw_dir, pw->pw_shell};
 }

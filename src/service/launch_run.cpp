@@ -22,6 +22,7 @@
 #include "service/terminate.h"
 #include "posix/files.h"
 #include "posix/proc.h"
+#include "posix/process.h"
 #include "posix/spawn.h"
 
 extern char** environ;
@@ -162,7 +163,7 @@ Status prepare(Starting& s) {
       return e;
     }
   }
-  s.daemon_uid = s.l.creds.change ? s.l.creds.uid : ::geteuid();
+  s.daemon_uid = s.l.creds.change ? s.l.creds.uid : posix::effective_uid();
   if (spec.ready.notify) {
     auto sock = posix::NotifySocket::open();
     if (!sock) return std::move(sock).error();

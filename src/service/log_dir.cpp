@@ -6,6 +6,7 @@
 
 #include "config/paths.h"
 #include "state/state_dir.h"
+#include "posix/process.h"
 
 namespace daemonctl::service {
 namespace {
@@ -15,14 +16,14 @@ constexpr const char* kWhat = "log directory";
 // $HOME, else the passwd entry's: `sudo -u` may leave no HOME at all.
 std::string home() {
   if (const char* env = std::getenv("HOME"); env && *env) return env;
-  if (const struct passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_dir && *pw->pw_dir) return pw->pw_dir;
+  if (const struct passwd* pw = ::getpwuid(posix::effective_uid()); pw && pw->pw_dir && *pw->pw_dir) return pw->pw_dir;
   return "/";
 }
 
 std::string chosen(const std::optional<std::string>& flag) {
   if (flag && !flag->empty()) return *flag;
   if (const char* env = std::getenv("DAEMONCTL_LOG_DIR"); env && *env) return env;
-  if (::geteuid() == 0) return "/var/log/daemonctl";
+  if (posix::effective_uid() == 0) return "/var/log/daemonctl";
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/daemonctl/log";
   return home() + "/.local/state/daemonctl/log";
 }

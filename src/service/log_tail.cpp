@@ -2,13 +2,13 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <string_view>
 
 #include "common/escape.h"
+#include "posix/file_info.h"
+#include "posix/io.h"
 #include "posix/safe_path.h"
 
 namespace daemonctl::service {
@@ -23,21 +23,17 @@ constexpr std::size_t kDetailLines = 10;
 posix::UniqueFd open_log(const std::string& path, struct stat& st) {
   if (path.empty() || path == "/dev/null") return {};
   auto opened = posix::open_entry(path, O_RDONLY | O_NONBLOCK);
-  if (!opened || ::fstat(opened->fd.get(), &st) < 0 || !S_ISREG(st.st_mode)) return {};
+  if (!opened) return {};
+  auto info = posix::stat_fd(opened->fd.get(), path);
+  if (!info || !S_ISREG(info->st_mode)) return {};
+  st = *info;
   return std::move(opened->fd);
 }
 
 // Bytes [from, end) of `fd`; shorter if the file shrinks meanwhile.
 std::string read_range(int fd, off_t from, off_t end) {
   std::string text(static_cast<std::size_t>(end - from), '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    ssize_t n = ::pread(fd, text.data() + got, text.size() - got, from + static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  text.resize(got);
+  text.resize(posix::read_fully_at(fd, text.data(), text.size(), from).bytes);
   return text;
 }
 

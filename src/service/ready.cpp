@@ -1,6 +1,5 @@
 #include "service/ready.h"
 
-#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include "common/log.h"
 #include "config/duration.h"
 #include "service/terminate.h"
+#include "posix/poll.h"
 #include "posix/probe.h"
 #include "posix/safe_path.h"
 #include "posix/tcp_listeners.h"
@@ -182,7 +182,7 @@ Result<std::optional<NotReady>> wait_ready(const config::ServiceSpec& spec, cons
     // The socket only while READY=1 is awaited: later messages are not read.
     pollfd fds[2] = {{proc.fd(), POLLIN, 0}, {probe.notify && p.notify ? probe.notify->fd() : -1, POLLIN, 0}};
     int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
-    if (::poll(fds, 2, ms) < 0 && errno != EINTR) return sys_error("poll");
+    if (Status waited = posix::poll_fds(fds, ms); !waited) return std::move(waited).error();
   }
 }
 

@@ -1,11 +1,8 @@
 #include "service/supervised.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <csignal>
-#include <climits>
 #include <cstdlib>
 
 #include "common/log.h"
@@ -13,7 +10,11 @@
 #include "service/terminate.h"
 #include "config/paths.h"
 #include "state/monitor_plan.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
+#include "posix/io.h"
+#include "posix/pipe.h"
+#include "posix/poll.h"
 #include "posix/proc.h"
 
 namespace daemonctl::service {
@@ -39,16 +40,13 @@ Result<std::string> read_report(int fd, const posix::Pidfd& monitor, std::string
     pollfd fds[2] = {{fd, POLLIN, 0}, {monitor.fd(), POLLIN, 0}};
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return Error{ExitStatus::failure, "the monitor did not report within " + std::to_string(wait.count()) + "s"};
-    if (::poll(fds, 2, static_cast<int>(left)) < 0 && errno != EINTR) return sys_error("poll");
+    if (Status polled = posix::poll_fds(fds, static_cast<int>(left)); !polled) return std::move(polled).error();
     if (fds[0].revents) {
       char buf[512];
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n > 0) {
-        line.append(buf, static_cast<std::size_t>(n));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      return line;  // EOF: the monitor closed it (or died)
+      posix::Io got = posix::read_some(fd, buf, sizeof buf);
+      if (got.bytes == 0) return line;  // EOF: the monitor closed it (or died)
+      line.append(buf, got.bytes);
+      continue;
     }
     if (fds[1].revents) return line;  // died without closing: what it wrote
   }
@@ -62,12 +60,11 @@ bool needs_monitor(const config::ServiceSpec& spec) {
 }
 
 Result<std::string> monitor_program() {
-  char self[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n < 0) return sys_error("readlink '/proc/self/exe'");
-  std::string path = posix::dirname(std::string(self, static_cast<std::size_t>(n))) + "/daemonctl-monitor";
-  if (::access(path.c_str(), X_OK) < 0) {
-    Error e = sys_error("cannot run the monitor '" + path + "' (install it next to daemonctl)");
+  auto self = posix::own_exe_path();
+  if (!self) return std::move(self).error();
+  std::string path = posix::dirname(*self) + "/daemonctl-monitor";
+  if (Status may = posix::check_access(path, X_OK); !may) {
+    Error e = sys_error("cannot run the monitor '" + path + "' (install it next to daemonctl)", may.error().err);
     e.status = ExitStatus::not_installed;
     return e;
   }
@@ -110,9 +107,9 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const state::S
   plan.log_chown = daemon.change_ids;
   plan.log_uid = daemon.uid;
   plan.log_gid = daemon.gid;
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) < 0) return sys_error("pipe");
-  posix::UniqueFd report_r(report[0]), report_w(report[1]);
+  auto report = posix::make_pipe();
+  if (!report) return std::move(report).error();
+  posix::UniqueFd report_r = std::move(report->read), report_w = std::move(report->write);
 
   posix::SpawnRequest rq;
   rq.executable = *program;

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "posix/signal_name.h"
 #include "posix/proc.h"
+#include "posix/process.h"
 
 namespace daemonctl::service {
 namespace {
@@ -94,7 +95,7 @@ bool wait_exit_until(const posix::Pidfd& proc, Clock::time_point until, Clock::t
 // Is signalling the group safe? Only while our process is alive and still a
 // member: then the group id cannot have been recycled.
 bool group_is_ours(const posix::Pidfd& proc, pid_t pgid) {
-  if (pgid <= 1 || pgid == ::getpgrp()) return false;
+  if (pgid <= 1 || pgid == posix::this_process_group()) return false;
   auto stat = posix::read_stat(proc.pid());
   return stat && stat->pgrp == pgid && !proc.wait_exit(std::chrono::nanoseconds(0));
 }
