@@ -15,7 +15,9 @@
 #include "service/commands.h"
 #include "service/launch.h"
 #include "service/supervised.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
+#include "posix/process.h"
 #include "posix/safe_path.h"
 
 extern char** environ;
@@ -68,7 +70,7 @@ std::string writers(const struct stat& st) {
 // In a sticky folder, only a file's owner, the folder's owner and root may
 // remove a file or rename over it: safe if the folder's owner is trusted.
 bool sticky_and_trusted(const struct stat& folder) {
-  return (folder.st_mode & S_ISVTX) && (folder.st_uid == 0 || folder.st_uid == ::geteuid());
+  return (folder.st_mode & S_ISVTX) && (folder.st_uid == 0 || folder.st_uid == posix::effective_uid());
 }
 
 // ---- errors: what would make a start fail --------------------------------
@@ -142,13 +144,13 @@ void check_pidfile_folder(Findings& found, const std::string& pidfile) {
   std::string folder = posix::dirname(pidfile);
   auto fail = [&](int err) { found.error("pidfile", sys_error("pidfile folder '" + folder + "'", err).message); };
   for (std::string at = folder;; at = posix::dirname(at)) {
-    struct stat st;
-    if (::stat(at.c_str(), &st) == 0) {
-      if (!S_ISDIR(st.st_mode)) return fail(ENOTDIR);
-      if (::faccessat(AT_FDCWD, at.c_str(), W_OK | X_OK, AT_EACCESS) < 0) return fail(errno);
+    auto st = posix::stat_path(at);
+    if (st) {
+      if (!S_ISDIR(st->st_mode)) return fail(ENOTDIR);
+      if (Status may = posix::check_effective_access(AT_FDCWD, at, W_OK | X_OK); !may) fail(may.error().err);
       return;
     }
-    int err = errno;
+    int err = st.error().err;
     if (err != ENOENT || posix::dirname(at) == at) return fail(err);
   }
 }
@@ -157,9 +159,9 @@ void check_pidfile_folder(Findings& found, const std::string& pidfile) {
 // CapEff mask of /proc/self/status: root may lack some, in a container.
 bool has_capability(int cap) {
   auto text = posix::read_file("/proc/self/status", 1 << 16);
-  if (!text) return ::geteuid() == 0;
+  if (!text) return posix::effective_uid() == 0;
   auto at = text->find("\nCapEff:");
-  if (at == std::string::npos) return ::geteuid() == 0;
+  if (at == std::string::npos) return posix::effective_uid() == 0;
   unsigned long long mask = std::strtoull(text->c_str() + at + 8, nullptr, 16);
   return (mask >> cap) & 1;
 }
@@ -186,18 +188,17 @@ void check_tuning(Findings& found, const config::ServiceSpec& spec) {
                                   " (/proc/sys/fs/nr_open)");
       }
     }
-    struct rlimit now{};
-    if (!resource && ::getrlimit(limit.resource, &now) == 0 && limit.hard > now.rlim_max) {
-      found.error("limits", name + " raises the hard limit " + config::format_limit({limit.resource, now.rlim_max, now.rlim_max}) +
+    if (resource) continue;
+    if (auto now = posix::resource_limit(limit.resource); now && limit.hard > now->rlim_max) {
+      found.error("limits", name + " raises the hard limit " + config::format_limit({limit.resource, now->rlim_max, now->rlim_max}) +
                                 " to " + config::format_limit({limit.resource, limit.hard, limit.hard}) +
                                 lacking("CAP_SYS_RESOURCE"));
     }
   }
   if (spec.nice && !has_capability(kSysNice)) {
-    errno = 0;
-    int now = ::getpriority(PRIO_PROCESS, 0);
-    if (errno == 0 && *spec.nice < now) {
-      found.error("nice", "'nice' " + std::to_string(*spec.nice) + " is below daemonctl's own " + std::to_string(now) +
+    auto now = posix::nice_value();
+    if (now && *spec.nice < *now) {
+      found.error("nice", "'nice' " + std::to_string(*spec.nice) + " is below daemonctl's own " + std::to_string(*now) +
                               lacking("CAP_SYS_NICE"));
     }
   }
@@ -214,7 +215,7 @@ void check_tuning(Findings& found, const config::ServiceSpec& spec) {
 
 // Who besides root and us can change the entries of a folder: "" if no one.
 std::string changers(const struct stat& st) {
-  if (st.st_uid != 0 && st.st_uid != ::geteuid()) return "uid " + std::to_string(st.st_uid);
+  if (st.st_uid != 0 && st.st_uid != posix::effective_uid()) return "uid " + std::to_string(st.st_uid);
   return writers(st);
 }
 
@@ -222,11 +223,12 @@ std::string changers(const struct stat& st) {
 // another user can change: safe (posix/safe_path.h), but the start fails
 // whenever that user puts a link, a FIFO or a hard link there.
 void lint_folder_of(Findings& found, const std::string& key, const std::string& what, const std::string& path) {
+  if (path.empty()) return;
   std::string folder = posix::dirname(path);
-  struct stat st;
-  if (path.empty() || ::stat(folder.c_str(), &st) < 0 || posix::trusted_folder(st)) return;
-  found.warning(key, what + " '" + path + "' is in '" + folder + "', which " + changers(st) + " can change (mode " +
-                         octal(st.st_mode) + "): daemonctl refuses a link, a FIFO or a hard link there");
+  auto st = posix::stat_path(folder);
+  if (!st || posix::trusted_folder(*st)) return;
+  found.warning(key, what + " '" + path + "' is in '" + folder + "', which " + changers(*st) + " can change (mode " +
+                         octal(st->st_mode) + "): daemonctl refuses a link, a FIFO or a hard link there");
 }
 
 void lint_service_paths(Findings& found, const config::ServiceSpec& spec) {
@@ -235,8 +237,8 @@ void lint_service_paths(Findings& found, const config::ServiceSpec& spec) {
   if (spec.stderr_path != spec.stdout_path) lint_folder_of(found, "stderr", "stderr", spec.stderr_path);
   lint_folder_of(found, "pidfile", "pidfile", spec.pidfile);
   lint_folder_of(found, "ready", "ready file", spec.ready.file);
-  struct stat st;
-  if (!spec.pidfile.empty() && ::lstat(spec.pidfile.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+  if (spec.pidfile.empty()) return;
+  if (auto st = posix::lstat_path(spec.pidfile); st && S_ISLNK(st->st_mode)) {
     found.error("pidfile", "pidfile '" + spec.pidfile + "' is a symbolic link: start refuses it");
   }
 }
@@ -244,10 +246,10 @@ void lint_service_paths(Findings& found, const config::ServiceSpec& spec) {
 // A warning (an error with --strict), as the documentation has it, though
 // prepare_state_dir refuses any such state folder.
 void lint_state_dir(Findings& found, const std::string& state_dir) {
-  struct stat st;
-  if (::stat(state_dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) return;
-  if (std::string who = writers(st); !who.empty()) {
-    found.warning("", "state folder '" + state_dir + "' is writable by " + who + " (mode " + octal(st.st_mode) +
+  auto st = posix::stat_path(state_dir);
+  if (!st || !S_ISDIR(st->st_mode)) return;
+  if (std::string who = writers(*st); !who.empty()) {
+    found.warning("", "state folder '" + state_dir + "' is writable by " + who + " (mode " + octal(st->st_mode) +
                           "): start refuses it, as another user could plant records naming any process");
   }
 }
@@ -256,20 +258,21 @@ void lint_state_dir(Findings& found, const std::string& state_dir) {
 // only root could have made (root's, in a folder only root may write to,
 // like Debian's /var/run -> /run) is trusted.
 void lint_symlinks(Findings& found, const std::string& path) {
-  struct stat parent;
-  if (::lstat("/", &parent) < 0) return;
+  auto parent = posix::lstat_path("/");
+  if (!parent) return;
   for (std::size_t end = 1; end <= path.size(); ++end) {
     if (end < path.size() && path[end] != '/') continue;
     if (path[end - 1] == '/') continue;  // "//" or a trailing '/'
     std::string prefix = path.substr(0, end);
     if (prefix == path) return;  // the pidfile itself: an error of its own
-    struct stat st;
-    if (::lstat(prefix.c_str(), &st) < 0) return;  // nothing further exists
-    bool trusted = st.st_uid == 0 && parent.st_uid == 0 && (parent.st_mode & 022) == 0;
-    if (S_ISLNK(st.st_mode) && !trusted) {
+    auto st = posix::lstat_path(prefix);
+    if (!st) return;  // nothing further exists
+    bool trusted = st->st_uid == 0 && parent->st_uid == 0 && (parent->st_mode & 022) == 0;
+    if (S_ISLNK(st->st_mode) && !trusted) {
       found.warning("pidfile", "'" + prefix + "' on the pidfile path is a symbolic link");
     }
-    if (::stat(prefix.c_str(), &parent) < 0) return;  // the folder the next component is in
+    parent = posix::stat_path(prefix);  // the folder the next component is in
+    if (!parent) return;
   }
 }
 
@@ -288,11 +291,10 @@ void lint_root_owned(Findings& found, const std::string& key, const std::string&
 // Root runs what this file names: whoever can change it, or the file it
 // names, chooses what root runs.
 void lint_as_root(Findings& found, const std::string& key, const std::string& what, const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0) lint_root_owned(found, key, what + " '" + path + "'", st, false);
+  if (auto st = posix::stat_path(path)) lint_root_owned(found, key, what + " '" + path + "'", *st, false);
   std::string folder = posix::dirname(path);
-  if (::stat(folder.c_str(), &st) == 0) {
-    lint_root_owned(found, key, "folder '" + folder + "' of " + what + " '" + path + "'", st, true);
+  if (auto st = posix::stat_path(folder)) {
+    lint_root_owned(found, key, "folder '" + folder + "' of " + what + " '" + path + "'", *st, true);
   }
 }
 
@@ -314,7 +316,7 @@ std::vector<Finding> check_service(const config::ServiceSpec& spec, const std::s
   lint_service_paths(found, spec);
   lint_state_dir(found, state_dir);
   lint_symlinks(found, pidfile);
-  if (::geteuid() == 0) {
+  if (posix::effective_uid() == 0) {
     if (!executable.empty()) lint_as_root(found, "command", "program", executable);
     lint_as_root(found, "", "service file", spec.file);
   }

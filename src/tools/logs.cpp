@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,8 +18,11 @@
 
 #include "common/escape.h"
 #include "common/log.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
 #include "posix/inotify.h"
+#include "posix/io.h"
+#include "posix/poll.h"
 #include "posix/safe_path.h"
 #include "posix/signal_fd.h"
 #include "posix/unique_fd.h"
@@ -89,14 +91,14 @@ class Output {
 
   void write_all(std::string_view bytes) {
     while (!done_ && !bytes.empty()) {
-      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n >= 0) {
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-      } else if (errno == EAGAIN) {
-        struct pollfd p{fd_, POLLOUT, 0};  // stdout left non-blocking by whoever shares it
-        ::poll(&p, 1, -1);
-      } else if (errno != EINTR) {
-        if (errno != EPIPE) error_ = sys_error("cannot write to stdout");
+      posix::Io put = posix::write_some(fd_, bytes.data(), bytes.size());
+      if (put.err == 0) {
+        bytes.remove_prefix(put.bytes);
+      } else if (put.err == EAGAIN) {
+        pollfd p{fd_, POLLOUT, 0};  // stdout left non-blocking by whoever shares it
+        (void)posix::poll_fds({&p, 1}, -1);
+      } else {
+        if (put.err != EPIPE) error_ = sys_error("cannot write to stdout", put.err);
         done_ = true;
       }
     }
@@ -141,9 +143,7 @@ struct Target {
 Result<struct stat> look_at(const std::string& path) {
   auto opened = posix::open_entry(path, O_RDONLY | O_NONBLOCK);
   if (!opened) return std::move(opened).error();
-  struct stat st;
-  if (::fstat(opened->fd.get(), &st) < 0) return sys_error("cannot stat '" + path + "'");
-  return st;
+  return posix::stat_fd(opened->fd.get(), path);
 }
 
 bool not_there(const Error& e) { return e.err == ENOENT || e.err == ENOTDIR; }
@@ -203,13 +203,13 @@ Status reopen(Source& s) {
   if (!opened && not_there(opened.error())) return {};
   if (!opened) return std::move(opened).error();
   posix::UniqueFd fd = std::move(opened->fd);
-  struct stat st;
-  if (::fstat(fd.get(), &st) < 0) return sys_error("cannot stat '" + s.path + "'");
-  if (!S_ISREG(st.st_mode)) return Error{ExitStatus::config, "'" + s.path + "' is not a regular file", EINVAL};
+  auto st = posix::stat_fd(fd.get(), s.path);
+  if (!st) return std::move(st).error();
+  if (!S_ISREG(st->st_mode)) return Error{ExitStatus::config, "'" + s.path + "' is not a regular file", EINVAL};
   s.fd = std::move(fd);
   s.offset = 0;
-  s.dev = st.st_dev;
-  s.ino = st.st_ino;
+  s.dev = st->st_dev;
+  s.ino = st->st_ino;
   return {};
 }
 
@@ -219,12 +219,11 @@ Status copy(Source& s, Output& out, off_t until = -1) {
   while (!out.done() && (until < 0 || s.offset < until)) {
     std::size_t want = buf.size();
     if (until >= 0) want = std::min(want, static_cast<std::size_t>(until - s.offset));
-    ssize_t n = ::pread(s.fd.get(), buf.data(), want, s.offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return sys_error("cannot read '" + s.path + "'");
-    if (n == 0) break;
-    s.offset += n;
-    out.put(s.label, std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    posix::Io got = posix::read_at(s.fd.get(), buf.data(), want, s.offset);
+    if (got.err != 0) return sys_error("cannot read '" + s.path + "'", got.err);
+    if (got.bytes == 0) break;
+    s.offset += static_cast<off_t>(got.bytes);
+    out.put(s.label, std::string_view(buf.data(), got.bytes));
   }
   return {};
 }
@@ -232,13 +231,13 @@ Status copy(Source& s, Output& out, off_t until = -1) {
 Status print_last(Source& s, Output& out, std::size_t lines) {
   if (Status st = reopen(s); !st) return st;
   if (!s.fd) return {};  // not written yet
-  struct stat st;
-  if (::fstat(s.fd.get(), &st) < 0) return sys_error("cannot stat '" + s.path + "'");
-  auto start = last_lines_start(s.fd.get(), st.st_size, lines);
+  auto st = posix::stat_fd(s.fd.get(), s.path);
+  if (!st) return std::move(st).error();
+  auto start = last_lines_start(s.fd.get(), st->st_size, lines);
   if (!start) return sys_error("cannot read '" + s.path + "'", start.error().err);
   s.offset = *start;
   // Only up to the size seen: -n 3 prints 3 lines even while the daemon writes.
-  return copy(s, out, st.st_size);
+  return copy(s, out, st->st_size);
 }
 
 void warn_once(Source& s, const Error& e) {
@@ -259,9 +258,9 @@ void watch_file(Source& s, posix::Inotify* inotify) {
 // Prints what `s` gained, then follows its name to a new file if it has one.
 Status refresh(Source& s, Output& out, posix::Inotify* inotify) {
   if (s.fd) {
-    struct stat st;
-    if (::fstat(s.fd.get(), &st) < 0) return sys_error("cannot stat '" + s.path + "'");
-    if (st.st_size < s.offset) {
+    auto st = posix::stat_fd(s.fd.get(), s.path);
+    if (!st) return std::move(st).error();
+    if (st->st_size < s.offset) {
       log::warn("'" + s.path + "': file truncated");
       s.offset = 0;
     }
@@ -300,8 +299,8 @@ std::optional<posix::Inotify> watch_folders(std::vector<Source>& sources) {
 }
 
 bool is_pipe(int fd) {
-  struct stat st;
-  return ::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+  auto st = posix::stat_fd(fd, "stdout");
+  return st && (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode));
 }
 
 // Until a signal, or until nobody reads our output.
@@ -314,8 +313,8 @@ Status follow(std::vector<Source>& sources, Output& out, posix::SignalFd& signal
       if (Status st = refresh(s, out, inotify ? &*inotify : nullptr); !st) warn_once(s, st.error());
     }
     if (out.done()) return {};
-    struct pollfd fds[] = {{signals.fd(), POLLIN, 0}, {inotify ? inotify->fd() : -1, POLLIN, 0}, {reader, 0, 0}};
-    if (::poll(fds, 3, kPollMillis) < 0 && errno != EINTR) return sys_error("poll");
+    pollfd fds[] = {{signals.fd(), POLLIN, 0}, {inotify ? inotify->fd() : -1, POLLIN, 0}, {reader, 0, 0}};
+    if (Status polled = posix::poll_fds(fds, kPollMillis); !polled) return polled;
     if (fds[0].revents) {
       auto sig = signals.take();
       if (!sig) return std::move(sig).error();
@@ -337,13 +336,9 @@ Result<off_t> last_lines_start(int fd, off_t end, std::size_t lines, std::size_t
   for (off_t limit = end; limit > 0;) {
     off_t from = limit - static_cast<off_t>(std::min(buf.size(), static_cast<std::size_t>(limit)));
     auto want = static_cast<std::size_t>(limit - from);
-    for (std::size_t got = 0; got < want;) {
-      ssize_t n = ::pread(fd, buf.data() + got, want - got, from + static_cast<off_t>(got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return sys_error("cannot read", errno);
-      if (n == 0) return 0;  // truncated under us: all that is left
-      got += static_cast<std::size_t>(n);
-    }
+    posix::Io got = posix::read_fully_at(fd, buf.data(), want, from);
+    if (got.err != 0) return sys_error("cannot read", got.err);
+    if (got.bytes < want) return 0;  // truncated under us: all that is left
     for (std::size_t len = want; const void* p = ::memrchr(buf.data(), '\n', len);) {
       len = static_cast<std::size_t>(static_cast<const char*>(p) - buf.data());
       off_t at = from + static_cast<off_t>(len);
