@@ -71,14 +71,15 @@ Result<std::string> monitor_program() {
   return path;
 }
 
-Result<Supervised> start_monitor(const config::ServiceSpec& spec, const state::StatePaths& paths,
-                                 const posix::SpawnRequest& daemon, int lock_fd, const Attach& attach) {
-  auto program = monitor_program();
-  if (!program) return std::move(program).error();
-  if (lock_fd < 0) return Error{ExitStatus::failure, "internal error: a monitor needs the service lock"};
+namespace {
+
+// What the monitor is told on its command line (state::encode): the
+// service's paths, made absolute (it runs in "/"), what to restart and how
+// to stop, the daemon to start or (`attach`) to take in hand, its logs.
+Result<state::MonitorPlan> monitor_plan(const config::ServiceSpec& spec, const state::StatePaths& paths,
+                                        const posix::SpawnRequest& daemon, const Attach& attach) {
   state::MonitorPlan plan;
   plan.name = spec.name;
-  // The monitor runs in "/": a relative state dir is made absolute here.
   auto pidfile = config::absolute_path(paths.pidfile), record = config::absolute_path(paths.record),
        lock = config::absolute_path(paths.lock);
   for (auto* made : {&pidfile, &record, &lock}) {
@@ -107,62 +108,106 @@ Result<Supervised> start_monitor(const config::ServiceSpec& spec, const state::S
   plan.log_chown = daemon.change_ids;
   plan.log_uid = daemon.uid;
   plan.log_gid = daemon.gid;
-  auto report = posix::make_pipe();
-  if (!report) return std::move(report).error();
-  posix::UniqueFd report_r = std::move(report->read), report_w = std::move(report->write);
+  return plan;
+}
 
+// The daemon's environment, each entry ended by a NUL, in an anonymous
+// file: the monitor reads it from kEnvFd.
+Result<posix::UniqueFd> environment_file(const std::vector<std::string>& env) {
+  std::string text;
+  for (const std::string& entry : env) text += entry + '\0';
+  return posix::memory_file("daemonctl-env", text);
+}
+
+// The monitor itself: `program` with the plan as its arguments, in "/",
+// with the daemon's stdio and `fds` (its report pipe, the service lock, the
+// environment file) as kReportFd, kLockFd and kEnvFd. It runs as
+// daemonctl's user: never in the service's environment.
+posix::SpawnRequest monitor_request(const std::string& program, const state::MonitorPlan& plan,
+                                    const posix::SpawnRequest& daemon, std::vector<int> fds) {
   posix::SpawnRequest rq;
-  rq.executable = *program;
+  rq.executable = program;
   rq.argv = {"daemonctl-monitor"};
   for (auto& arg : state::encode(plan)) rq.argv.push_back(std::move(arg));
-  // The monitor runs as daemonctl's user: never in the service's environment.
-  std::string env;
-  for (const std::string& entry : daemon.env) env += entry + '\0';
-  auto env_fd = posix::memory_file("daemonctl-env", env);
-  if (!env_fd) return std::move(env_fd).error();
   rq.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
   rq.directory = "/";
   rq.stdin_fd = daemon.stdin_fd;
   rq.stdout_fd = daemon.stdout_fd;
   rq.stderr_fd = daemon.stderr_fd;
-  rq.pass_fds = {report_w.get(), lock_fd, env_fd->get()};  // become kReportFd, kLockFd and kEnvFd
-  auto prepared = posix::prepare_daemon(rq);
+  rq.pass_fds = std::move(fds);
+  return rq;
+}
+
+// The pid in the monitor's first report, "ok PID\n", or the error of a
+// "fail STATUS MESSAGE\n".
+Result<pid_t> started_pid(const std::string& text, pid_t monitor) {
+  if (text.starts_with("fail ")) {
+    char* end = nullptr;
+    long status = std::strtol(text.c_str() + 5, &end, 10);
+    std::string message = *end == ' ' ? std::string(end + 1) : text;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    return Error{static_cast<ExitStatus>(status >= 1 && status <= 7 ? status : 1), message};
+  }
+  pid_t pid = text.starts_with("ok ") ? static_cast<pid_t>(std::atol(text.c_str() + 3)) : 0;
+  if (pid <= 1) {
+    return Error{ExitStatus::failure,
+                 "the monitor (pid " + std::to_string(monitor) + ") exited before it started the service"};
+  }
+  return pid;
+}
+
+// Waits for the monitor's first report on `report`: handles on the monitor
+// and on the child it started (or took in hand).
+Result<Supervised> await_first_child(posix::UniqueFd report, const posix::Pidfd& monitor) {
+  std::string unread;
+  auto text = read_report(report.get(), monitor, unread, kReportWait);
+  if (!text) return std::move(text).error();
+  auto pid = started_pid(*text, monitor.pid());
+  if (!pid) return std::move(pid).error();
+  // The monitor's child: if the pid exists, it is that child, which the
+  // monitor has not reaped yet. If not, it has exited already, and been
+  // reaped (and maybe restarted) by the monitor.
+  auto child = posix::Pidfd::open(*pid);
+  if (!child && child.error().err != ESRCH) return std::move(child).error();
+  auto monitor_again = posix::Pidfd::open(monitor.pid());
+  if (!monitor_again) return std::move(monitor_again).error();
+  Supervised started{std::move(*monitor_again), *pid, std::nullopt, std::move(report), std::move(unread)};
+  if (child) started.daemon.emplace(std::move(*child));
+  return started;
+}
+
+// `e`, once the monitor that started has stood down, and a child it may
+// have recorded is stopped (never the daemon it was to take in hand).
+Error give_up(Error e, pid_t monitor, const config::ServiceSpec& spec, const state::StatePaths& paths,
+              const Attach& attach) {
+  auto m = stand_down(monitor, 0);
+  if (attach.pid == 0) stop_recorded(spec.stop, paths);
+  if (m) await_monitor(*m);
+  return e;
+}
+
+}  // namespace
+
+Result<Supervised> start_monitor(const config::ServiceSpec& spec, const state::StatePaths& paths,
+                                 const posix::SpawnRequest& daemon, int lock_fd, const Attach& attach) {
+  auto program = monitor_program();
+  if (!program) return std::move(program).error();
+  if (lock_fd < 0) return Error{ExitStatus::failure, "internal error: a monitor needs the service lock"};
+  auto plan = monitor_plan(spec, paths, daemon, attach);
+  if (!plan) return std::move(plan).error();
+  auto report = posix::make_pipe();
+  if (!report) return std::move(report).error();
+  auto env_fd = environment_file(daemon.env);
+  if (!env_fd) return std::move(env_fd).error();
+  auto prepared =
+      posix::prepare_daemon(monitor_request(*program, *plan, daemon, {report->write.get(), lock_fd, env_fd->get()}));
   if (!prepared) return std::move(prepared).error();
   // Nothing to record before the go: the monitor records its child before
   // that child runs, and exits at once if we die before the go.
   if (Status st = prepared->exec(); !st) return std::move(st).error();
-  report_w.reset();
-  const posix::Pidfd& monitor = prepared->proc();
-  std::string unread;
-  auto text = read_report(report_r.get(), monitor, unread, kReportWait);
-  auto fail = [&](Error e) -> Error {
-    auto m = stand_down(monitor.pid(), 0);
-    // A child it may have recorded; never the daemon it was to take in hand.
-    if (attach.pid == 0) stop_recorded(spec.stop, paths);
-    if (m) await_monitor(*m);
-    return e;
-  };
-  if (!text) return fail(std::move(text).error());
-  // "ok PID\n" or "fail STATUS MESSAGE\n".
-  if (text->starts_with("fail ")) {
-    char* end = nullptr;
-    long status = std::strtol(text->c_str() + 5, &end, 10);
-    std::string message = *end == ' ' ? std::string(end + 1) : *text;
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    return fail(Error{static_cast<ExitStatus>(status >= 1 && status <= 7 ? status : 1), message});
-  }
-  pid_t pid = text->starts_with("ok ") ? static_cast<pid_t>(std::atol(text->c_str() + 3)) : 0;
-  if (pid <= 1) return fail(Error{ExitStatus::failure, "the monitor (pid " + std::to_string(monitor.pid()) +
-                                                           ") exited before it started the service"});
-  // The monitor's child: if the pid exists, it is that child, which the
-  // monitor has not reaped yet. If not, it has exited already, and been
-  // reaped (and maybe restarted) by the monitor.
-  auto child = posix::Pidfd::open(pid);
-  if (!child && child.error().err != ESRCH) return fail(std::move(child).error());
-  auto monitor_again = posix::Pidfd::open(monitor.pid());
-  if (!monitor_again) return fail(std::move(monitor_again).error());
-  Supervised started{std::move(*monitor_again), pid, std::nullopt, std::move(report_r), std::move(unread)};
-  if (child) started.daemon.emplace(std::move(*child));
+  report->write.reset();
+  auto started = await_first_child(std::move(report->read), prepared->proc());
+  if (!started) return give_up(std::move(started).error(), prepared->proc().pid(), spec, paths, attach);
   return started;
 }
 
