@@ -1,6 +1,8 @@
 #include "state/monitor_plan.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <string_view>
 
 namespace daemonctl::state {
@@ -70,87 +72,143 @@ std::vector<std::string> encode(const MonitorPlan& p) {
   return args;
 }
 
+namespace {
+
+Error bad(const std::string& what) { return Error{ExitStatus::usage, "daemonctl-monitor: " + what}; }
+
+bool text(std::string& field, std::string_view value) {
+  field = value;
+  return true;
+}
+
+bool nanoseconds(std::chrono::nanoseconds& field, std::string_view value) {
+  long long n = 0;
+  if (!number(value, n)) return false;
+  field = std::chrono::nanoseconds(n);
+  return true;
+}
+
+bool optional_int(std::optional<int>& field, std::string_view value) {
+  long long n = 0;
+  if (!number(value, n)) return false;
+  field = static_cast<int>(n);
+  return true;
+}
+
+bool policy(RestartPolicy& field, std::string_view value) {
+  if (value == "always") field = RestartPolicy::always;
+  else if (value == "on-failure") field = RestartPolicy::on_failure;
+  else if (value == "no") field = RestartPolicy::no;
+  else return false;
+  return true;
+}
+
+// "34,100"
+bool groups(std::vector<gid_t>& field, std::string_view value) {
+  bool ok = true;
+  for (std::string_view rest = value; ok && !rest.empty();) {
+    auto comma = rest.find(',');
+    gid_t g = 0;
+    ok = number(rest.substr(0, comma), g);
+    field.push_back(g);
+    rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return ok;
+}
+
+// RESOURCE:SOFT:HARD:NAME
+bool rlimit(std::vector<posix::ResourceLimit>& field, std::string_view value) {
+  posix::ResourceLimit l;
+  auto a = value.find(':'), b = value.find(':', a + 1), d = value.find(':', b + 1);
+  bool ok = a != value.npos && b != value.npos && d != value.npos && number(value.substr(0, a), l.resource) &&
+            number(value.substr(a + 1, b - a - 1), l.soft) && number(value.substr(b + 1, d - b - 1), l.hard);
+  l.name = value.substr(d + 1 < value.size() ? d + 1 : value.size());
+  field.push_back(l);
+  return ok;
+}
+
+// MAX_SIZE:KEEP:PATH
+bool log_plan(LogPlan& field, std::string_view value) {
+  auto a = value.find(':'), b = value.find(':', a + 1);
+  bool ok = a != value.npos && b != value.npos && number(value.substr(0, a), field.max_size) &&
+            number(value.substr(a + 1, b - a - 1), field.keep) && b + 1 < value.size();
+  if (ok) field.path = value.substr(b + 1);
+  return ok;
+}
+
+// A:B, two numbers.
+template <class A, class B>
+bool pair(A& a, B& b, std::string_view value) {
+  auto colon = value.find(':');
+  return colon != value.npos && number(value.substr(0, colon), a) && number(value.substr(colon + 1), b);
+}
+
+// Each option of encode(): "--KEY=VALUE" sets what KEY names from VALUE, or
+// returns false for a VALUE it cannot take.
+struct Option {
+  std::string_view key;
+  bool (*set)(MonitorPlan& p, std::string_view value);
+};
+
+using V = std::string_view;
+constexpr Option kOptions[] = {
+    {"name", [](MonitorPlan& p, V v) { return text(p.name, v); }},
+    {"pidfile", [](MonitorPlan& p, V v) { return text(p.pidfile, v); }},
+    {"record", [](MonitorPlan& p, V v) { return text(p.record, v); }},
+    {"lock", [](MonitorPlan& p, V v) { return text(p.lock, v); }},
+    {"policy", [](MonitorPlan& p, V v) { return policy(p.restart.policy, v); }},
+    {"delay", [](MonitorPlan& p, V v) { return nanoseconds(p.restart.delay, v); }},
+    {"max-delay", [](MonitorPlan& p, V v) { return nanoseconds(p.restart.max_delay, v); }},
+    {"window", [](MonitorPlan& p, V v) { return nanoseconds(p.restart.window, v); }},
+    {"limit", [](MonitorPlan& p, V v) { return number(v, p.restart.limit); }},
+    {"stop-signal", [](MonitorPlan& p, V v) { return number(v, p.stop_signal); }},
+    {"executable", [](MonitorPlan& p, V v) { return text(p.child.executable, v); }},
+    {"directory", [](MonitorPlan& p, V v) { return text(p.child.directory, v); }},
+    {"umask", [](MonitorPlan& p, V v) { return number(v, p.child.umask); }},
+    {"uid", [](MonitorPlan& p, V v) { return p.child.change_ids = true, number(v, p.child.uid); }},
+    {"gid", [](MonitorPlan& p, V v) { return number(v, p.child.gid); }},
+    {"groups", [](MonitorPlan& p, V v) { return groups(p.child.groups, v); }},
+    {"rlimit", [](MonitorPlan& p, V v) { return rlimit(p.child.limits, v); }},
+    {"nice", [](MonitorPlan& p, V v) { return optional_int(p.child.nice, v); }},
+    {"oom-score-adj", [](MonitorPlan& p, V v) { return optional_int(p.child.oom_score_adj, v); }},
+    {"out-log", [](MonitorPlan& p, V v) { return log_plan(p.out, v); }},
+    {"err-log", [](MonitorPlan& p, V v) { return v == "same" ? (p.err_is_out = true) : log_plan(p.err, v); }},
+    {"log-to", [](MonitorPlan& p, V v) { return p.log_to_out = v == "stdout"; }},
+    {"log-mode", [](MonitorPlan& p, V v) { return number(v, p.log_mode); }},
+    {"log-owner", [](MonitorPlan& p, V v) { return p.log_chown = pair(p.log_uid, p.log_gid, v); }},
+    {"attach", [](MonitorPlan& p, V v) { return pair(p.attach_pid, p.attach_starttime, v) && p.attach_pid > 1; }},
+};
+
+// One "--KEY=VALUE" of the command line, applied to `p`.
+Status apply(MonitorPlan& p, std::string_view arg) {
+  auto eq = arg.find('=');
+  if (!arg.starts_with("--") || eq == arg.npos) return bad("unexpected argument '" + std::string(arg) + "'");
+  std::string_view key = arg.substr(2, eq - 2), value = arg.substr(eq + 1);
+  auto named = [key](const Option& o) { return o.key == key; };
+  const Option* option = std::find_if(std::begin(kOptions), std::end(kOptions), named);
+  if (option == std::end(kOptions)) return bad("unknown option '--" + std::string(key) + "'");
+  if (!option->set(p, value)) return bad("invalid value for --" + std::string(key) + ": '" + std::string(value) + "'");
+  return {};
+}
+
+// Does `p` hold what every monitor needs (all of it, when daemonctl wrote it)?
+bool complete(const MonitorPlan& p) {
+  return !p.name.empty() && !p.pidfile.empty() && !p.record.empty() && !p.lock.empty() &&
+         !p.child.executable.empty() && !p.child.argv.empty() &&
+         (p.restart.policy != RestartPolicy::no || p.rotates());
+}
+
+}  // namespace
+
 Result<MonitorPlan> decode(int argc, const char* const argv[]) {
   MonitorPlan p;
-  posix::SpawnRequest& c = p.child;
-  auto bad = [](const std::string& what) { return Error{ExitStatus::usage, "daemonctl-monitor: " + what}; };
   int i = 1;
-  for (; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    auto eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == arg.npos) return bad("unexpected argument '" + std::string(arg) + "'");
-    std::string_view key = arg.substr(2, eq - 2), value = arg.substr(eq + 1);
-    bool ok = true;
-    long long n = 0;
-    if (key == "name") p.name = value;
-    else if (key == "pidfile") p.pidfile = value;
-    else if (key == "record") p.record = value;
-    else if (key == "lock") p.lock = value;
-    else if (key == "policy") {
-      if (value == "always") p.restart.policy = state::RestartPolicy::always;
-      else if (value == "on-failure") p.restart.policy = state::RestartPolicy::on_failure;
-      else if (value == "no") p.restart.policy = state::RestartPolicy::no;
-      else ok = false;
-    } else if (key == "delay" && (ok = number(value, n))) p.restart.delay = std::chrono::nanoseconds(n);
-    else if (key == "max-delay" && (ok = number(value, n))) p.restart.max_delay = std::chrono::nanoseconds(n);
-    else if (key == "window" && (ok = number(value, n))) p.restart.window = std::chrono::nanoseconds(n);
-    else if (key == "limit") ok = number(value, p.restart.limit);
-    else if (key == "stop-signal") ok = number(value, p.stop_signal);
-    else if (key == "executable") c.executable = value;
-    else if (key == "directory") c.directory = value;
-    else if (key == "umask") ok = number(value, c.umask);
-    else if (key == "uid") ok = (c.change_ids = true, number(value, c.uid));
-    else if (key == "gid") ok = number(value, c.gid);
-    else if (key == "groups") {
-      for (std::string_view rest = value; ok && !rest.empty();) {
-        auto comma = rest.find(',');
-        gid_t g = 0;
-        ok = number(rest.substr(0, comma), g);
-        c.groups.push_back(g);
-        rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
-      }
-    } else if (key == "rlimit") {
-      // RESOURCE:SOFT:HARD:NAME
-      posix::ResourceLimit l;
-      auto a = value.find(':'), b = value.find(':', a + 1), d = value.find(':', b + 1);
-      ok = a != value.npos && b != value.npos && d != value.npos && number(value.substr(0, a), l.resource) &&
-           number(value.substr(a + 1, b - a - 1), l.soft) && number(value.substr(b + 1, d - b - 1), l.hard);
-      l.name = value.substr(d + 1 < value.size() ? d + 1 : value.size());
-      c.limits.push_back(l);
-    } else if (key == "out-log" || key == "err-log") {
-      if (key == "err-log" && value == "same") {
-        p.err_is_out = true;
-        continue;
-      }
-      LogPlan& l = key == "out-log" ? p.out : p.err;
-      auto a = value.find(':'), b = value.find(':', a + 1);
-      ok = a != value.npos && b != value.npos && number(value.substr(0, a), l.max_size) &&
-           number(value.substr(a + 1, b - a - 1), l.keep) && b + 1 < value.size();
-      if (ok) l.path = value.substr(b + 1);
-    } else if (key == "log-to") {
-      ok = value == "stdout";
-      p.log_to_out = ok;
-    } else if (key == "log-mode") ok = number(value, p.log_mode);
-    else if (key == "log-owner") {
-      auto colon = value.find(':');
-      ok = colon != value.npos && number(value.substr(0, colon), p.log_uid) && number(value.substr(colon + 1), p.log_gid);
-      p.log_chown = ok;
-    } else if (key == "attach") {
-      auto colon = value.find(':');
-      ok = colon != value.npos && number(value.substr(0, colon), p.attach_pid) &&
-           number(value.substr(colon + 1), p.attach_starttime) && p.attach_pid > 1;
-    } else if (key == "nice" && (ok = number(value, n))) c.nice = static_cast<int>(n);
-    else if (key == "oom-score-adj" && (ok = number(value, n))) c.oom_score_adj = static_cast<int>(n);
-    else return bad("unknown option '--" + std::string(key) + "'");
-    if (!ok) return bad("invalid value for --" + std::string(key) + ": '" + std::string(value) + "'");
+  for (; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    if (Status applied = apply(p, argv[i]); !applied) return std::move(applied).error();
   }
-  for (++i; i < argc; ++i) c.argv.emplace_back(argv[i]);
-  if (p.name.empty() || p.pidfile.empty() || p.record.empty() || p.lock.empty() || c.executable.empty() ||
-      c.argv.empty() || (p.restart.policy == state::RestartPolicy::no && !p.rotates())) {
-    return bad("incomplete plan: run by 'daemonctl start', not by hand");
-  }
-  if (c.directory.empty()) c.directory = "/";
+  for (++i; i < argc; ++i) p.child.argv.emplace_back(argv[i]);
+  if (!complete(p)) return bad("incomplete plan: run by 'daemonctl start', not by hand");
+  if (p.child.directory.empty()) p.child.directory = "/";
   return p;
 }
 

@@ -179,11 +179,11 @@ for heading in VALUES EXAMPLES; do
 done
 
 # daemonctl-monitor(8): the protocol as the monitor reads it. Each option
-# src/state/monitor_plan.cpp decodes has its entry under OPTIONS, and no other;
-# the fds of plan.h and the signals the monitor takes (supervise.cpp) have
-# theirs; and its exit codes.
-decoded=$(grep -oE 'key == "[a-z-]+"' "$source_dir/src/state/monitor_plan.cpp" | cut -d'"' -f2 | sort -u)
-[[ $(wc -l <<<"$decoded") -ge 20 ]] || fail "fewer options than expected in plan.cpp's decode: $decoded"
+# src/state/monitor_plan.cpp decodes (a row {"KEY", setter} of its kOptions)
+# has its entry under OPTIONS, and no other; the fds of monitor_plan.h and
+# the signals the monitor takes (supervise.cpp) have theirs; and its exit codes.
+decoded=$(grep -oE '^ *\{"[a-z-]+", \[' "$source_dir/src/state/monitor_plan.cpp" | cut -d'"' -f2 | sort -u)
+[[ $(wc -l <<<"$decoded") -ge 20 ]] || fail "fewer options than expected in monitor_plan.cpp's kOptions: $decoded"
 documented=$(entries "$page8" OPTIONS | grep -E '^--[a-z-]+=[^ ]*(, --[a-z-]+=[^ ]*)*$' |
   grep -oE -- '--[a-z-]+=' | sed 's/^--//; s/=$//' | sort -u)
 missing=$(comm -23 <(echo "$decoded") <(echo "$documented"))

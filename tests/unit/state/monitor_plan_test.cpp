@@ -76,6 +76,8 @@ TEST_CASE("monitor plan: everything survives the trip through argv", "[monitor]"
 TEST_CASE("monitor plan: run by hand, or with a bad value, it says so", "[monitor]") {
   CHECK(decode_all({}).error().message == "daemonctl-monitor: incomplete plan: run by 'daemonctl start', not by hand");
   CHECK(decode_all({"--limit=many"}).error().message == "daemonctl-monitor: invalid value for --limit: 'many'");
+  CHECK(decode_all({"--delay=soon"}).error().message == "daemonctl-monitor: invalid value for --delay: 'soon'");
+  CHECK(decode_all({"--nice=low"}).error().message == "daemonctl-monitor: invalid value for --nice: 'low'");
   CHECK(decode_all({"--colour=red"}).error().message == "daemonctl-monitor: unknown option '--colour'");
   CHECK(decode_all({"stray"}).error().message == "daemonctl-monitor: unexpected argument 'stray'");
 }
