@@ -54,7 +54,7 @@ class Effects {
 bool unsupervised(const Subject& s);
 
 /// Starts a monitor that takes the running daemon of `now` in hand again
-/// (posix::Attach), holding `lock_fd`; says so.
+/// (service::Attach, supervised.h), holding `lock_fd`; says so.
 Result<Outcome> reattach_monitor(const Context& ctx, const config::ServiceSpec& spec, const Inspection& now,
                                  int lock_fd);
 

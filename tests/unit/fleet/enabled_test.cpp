@@ -26,13 +26,13 @@ std::set<std::string> disabled(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("enabled: without a disabled/ folder, no service is disabled", "[core][enabled]") {
+TEST_CASE("enabled: without a disabled/ folder, no service is disabled", "[fleet][enabled]") {
   TempDir dir;
   CHECK(disabled(dir).empty());
   CHECK(disabled_dir(dir.path()) == dir.path() + "/disabled");
 }
 
-TEST_CASE("enabled: disable makes an empty 0644 marker named as the service, in a 0755 folder", "[core][enabled]") {
+TEST_CASE("enabled: disable makes an empty 0644 marker named as the service, in a 0755 folder", "[fleet][enabled]") {
   TempDir dir;
   ScopedUmask umask(077);  // the modes are the documented ones whatever the umask
   auto changed = set_enabled(dir.path(), "web", false);
@@ -47,7 +47,7 @@ TEST_CASE("enabled: disable makes an empty 0644 marker named as the service, in 
   CHECK_FALSE(*again);  // already disabled
 }
 
-TEST_CASE("enabled: enable removes the marker, and says whether there was one", "[core][enabled]") {
+TEST_CASE("enabled: enable removes the marker, and says whether there was one", "[fleet][enabled]") {
   TempDir dir;
   REQUIRE(set_enabled(dir.path(), "web", false));
   REQUIRE(set_enabled(dir.path(), "db", false));
@@ -64,7 +64,7 @@ TEST_CASE("enabled: enable removes the marker, and says whether there was one", 
   CHECK_FALSE(*never);
 }
 
-TEST_CASE("enabled: any entry of disabled/ is a marker, links too, but not hidden ones", "[core][enabled]") {
+TEST_CASE("enabled: any entry of disabled/ is a marker, links too, but not hidden ones", "[fleet][enabled]") {
   TempDir dir;
   REQUIRE(::mkdir((dir / "disabled").c_str(), 0755) == 0);
   write_text(dir / "disabled/by-hand", "comment: kept off during the migration\n");
@@ -78,7 +78,7 @@ TEST_CASE("enabled: any entry of disabled/ is a marker, links too, but not hidde
   CHECK(exists(dir / "web.toml"));
 }
 
-TEST_CASE("enabled: a disabled/ that cannot be read is an error, not an empty list", "[core][enabled]") {
+TEST_CASE("enabled: a disabled/ that cannot be read is an error, not an empty list", "[fleet][enabled]") {
   TempDir dir;
   write_text(dir / "disabled", "not a folder\n");
   auto names = disabled_services(dir.path());

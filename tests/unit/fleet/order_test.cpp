@@ -9,7 +9,7 @@
 using namespace daemonctl::fleet;
 using Order = std::vector<std::size_t>;
 
-TEST_CASE("dependency_order: dependencies first, ties in index order", "[core][order]") {
+TEST_CASE("dependency_order: dependencies first, ties in index order", "[fleet][order]") {
   // 0 after 2, 1 independent, 2 after 3.
   Dependencies deps{{2}, {}, {3}, {}};
   auto order = dependency_order(deps, {"web", "log", "cache", "db"});
@@ -18,7 +18,7 @@ TEST_CASE("dependency_order: dependencies first, ties in index order", "[core][o
   CHECK(*dependency_order({{}, {}, {}}, {"a", "b", "c"}) == Order{0, 1, 2});
 }
 
-TEST_CASE("dependency_order: a cycle is a config error naming it", "[core][order]") {
+TEST_CASE("dependency_order: a cycle is a config error naming it", "[fleet][order]") {
   auto order = dependency_order({{1}, {2}, {0}, {}}, {"a", "b", "c", "d"});
   REQUIRE_FALSE(order.ok());
   CHECK(order.error().status == daemonctl::ExitStatus::config);
@@ -29,11 +29,11 @@ TEST_CASE("dependency_order: a cycle is a config error naming it", "[core][order
   CHECK(tail.error().message == "dependency cycle: y -> z -> y");
 }
 
-TEST_CASE("reversed: who depends on each", "[core][order]") {
+TEST_CASE("reversed: who depends on each", "[fleet][order]") {
   CHECK(reversed({{2}, {}, {}, {0, 2}}) == Dependencies{{3}, {}, {0, 3}, {}});
 }
 
-TEST_CASE("run_all: dependents of a failure are blocked, not run, and reports come in index order", "[core][order]") {
+TEST_CASE("run_all: dependents of a failure are blocked, not run, and reports come in index order", "[fleet][order]") {
   for (std::size_t jobs : {1u, 4u}) {
     // 0 fails; 1 after 0 (blocked); 2 after 1 (blocked too); 3 independent.
     Dependencies deps{{}, {0}, {1}, {}};
@@ -63,7 +63,7 @@ TEST_CASE("run_all: dependents of a failure are blocked, not run, and reports co
   }
 }
 
-TEST_CASE("run_all: without skip_after_failure a failure only orders", "[core][order]") {
+TEST_CASE("run_all: without skip_after_failure a failure only orders", "[fleet][order]") {
   Dependencies deps{{}, {0}};
   Schedule s;
   s.deps = &deps;
@@ -80,7 +80,7 @@ TEST_CASE("run_all: without skip_after_failure a failure only orders", "[core][o
   CHECK(ran == Order{0, 1});
 }
 
-TEST_CASE("run_all: independent tasks on several threads all run once", "[core][order]") {
+TEST_CASE("run_all: independent tasks on several threads all run once", "[fleet][order]") {
   Schedule s;
   s.jobs = 3;
   std::vector<int> runs(100, 0);

@@ -6,7 +6,7 @@ using namespace daemonctl;
 using namespace daemonctl::service;
 using namespace daemonctl::state;
 
-TEST_CASE("format_uptime: seconds, then two units", "[core][commands]") {
+TEST_CASE("format_uptime: seconds, then two units", "[service][commands]") {
   CHECK(format_uptime(0) == "0s");
   CHECK(format_uptime(59) == "59s");
   CHECK(format_uptime(59.9) == "59s");
@@ -21,11 +21,11 @@ TEST_CASE("format_uptime: seconds, then two units", "[core][commands]") {
   CHECK(format_uptime(4 * 86400 + 3 * 3600 + 59 * 60) == "4d3h");
 }
 
-TEST_CASE("format_uptime: a negative uptime (clock skew) is 0s", "[core][commands]") {
+TEST_CASE("format_uptime: a negative uptime (clock skew) is 0s", "[service][commands]") {
   CHECK(format_uptime(-5) == "0s");
 }
 
-TEST_CASE("state_paths: pidfile and record in the state dir by default", "[core][commands]") {
+TEST_CASE("state_paths: pidfile and record in the state dir by default", "[service][commands]") {
   Context ctx{"/run/daemonctl"};
   config::ServiceSpec spec;
   spec.name = "web";
@@ -34,7 +34,7 @@ TEST_CASE("state_paths: pidfile and record in the state dir by default", "[core]
   CHECK(paths.record == "/run/daemonctl/web.record");
 }
 
-TEST_CASE("state_paths: an explicit pidfile is kept, the record stays in the state dir", "[core][commands]") {
+TEST_CASE("state_paths: an explicit pidfile is kept, the record stays in the state dir", "[service][commands]") {
   Context ctx{"/run/daemonctl"};
   config::ServiceSpec spec;
   spec.name = "web";

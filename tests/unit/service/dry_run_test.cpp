@@ -53,7 +53,7 @@ void check_agrees(const config::ServiceSpec& spec, ExitStatus status, const std:
 
 // ---- check_stdio --------------------------------------------------------
 
-TEST_CASE("check_stdio: fine for writable logs, and creates none", "[core][dry_run]") {
+TEST_CASE("check_stdio: fine for writable logs, and creates none", "[service][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
   spec.stderr_path = dir / "err.log";
@@ -63,7 +63,7 @@ TEST_CASE("check_stdio: fine for writable logs, and creates none", "[core][dry_r
   CHECK(testing::read_text(spec.stderr_path) == "old\n");
 }
 
-TEST_CASE("check_stdio: errors as open_stdio gives them", "[core][dry_run]") {
+TEST_CASE("check_stdio: errors as open_stdio gives them", "[service][dry_run]") {
   TempDir dir;
   ScopedUmask mask(022);
   config::ServiceSpec spec = spec_in(dir);
@@ -116,7 +116,7 @@ TEST_CASE("check_stdio: errors as open_stdio gives them", "[core][dry_run]") {
 
 // ---- check_state_dir ----------------------------------------------------
 
-TEST_CASE("check_state_dir: a missing state dir is fine, and not created", "[core][dry_run]") {
+TEST_CASE("check_state_dir: a missing state dir is fine, and not created", "[service][dry_run]") {
   TempDir tmp;
   CHECK(check_state_dir(tmp / "state").ok());
   CHECK(check_state_dir(tmp / "run/deeper/state").ok());
@@ -124,7 +124,7 @@ TEST_CASE("check_state_dir: a missing state dir is fine, and not created", "[cor
   CHECK_FALSE(testing::exists(tmp / "run"));
 }
 
-TEST_CASE("check_state_dir: refuses what prepare_state_dir refuses, with its message", "[core][dry_run]") {
+TEST_CASE("check_state_dir: refuses what prepare_state_dir refuses, with its message", "[service][dry_run]") {
   TempDir tmp;
   std::string dir;
   SECTION("a symbolic link") {
@@ -152,7 +152,7 @@ TEST_CASE("check_state_dir: refuses what prepare_state_dir refuses, with its mes
   CHECK(checked.error().status == prepared.error().status);
 }
 
-TEST_CASE("check_state_dir: a folder it could not be created in", "[core][dry_run]") {
+TEST_CASE("check_state_dir: a folder it could not be created in", "[service][dry_run]") {
   REQUIRE(::geteuid() == 0);
   TempDir tmp;
   REQUIRE(::chmod(tmp.path().c_str(), 0755) == 0);
@@ -171,7 +171,7 @@ TEST_CASE("check_state_dir: a folder it could not be created in", "[core][dry_ru
 
 // ---- the dry commands ---------------------------------------------------
 
-TEST_CASE("dry_start of a stopped service says what it would do, and does none of it", "[core][dry_run]") {
+TEST_CASE("dry_start of a stopped service says what it would do, and does none of it", "[service][dry_run]") {
   REQUIRE(::geteuid() == 0);
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
@@ -205,7 +205,7 @@ TEST_CASE("dry_start of a stopped service says what it would do, and does none o
   CHECK_FALSE(testing::exists(spec.stdout_path));
 }
 
-TEST_CASE("dry_start: inherit_environment is shown as changes to daemonctl's own", "[core][dry_run]") {
+TEST_CASE("dry_start: inherit_environment is shown as changes to daemonctl's own", "[service][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
   spec.inherit_environment = true;
@@ -220,7 +220,7 @@ TEST_CASE("dry_start: inherit_environment is shown as changes to daemonctl's own
   CHECK(done->text.find("empty environment") == std::string::npos);
 }
 
-TEST_CASE("dry_start: with inherit_environment and daemonctl's environment unchanged, says so", "[core][dry_run]") {
+TEST_CASE("dry_start: with inherit_environment and daemonctl's environment unchanged, says so", "[service][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
   spec.inherit_environment = true;
@@ -229,7 +229,7 @@ TEST_CASE("dry_start: with inherit_environment and daemonctl's environment uncha
   CHECK(done->text.find("\nwould keep daemonctl's environment\n") != std::string::npos);
 }
 
-TEST_CASE("dry_start: a missing program is the real start's error", "[core][dry_run]") {
+TEST_CASE("dry_start: a missing program is the real start's error", "[service][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
   spec.command = {dir / "nope"};
@@ -240,7 +240,7 @@ TEST_CASE("dry_start: a missing program is the real start's error", "[core][dry_
   CHECK_FALSE(testing::exists(dir / "state"));
 }
 
-TEST_CASE("dry commands on an invalid pidfile name it and leave it", "[core][dry_run]") {
+TEST_CASE("dry commands on an invalid pidfile name it and leave it", "[service][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
   Context ctx{dir.path()};
@@ -262,7 +262,7 @@ TEST_CASE("dry commands on an invalid pidfile name it and leave it", "[core][dry
   CHECK(testing::read_text(pidfile) == "12abc\n");
 }
 
-TEST_CASE("dry_stop and dry_signal of a stopped service", "[core][dry_run]") {
+TEST_CASE("dry_stop and dry_signal of a stopped service", "[service][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
   auto stopped = dry_stop(Context{dir.path()}, spec);
@@ -276,7 +276,7 @@ TEST_CASE("dry_stop and dry_signal of a stopped service", "[core][dry_run]") {
   CHECK_FALSE(testing::exists(dir / "web.lock"));  // the real ones take the lock
 }
 
-TEST_CASE("dry_restart checks the start before anything else", "[core][dry_run]") {
+TEST_CASE("dry_restart checks the start before anything else", "[service][dry_run]") {
   TempDir dir;
   config::ServiceSpec spec = spec_in(dir);
   spec.directory = dir / "missing";
@@ -288,7 +288,7 @@ TEST_CASE("dry_restart checks the start before anything else", "[core][dry_run]"
   CHECK_FALSE(testing::exists(dir / "web.lock"));
 }
 
-TEST_CASE("dry_start: a pidfile folder it could not write in is the real start's error", "[core][dry_run]") {
+TEST_CASE("dry_start: a pidfile folder it could not write in is the real start's error", "[service][dry_run]") {
   REQUIRE(::geteuid() == 0);
   TempDir dir;
   REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);

@@ -49,7 +49,7 @@ StatePaths write_state(const testing::TempDir& dir, pid_t pid, std::uint64_t ske
 
 }  // namespace
 
-TEST_CASE("inspect: a proven daemon is running, with a pidfd only when one is asked for", "[core][inspect]") {
+TEST_CASE("inspect: a proven daemon is running, with a pidfd only when one is asked for", "[service][inspect]") {
   testing::TempDir dir;
   Sleeper child;
   StatePaths paths = write_state(dir, child.pid);
@@ -66,7 +66,7 @@ TEST_CASE("inspect: a proven daemon is running, with a pidfd only when one is as
   CHECK_FALSE(looking.proc.has_value());
 }
 
-TEST_CASE("inspect without a handle: a zombie is dead, not running", "[core][inspect]") {
+TEST_CASE("inspect without a handle: a zombie is dead, not running", "[service][inspect]") {
   testing::TempDir dir;
   Sleeper child;
   StatePaths paths = write_state(dir, child.pid);
@@ -77,7 +77,7 @@ TEST_CASE("inspect without a handle: a zombie is dead, not running", "[core][ins
   CHECK(now.reason == "the process has exited (zombie)");
 }
 
-TEST_CASE("inspect without a handle: another start time is a reused pid", "[core][inspect]") {
+TEST_CASE("inspect without a handle: another start time is a reused pid", "[service][inspect]") {
   testing::TempDir dir;
   Sleeper child;
   StatePaths paths = write_state(dir, child.pid, 1);
@@ -87,7 +87,7 @@ TEST_CASE("inspect without a handle: another start time is a reused pid", "[core
   CHECK(now.reason == "pid reused by another process (start time differs)");
 }
 
-TEST_CASE("inspect: a record naming daemonctl itself is never running", "[core][inspect]") {
+TEST_CASE("inspect: a record naming daemonctl itself is never running", "[service][inspect]") {
   testing::TempDir dir;
   StatePaths paths = write_state(dir, ::getpid());
   CHECK(inspect(paths, Handle::none).state == State::dead);

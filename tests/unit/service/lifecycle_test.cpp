@@ -27,7 +27,7 @@ const char* kActions[] = {"start", "stop", "restart", "reload", "signal"};
 
 }  // namespace
 
-TEST_CASE("lifecycle: every state x action cell", "[core][lifecycle]") {
+TEST_CASE("lifecycle: every state x action cell", "[service][lifecycle]") {
   // One row per state, one column per action: start, stop, restart, reload, signal.
   const std::map<State, std::vector<std::string>> expected = {
       {State::stopped,
@@ -112,7 +112,7 @@ Result<Outcome> drive(State state, Action action, Fake& fake) {
 
 }  // namespace
 
-TEST_CASE("lifecycle: run_steps calls the effects of the cell, in order, and says what they did", "[core][lifecycle]") {
+TEST_CASE("lifecycle: run_steps calls the effects of the cell, in order, and says what they did", "[service][lifecycle]") {
   Fake fake;
   auto restarted = drive(State::running, Action::restart, fake);
   REQUIRE(restarted);
@@ -121,7 +121,7 @@ TEST_CASE("lifecycle: run_steps calls the effects of the cell, in order, and say
   CHECK(restarted->pid == 43);
 }
 
-TEST_CASE("lifecycle: the say steps' words, and the exit codes they carry", "[core][lifecycle]") {
+TEST_CASE("lifecycle: the say steps' words, and the exit codes they carry", "[service][lifecycle]") {
   Fake fake;
   CHECK(drive(State::running, Action::start, fake)->text == "already running (pid 42)");
   CHECK(drive(State::restarting, Action::start, fake)->text == "already running (monitor pid 7 is restarting it)");
@@ -138,7 +138,7 @@ TEST_CASE("lifecycle: the say steps' words, and the exit codes they carry", "[co
   CHECK(unknown.error().message.starts_with("cannot tell whether it runs"));
 }
 
-TEST_CASE("lifecycle: a restart whose start fails says what it stopped first", "[core][lifecycle]") {
+TEST_CASE("lifecycle: a restart whose start fails says what it stopped first", "[service][lifecycle]") {
   Fake fake;
   fake.fail_launch = true;
   auto r = drive(State::running, Action::restart, fake);

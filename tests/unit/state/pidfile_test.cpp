@@ -23,13 +23,13 @@ const std::string kRecordText =
 
 // ---- parse_pidfile ------------------------------------------------------
 
-TEST_CASE("parse_pidfile: a pid and a newline", "[core][pidfile]") {
+TEST_CASE("parse_pidfile: a pid and a newline", "[state][pidfile]") {
   auto pid = parse_pidfile("123\n", kPidMax);
   REQUIRE(pid.ok());
   CHECK(*pid == 123);
 }
 
-TEST_CASE("parse_pidfile: blanks around the pid are allowed", "[core][pidfile]") {
+TEST_CASE("parse_pidfile: blanks around the pid are allowed", "[state][pidfile]") {
   auto spaced = parse_pidfile("  123  \n", kPidMax);
   REQUIRE(spaced.ok());
   CHECK(*spaced == 123);
@@ -41,13 +41,13 @@ TEST_CASE("parse_pidfile: blanks around the pid are allowed", "[core][pidfile]")
   CHECK(*bare == 2);
 }
 
-TEST_CASE("parse_pidfile: an empty file", "[core][pidfile]") {
+TEST_CASE("parse_pidfile: an empty file", "[state][pidfile]") {
   CHECK(why("") == "it is empty");
   CHECK(why("\n") == "it is empty");
   CHECK(why("  \t \n\n") == "it is empty");
 }
 
-TEST_CASE("parse_pidfile: not a number", "[core][pidfile]") {
+TEST_CASE("parse_pidfile: not a number", "[state][pidfile]") {
   CHECK(why("abc") == "'abc' is not a pid");
   CHECK(why("-1") == "'-1' is not a pid");
   CHECK(why("+5") == "'+5' is not a pid");
@@ -55,12 +55,12 @@ TEST_CASE("parse_pidfile: not a number", "[core][pidfile]") {
   CHECK(why("0x1f\n") == "'0x1f' is not a pid");
 }
 
-TEST_CASE("parse_pidfile: more than a pid", "[core][pidfile]") {
+TEST_CASE("parse_pidfile: more than a pid", "[state][pidfile]") {
   CHECK(why("123\n456\n") == "it holds more than a pid");
   CHECK(why("123 456") == "it holds more than a pid");
 }
 
-TEST_CASE("parse_pidfile: pids out of range", "[core][pidfile]") {
+TEST_CASE("parse_pidfile: pids out of range", "[state][pidfile]") {
   CHECK(why("0") == "pid 0 is out of range");
   CHECK(why("1\n") == "pid 1 is out of range");
   CHECK(why("32768", 32768) == "pid 32768 is out of range");
@@ -70,14 +70,14 @@ TEST_CASE("parse_pidfile: pids out of range", "[core][pidfile]") {
   CHECK(*below == 32767);
 }
 
-TEST_CASE("parse_pidfile: numbers too long to be a pid", "[core][pidfile]") {
+TEST_CASE("parse_pidfile: numbers too long to be a pid", "[state][pidfile]") {
   CHECK(why("99999999999999999999") == "'99999999999999999999' is not a pid");  // overflows
   // 10 MB of digits: refused without a crash, the message quoting only the start.
   std::string huge(10 * 1024 * 1024, '7');
   CHECK(why(huge + "\n") == "'" + std::string(20, '7') + "...' is not a pid");
 }
 
-TEST_CASE("parse_pidfile_first_line: a forking program's pidfile may hold more than the pid", "[core][pidfile]") {
+TEST_CASE("parse_pidfile_first_line: a forking program's pidfile may hold more than the pid", "[state][pidfile]") {
   // postgres's postmaster.pid: pid, data folder, start time, port, socket folder...
   auto pg = parse_pidfile_first_line("4242\n/var/lib/postgresql/15/main\n1733300000\n5432\n/var/run/postgresql\n",
                                      kPidMax);
@@ -95,12 +95,12 @@ TEST_CASE("parse_pidfile_first_line: a forking program's pidfile may hold more t
 
 // ---- format_record / parse_record ---------------------------------------
 
-TEST_CASE("format_record: one 'key value' line per field", "[core][pidfile]") {
+TEST_CASE("format_record: one 'key value' line per field", "[state][pidfile]") {
   Record r{.pid = 4242, .starttime = 123456789012u, .boot_id = "6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f", .pgid = 4240};
   CHECK(format_record(r) == kRecordText);
 }
 
-TEST_CASE("parse_record: reads what format_record writes", "[core][pidfile]") {
+TEST_CASE("parse_record: reads what format_record writes", "[state][pidfile]") {
   Record r{.pid = 4242, .starttime = 123456789012u, .boot_id = "6c0e1f5a-2b1d-4a8e-9d7c-0a1b2c3d4e5f", .pgid = 4240};
   auto back = parse_record(format_record(r));
   REQUIRE(back.has_value());
@@ -110,13 +110,13 @@ TEST_CASE("parse_record: reads what format_record writes", "[core][pidfile]") {
   CHECK(back->pgid == r.pgid);
 }
 
-TEST_CASE("parse_record: the last newline is optional", "[core][pidfile]") {
+TEST_CASE("parse_record: the last newline is optional", "[state][pidfile]") {
   auto r = parse_record(kRecordText.substr(0, kRecordText.size() - 1));
   REQUIRE(r.has_value());
   CHECK(r->pgid == 4240);
 }
 
-TEST_CASE("parse_record: every field is required", "[core][pidfile]") {
+TEST_CASE("parse_record: every field is required", "[state][pidfile]") {
   CHECK_FALSE(parse_record("").has_value());
   for (const char* key : {"pid ", "starttime ", "boot_id ", "pgid "}) {
     std::string text = kRecordText;
@@ -128,7 +128,7 @@ TEST_CASE("parse_record: every field is required", "[core][pidfile]") {
   }
 }
 
-TEST_CASE("parse_record: garbage values are refused", "[core][pidfile]") {
+TEST_CASE("parse_record: garbage values are refused", "[state][pidfile]") {
   auto with = [](const std::string& key, const std::string& value) {
     std::string text = kRecordText;
     auto at = text.find(key + " ");
@@ -149,7 +149,7 @@ TEST_CASE("parse_record: garbage values are refused", "[core][pidfile]") {
   CHECK_FALSE(parse_record(kRecordText + "garbage\n").has_value());  // a line with no space
 }
 
-TEST_CASE("parse_record: pid 0 and 1 are refused", "[core][pidfile]") {
+TEST_CASE("parse_record: pid 0 and 1 are refused", "[state][pidfile]") {
   Record r{.pid = 1, .starttime = 5, .boot_id = "b", .pgid = 1};
   CHECK_FALSE(parse_record(format_record(r)).has_value());
   r.pid = 0;
@@ -158,7 +158,7 @@ TEST_CASE("parse_record: pid 0 and 1 are refused", "[core][pidfile]") {
   CHECK(parse_record(format_record(r)).has_value());
 }
 
-TEST_CASE("record: a monitor's lines round-trip", "[core][pidfile]") {
+TEST_CASE("record: a monitor's lines round-trip", "[state][pidfile]") {
   Record r{.pid = 4242, .starttime = 99, .boot_id = "b00t", .pgid = 4242};
   r.monitor = 4240;
   r.monitor_starttime = 97;
@@ -174,7 +174,7 @@ TEST_CASE("record: a monitor's lines round-trip", "[core][pidfile]") {
   CHECK(back->phase == State::restarting);
 }
 
-TEST_CASE("record: a monitor without its proof or with an unknown phase is no record", "[core][pidfile]") {
+TEST_CASE("record: a monitor without its proof or with an unknown phase is no record", "[state][pidfile]") {
   std::string base = "pid 4242\nstarttime 99\nboot_id b\npgid 4242\n";
   CHECK(parse_record(base + "monitor 4240\nmonitor_starttime 97\nrestarts 0\nphase running\n"));
   CHECK_FALSE(parse_record(base + "monitor 4240\nrestarts 0\nphase running\n"));

@@ -9,7 +9,7 @@
 
 using namespace daemonctl::state;
 
-TEST_CASE("record: what a start records of the service round-trips, odd bytes and all", "[core][record]") {
+TEST_CASE("record: what a start records of the service round-trips, odd bytes and all", "[state][record]") {
   Record r;
   r.name = "web";
   r.file = "/etc/daemonctl/web.toml";
@@ -52,7 +52,7 @@ TEST_CASE("record: what a start records of the service round-trips, odd bytes an
   CHECK(back->pgid == 4240);
 }
 
-TEST_CASE("record: an older record, the instance alone, is read as a running one", "[core][record]") {
+TEST_CASE("record: an older record, the instance alone, is read as a running one", "[state][record]") {
   auto old = parse_record("pid 4242\nstarttime 99\nboot_id b\npgid 4242\n");
   REQUIRE(old);
   CHECK(old->phase == State::running);
@@ -61,14 +61,14 @@ TEST_CASE("record: an older record, the instance alone, is read as a running one
   CHECK(old->runtime_dir.empty());
 }
 
-TEST_CASE("record: only a start that has not found its daemon records pid 0", "[core][record]") {
+TEST_CASE("record: only a start that has not found its daemon records pid 0", "[state][record]") {
   std::string base = "starttime 0\nboot_id b\npgid 0\npid 0\n";
   CHECK(parse_record("phase starting\n" + base));
   CHECK_FALSE(parse_record("phase running\n" + base));
   CHECK_FALSE(parse_record("phase sleeping\npid 42\nstarttime 1\nboot_id b\npgid 42\n"));
 }
 
-TEST_CASE("state: every state has a word of its own, and the word gives it back", "[core][record]") {
+TEST_CASE("state: every state has a word of its own, and the word gives it back", "[state][record]") {
   std::set<std::string> words;
   for (State s : {State::stopped, State::starting, State::running, State::dead, State::invalid, State::unknown,
                   State::restarting, State::failed}) {
@@ -78,7 +78,7 @@ TEST_CASE("state: every state has a word of its own, and the word gives it back"
   CHECK_FALSE(parse_state("sleeping"));
 }
 
-TEST_CASE("environment_digest: order and content count", "[core][record]") {
+TEST_CASE("environment_digest: order and content count", "[state][record]") {
   CHECK(environment_digest({"A=1", "B=2"}) != environment_digest({"B=2", "A=1"}));
   CHECK(environment_digest({"A=1"}) != environment_digest({"A=2"}));
   CHECK(environment_digest({"A=1"}).size() == 16);

@@ -24,18 +24,18 @@ namespace {
 
 // ---- choose_state_dir ---------------------------------------------------
 
-TEST_CASE("choose_state_dir: the flag wins", "[core][state_dir]") {
+TEST_CASE("choose_state_dir: the flag wins", "[state][state_dir]") {
   ScopedEnv env("DAEMONCTL_STATE_DIR", "/from/env");
   CHECK(choose_state_dir(std::string("/from/flag")) == "/from/flag");
 }
 
-TEST_CASE("choose_state_dir: then DAEMONCTL_STATE_DIR", "[core][state_dir]") {
+TEST_CASE("choose_state_dir: then DAEMONCTL_STATE_DIR", "[state][state_dir]") {
   ScopedEnv env("DAEMONCTL_STATE_DIR", "/from/env");
   CHECK(choose_state_dir(std::nullopt) == "/from/env");
   CHECK(choose_state_dir(std::string()) == "/from/env");  // an empty flag is no flag
 }
 
-TEST_CASE("choose_state_dir: then /run/daemonctl for root", "[core][state_dir]") {
+TEST_CASE("choose_state_dir: then /run/daemonctl for root", "[state][state_dir]") {
   REQUIRE(::geteuid() == 0);
   ScopedEnv xdg("XDG_RUNTIME_DIR", "/run/user/0");
   {
@@ -48,7 +48,7 @@ TEST_CASE("choose_state_dir: then /run/daemonctl for root", "[core][state_dir]")
   }
 }
 
-TEST_CASE("choose_state_dir: for other users, XDG_RUNTIME_DIR, then /tmp", "[core][state_dir]") {
+TEST_CASE("choose_state_dir: for other users, XDG_RUNTIME_DIR, then /tmp", "[state][state_dir]") {
   REQUIRE(::geteuid() == 0);  // to become another user and back
   ScopedEnv env("DAEMONCTL_STATE_DIR", std::nullopt);
   std::string with_xdg, without_xdg;
@@ -71,7 +71,7 @@ TEST_CASE("choose_state_dir: for other users, XDG_RUNTIME_DIR, then /tmp", "[cor
 
 // ---- prepare_state_dir --------------------------------------------------
 
-TEST_CASE("prepare_state_dir: creates a missing directory", "[core][state_dir]") {
+TEST_CASE("prepare_state_dir: creates a missing directory", "[state][state_dir]") {
   REQUIRE(::geteuid() == 0);
   TempDir tmp;
   ScopedUmask mask(022);
@@ -84,12 +84,12 @@ TEST_CASE("prepare_state_dir: creates a missing directory", "[core][state_dir]")
   CHECK(st.st_uid == 0u);
 }
 
-TEST_CASE("prepare_state_dir: an existing directory of ours is fine", "[core][state_dir]") {
+TEST_CASE("prepare_state_dir: an existing directory of ours is fine", "[state][state_dir]") {
   TempDir tmp;
   CHECK(prepare_state_dir(tmp.path()).ok());
 }
 
-TEST_CASE("prepare_state_dir: refuses a symbolic link", "[core][state_dir]") {
+TEST_CASE("prepare_state_dir: refuses a symbolic link", "[state][state_dir]") {
   TempDir tmp;
   std::string link = tmp / "link";
   REQUIRE(::symlink(tmp.path().c_str(), link.c_str()) == 0);  // to a good directory, even
@@ -98,7 +98,7 @@ TEST_CASE("prepare_state_dir: refuses a symbolic link", "[core][state_dir]") {
   CHECK(st.error().message == "state directory '" + link + "' is a symbolic link; refusing to use it");
 }
 
-TEST_CASE("prepare_state_dir: refuses a regular file", "[core][state_dir]") {
+TEST_CASE("prepare_state_dir: refuses a regular file", "[state][state_dir]") {
   TempDir tmp;
   std::string file = tmp / "file";
   testing::write_text(file, "");
@@ -107,7 +107,7 @@ TEST_CASE("prepare_state_dir: refuses a regular file", "[core][state_dir]") {
   CHECK(st.error().message == "state directory '" + file + "' is not a directory");
 }
 
-TEST_CASE("prepare_state_dir: refuses a directory writable by its group or others", "[core][state_dir]") {
+TEST_CASE("prepare_state_dir: refuses a directory writable by its group or others", "[state][state_dir]") {
   TempDir dir;
   for (mode_t mode : {01777, 0775, 0757}) {
     std::string path = dir / ("open" + std::to_string(mode));
@@ -119,7 +119,7 @@ TEST_CASE("prepare_state_dir: refuses a directory writable by its group or other
   }
 }
 
-TEST_CASE("prepare_state_dir: refuses a directory owned by another user", "[core][state_dir]") {
+TEST_CASE("prepare_state_dir: refuses a directory owned by another user", "[state][state_dir]") {
   REQUIRE(::geteuid() == 0);
   TempDir tmp;
   std::string dir = tmp / "theirs";
@@ -130,7 +130,7 @@ TEST_CASE("prepare_state_dir: refuses a directory owned by another user", "[core
   CHECK(st.error().message == "state directory '" + dir + "' is owned by uid 65534, not by uid 0; refusing to use it");
 }
 
-TEST_CASE("prepare_state_dir: a path through a file is an error naming it", "[core][state_dir]") {
+TEST_CASE("prepare_state_dir: a path through a file is an error naming it", "[state][state_dir]") {
   TempDir tmp;
   std::string file = tmp / "file";
   testing::write_text(file, "");

@@ -70,14 +70,14 @@ Lines check(const Setup& s) { return shown(check_service(s.spec, s.state), s.spe
 
 }  // namespace
 
-TEST_CASE("check: a sound service has no findings", "[core][check]") {
+TEST_CASE("check: a sound service has no findings", "[tools][check]") {
   Setup s;
   CHECK(check(s) == Lines{});
 }
 
 // ---- errors -------------------------------------------------------------
 
-TEST_CASE("check: a program not found on the daemon's PATH, at the command key", "[core][check]") {
+TEST_CASE("check: a program not found on the daemon's PATH, at the command key", "[tools][check]") {
   Setup s;
   s.spec.environment["PATH"] = s / "bin";
   s.spec.command = {"nosuchprog"};
@@ -87,7 +87,7 @@ TEST_CASE("check: a program not found on the daemon's PATH, at the command key",
 }
 
 TEST_CASE("check: the program is searched in the service's PATH, daemonctl's only with inherit_environment",
-          "[core][check]") {
+          "[tools][check]") {
   Setup s;
   testing::ScopedEnv path("PATH", s / "bin");
   s.spec.command = {"prog"};
@@ -97,25 +97,25 @@ TEST_CASE("check: the program is searched in the service's PATH, daemonctl's onl
   CHECK(check(s) == Lines{});
 }
 
-TEST_CASE("check: a program that is not executable", "[core][check]") {
+TEST_CASE("check: a program that is not executable", "[tools][check]") {
   Setup s;
   REQUIRE(::chmod((s / "bin/prog").c_str(), 0644) == 0);
   CHECK(check(s) == Lines{"1:11: error: cannot execute '" + (s / "bin/prog") + "': Permission denied"});
 }
 
-TEST_CASE("check: a missing working directory, at the directory key", "[core][check]") {
+TEST_CASE("check: a missing working directory, at the directory key", "[tools][check]") {
   Setup s;
   s.spec.directory = s / "nowhere";
   CHECK(check(s) == Lines{"2:13: error: working directory '" + (s / "nowhere") + "': No such file or directory"});
 }
 
-TEST_CASE("check: a working directory that is a file", "[core][check]") {
+TEST_CASE("check: a working directory that is a file", "[tools][check]") {
   Setup s;
   s.spec.directory = s / "bin/prog";
   CHECK(check(s) == Lines{"2:13: error: working directory '" + (s / "bin/prog") + "': Not a directory"});
 }
 
-TEST_CASE("check: an unknown user or group, each at its key", "[core][check]") {
+TEST_CASE("check: an unknown user or group, each at its key", "[tools][check]") {
   Setup s;
   s.spec.user = "no-such-user-dc";
   CHECK(check(s) == Lines{"3:8: error: unknown user 'no-such-user-dc'"});
@@ -125,7 +125,7 @@ TEST_CASE("check: an unknown user or group, each at its key", "[core][check]") {
   CHECK(check(s) == Lines{"4:9: error: unknown group 'no-such-group-dc'"});
 }
 
-TEST_CASE("check: a user and group that exist", "[core][check]") {
+TEST_CASE("check: a user and group that exist", "[tools][check]") {
   REQUIRE(::geteuid() == 0);  // only root may switch to them
   Setup s;
   s.spec.user = "nobody";
@@ -133,7 +133,7 @@ TEST_CASE("check: a user and group that exist", "[core][check]") {
   CHECK(check(s) == Lines{});
 }
 
-TEST_CASE("check: a missing stdin file, at the stdin key", "[core][check]") {
+TEST_CASE("check: a missing stdin file, at the stdin key", "[tools][check]") {
   Setup s;
   s.spec.stdin_path = s / "input";
   CHECK(check(s) == Lines{"5:9: error: cannot open '" + (s / "input") + "': No such file or directory"});
@@ -141,7 +141,7 @@ TEST_CASE("check: a missing stdin file, at the stdin key", "[core][check]") {
   CHECK(check(s) == Lines{});
 }
 
-TEST_CASE("check: a stdout or stderr whose folder is missing, each at its key", "[core][check]") {
+TEST_CASE("check: a stdout or stderr whose folder is missing, each at its key", "[tools][check]") {
   Setup s;
   s.spec.stdout_path = s / "nolog/out.log";
   CHECK(check(s) == Lines{"6:10: error: cannot open '" + (s / "nolog/out.log") + "': No such file or directory"});
@@ -152,13 +152,13 @@ TEST_CASE("check: a stdout or stderr whose folder is missing, each at its key", 
   CHECK(check(s) == Lines{"7:10: error: cannot open '" + (s / "nolog/err.log") + "': No such file or directory"});
 }
 
-TEST_CASE("check: stdout and stderr in one missing folder and one file are one finding", "[core][check]") {
+TEST_CASE("check: stdout and stderr in one missing folder and one file are one finding", "[tools][check]") {
   Setup s;
   s.spec.stdout_path = s.spec.stderr_path = s / "nolog/out.log";
   CHECK(check(s) == Lines{"6:10: error: cannot open '" + (s / "nolog/out.log") + "': No such file or directory"});
 }
 
-TEST_CASE("check: a log folder that is a file, a log file that is a folder", "[core][check]") {
+TEST_CASE("check: a log folder that is a file, a log file that is a folder", "[tools][check]") {
   Setup s;
   s.spec.stdout_path = s / "bin/prog/out.log";
   CHECK(check(s) == Lines{"6:10: error: cannot open '" + (s / "bin/prog/out.log") + "': Not a directory"});
@@ -166,7 +166,7 @@ TEST_CASE("check: a log folder that is a file, a log file that is a folder", "[c
   CHECK(check(s) == Lines{"6:10: error: cannot open '" + (s / "logs") + "': Is a directory"});
 }
 
-TEST_CASE("check: log and pidfile folders we may not write to, each at its key", "[core][check]") {
+TEST_CASE("check: log and pidfile folders we may not write to, each at its key", "[tools][check]") {
   REQUIRE(::geteuid() == 0);  // to become another user and back
   Setup s;
   REQUIRE(::chmod(s.dir.c_str(), 0755) == 0);  // nobody may look in
@@ -182,13 +182,13 @@ TEST_CASE("check: log and pidfile folders we may not write to, each at its key",
   CHECK(check(s) == Lines{"8:11: error: pidfile folder '" + (s / "run/new") + denied});
 }
 
-TEST_CASE("check: a missing pidfile folder is fine, start creates it", "[core][check]") {
+TEST_CASE("check: a missing pidfile folder is fine, start creates it", "[tools][check]") {
   Setup s;
   s.spec.pidfile = s / "run/new/deeper/svc.pid";
   CHECK(check(s) == Lines{});
 }
 
-TEST_CASE("check: a pidfile folder that cannot be created, at the pidfile key", "[core][check]") {
+TEST_CASE("check: a pidfile folder that cannot be created, at the pidfile key", "[tools][check]") {
   Setup s;
   s.spec.pidfile = s / "bin/prog/svc.pid";
   CHECK(check(s) == Lines{"8:11: error: pidfile folder '" + (s / "bin/prog") + "': Not a directory"});
@@ -198,7 +198,7 @@ TEST_CASE("check: a pidfile folder that cannot be created, at the pidfile key", 
 
 // ---- warnings -----------------------------------------------------------
 
-TEST_CASE("check: a pidfile folder writable by others or its group, at the pidfile key", "[core][check]") {
+TEST_CASE("check: a pidfile folder writable by others or its group, at the pidfile key", "[tools][check]") {
   Setup s;
   const std::string pidfile = "8:11: warning: pidfile '" + (s / "run/svc.pid") + "' is in '" + (s / "run") + "', which ";
   const std::string refuses = "): daemonctl refuses a link, a FIFO or a hard link there";
@@ -208,7 +208,7 @@ TEST_CASE("check: a pidfile folder writable by others or its group, at the pidfi
   CHECK(check(s) == Lines{pidfile + "its group can change (mode 0775" + refuses});
 }
 
-TEST_CASE("check: a sticky pidfile folder is a warning too: another user may take the name first", "[core][check]") {
+TEST_CASE("check: a sticky pidfile folder is a warning too: another user may take the name first", "[tools][check]") {
   REQUIRE(::geteuid() == 0);  // to give the folder away
   Setup s;
   const std::string pidfile = "8:11: warning: pidfile '" + (s / "run/svc.pid") + "' is in '" + (s / "run") + "', which ";
@@ -220,7 +220,7 @@ TEST_CASE("check: a sticky pidfile folder is a warning too: another user may tak
   CHECK(check(s) == Lines{pidfile + "uid 65534 can change (mode 0755" + refuses});
 }
 
-TEST_CASE("check: a state folder writable by others, sticky or not, is a warning on the whole file", "[core][check]") {
+TEST_CASE("check: a state folder writable by others, sticky or not, is a warning on the whole file", "[tools][check]") {
   Setup s;
   const std::string warning = "0:0: warning: state folder '" + s.state + "' is writable by others (mode ";
   const std::string why = "): start refuses it, as another user could plant records naming any process";
@@ -232,7 +232,7 @@ TEST_CASE("check: a state folder writable by others, sticky or not, is a warning
   CHECK(check(s) == Lines{});
 }
 
-TEST_CASE("check: a default pidfile is linted once, as the state folder", "[core][check]") {
+TEST_CASE("check: a default pidfile is linted once, as the state folder", "[tools][check]") {
   Setup s;
   s.spec.pidfile = "";
   s.spec.locations.erase("pidfile");
@@ -242,7 +242,7 @@ TEST_CASE("check: a default pidfile is linted once, as the state folder", "[core
                           ": start refuses it, as another user could plant records naming any process"});
 }
 
-TEST_CASE("check: a symlink anywhere on the pidfile path, at the pidfile key", "[core][check]") {
+TEST_CASE("check: a symlink anywhere on the pidfile path, at the pidfile key", "[tools][check]") {
   Setup s;
   REQUIRE(::symlink("run", (s / "link").c_str()) == 0);
   REQUIRE(::lchown((s / "link").c_str(), 65534, 65534) == 0);  // not root's: not trusted
@@ -254,7 +254,7 @@ TEST_CASE("check: a symlink anywhere on the pidfile path, at the pidfile key", "
   CHECK(check(s) == Lines{"8:11: error: pidfile '" + (s / "run/svc.pid") + "' is a symbolic link: start refuses it"});
 }
 
-TEST_CASE("check: a symlink on a default pidfile's path, without a location", "[core][check]") {
+TEST_CASE("check: a symlink on a default pidfile's path, without a location", "[tools][check]") {
   Setup s;
   REQUIRE(::symlink("state", (s / "state-link").c_str()) == 0);
   REQUIRE(::lchown((s / "state-link").c_str(), 65534, 65534) == 0);
@@ -264,7 +264,7 @@ TEST_CASE("check: a symlink on a default pidfile's path, without a location", "[
         Lines{"0:0: warning: '" + (s / "state-link") + "' on the pidfile path is a symbolic link"});
 }
 
-TEST_CASE("check: as root, a program writable by others or its group, or owned by another user", "[core][check]") {
+TEST_CASE("check: as root, a program writable by others or its group, or owned by another user", "[tools][check]") {
   REQUIRE(::geteuid() == 0);
   Setup s;
   const std::string prog = s / "bin/prog";
@@ -280,7 +280,7 @@ TEST_CASE("check: as root, a program writable by others or its group, or owned b
                           "' is owned by uid 65534, not root, and daemonctl runs as root"});
 }
 
-TEST_CASE("check: as root, a program found on PATH is linted where it was found", "[core][check]") {
+TEST_CASE("check: as root, a program found on PATH is linted where it was found", "[tools][check]") {
   REQUIRE(::geteuid() == 0);
   Setup s;
   s.spec.environment["PATH"] = s / "bin";
@@ -290,7 +290,7 @@ TEST_CASE("check: as root, a program found on PATH is linted where it was found"
                           "' is writable by others (mode 0777) and daemonctl runs as root"});
 }
 
-TEST_CASE("check: as root, a program's folder writable by others or owned by another user", "[core][check]") {
+TEST_CASE("check: as root, a program's folder writable by others or owned by another user", "[tools][check]") {
   REQUIRE(::geteuid() == 0);
   Setup s;
   const std::string bin = s / "bin";
@@ -304,7 +304,7 @@ TEST_CASE("check: as root, a program's folder writable by others or owned by ano
   CHECK(check(s) == Lines{subject + " is owned by uid 65534, not root, and daemonctl runs as root"});
 }
 
-TEST_CASE("check: as root, a service file or its folder that others can change, on the whole file", "[core][check]") {
+TEST_CASE("check: as root, a service file or its folder that others can change, on the whole file", "[tools][check]") {
   REQUIRE(::geteuid() == 0);
   Setup s;
   REQUIRE(::chmod(s.spec.file.c_str(), 0666) == 0);
@@ -320,7 +320,7 @@ TEST_CASE("check: as root, a service file or its folder that others can change, 
                           "' is writable by its group (mode 0770) and daemonctl runs as root"});
 }
 
-TEST_CASE("check: the root-only lints are not made for another user", "[core][check]") {
+TEST_CASE("check: the root-only lints are not made for another user", "[tools][check]") {
   REQUIRE(::geteuid() == 0);  // to become another user and back
   Setup s;
   REQUIRE(::chmod(s.dir.c_str(), 0755) == 0);  // nobody may look in
@@ -335,7 +335,7 @@ TEST_CASE("check: the root-only lints are not made for another user", "[core][ch
                           "', which others can change (mode 1777): daemonctl refuses a link, a FIFO or a hard link there"});
 }
 
-TEST_CASE("check: findings are sorted by position, the whole file's first", "[core][check]") {
+TEST_CASE("check: findings are sorted by position, the whole file's first", "[tools][check]") {
   Setup s;
   s.spec.pidfile = s / "link/svc.pid";
   REQUIRE(::symlink("run", (s / "link").c_str()) == 0);

@@ -90,40 +90,40 @@ Shown show(const config::ServiceSpec& spec, std::size_t lines) {
 
 // ---- last_lines_start ----------------------------------------------------
 
-TEST_CASE("last_lines_start: an empty file has no lines", "[core][logs]") {
+TEST_CASE("last_lines_start: an empty file has no lines", "[tools][logs]") {
   CHECK(tail("", 10) == "");
   CHECK(tail("", 0) == "");
 }
 
-TEST_CASE("last_lines_start: the last lines of a file", "[core][logs]") {
+TEST_CASE("last_lines_start: the last lines of a file", "[tools][logs]") {
   CHECK(tail("a\nb\nc\nd\n", 2) == "c\nd\n");
   CHECK(tail("a\nb\nc\nd\n", 1) == "d\n");
 }
 
-TEST_CASE("last_lines_start: a last line without newline is a line", "[core][logs]") {
+TEST_CASE("last_lines_start: a last line without newline is a line", "[tools][logs]") {
   CHECK(tail("a\nb\nc", 1) == "c");
   CHECK(tail("a\nb\nc", 2) == "b\nc");
   CHECK(tail("only", 1) == "only");
 }
 
-TEST_CASE("last_lines_start: more lines asked than the file has gives it all", "[core][logs]") {
+TEST_CASE("last_lines_start: more lines asked than the file has gives it all", "[tools][logs]") {
   CHECK(tail("a\nb\n", 3) == "a\nb\n");
   CHECK(tail("a\nb\n", 1000) == "a\nb\n");
   CHECK(tail("a\nb", 1000) == "a\nb");
 }
 
-TEST_CASE("last_lines_start: 0 lines is nothing", "[core][logs]") {
+TEST_CASE("last_lines_start: 0 lines is nothing", "[tools][logs]") {
   CHECK(tail("a\nb\n", 0) == "");
   CHECK(tail("a\nb", 0) == "");
 }
 
-TEST_CASE("last_lines_start: empty lines count", "[core][logs]") {
+TEST_CASE("last_lines_start: empty lines count", "[tools][logs]") {
   CHECK(tail("a\n\n\n", 2) == "\n\n");
   CHECK(tail("\n", 1) == "\n");
   CHECK(tail("\n\n", 5) == "\n\n");
 }
 
-TEST_CASE("last_lines_start: lines that span blocks", "[core][logs]") {
+TEST_CASE("last_lines_start: lines that span blocks", "[tools][logs]") {
   std::string text = numbered_lines(50, 23);  // 24-byte lines across blocks of 1 to 64 bytes
   for (std::size_t block : {1, 2, 3, 7, 23, 24, 25, 64}) {
     for (std::size_t n : {0, 1, 2, 3, 10, 49, 50, 51}) {
@@ -134,13 +134,13 @@ TEST_CASE("last_lines_start: lines that span blocks", "[core][logs]") {
   }
 }
 
-TEST_CASE("last_lines_start: a line longer than a block", "[core][logs]") {
+TEST_CASE("last_lines_start: a line longer than a block", "[tools][logs]") {
   std::string text = "first\n" + std::string(200 * 1024, 'x') + "\nlast\n";
   CHECK(tail(text, 2) == std::string(200 * 1024, 'x') + "\nlast\n");
   CHECK(tail(text, 3) == text);
 }
 
-TEST_CASE("last_lines_start: a multi-MB file", "[core][logs]") {
+TEST_CASE("last_lines_start: a multi-MB file", "[tools][logs]") {
   std::string text = numbered_lines(300000, 20);  // 6.3 MB
   CHECK(tail(text, 50) == naive_tail(text, 50));
   CHECK(tail(text, 1).rfind("line 300000x", 0) == 0);
@@ -149,7 +149,7 @@ TEST_CASE("last_lines_start: a multi-MB file", "[core][logs]") {
   CHECK(tail(text, 300001) == text);
 }
 
-TEST_CASE("last_lines_start: reads only the end of a huge file", "[core][logs]") {
+TEST_CASE("last_lines_start: reads only the end of a huge file", "[tools][logs]") {
   // 1 TiB of hole (no disk used) then two lines: reading it all would take minutes.
   TempDir dir;
   int fd = ::open((dir / "huge").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -173,7 +173,7 @@ TEST_CASE("last_lines_start: reads only the end of a huge file", "[core][logs]")
 
 // ---- show_logs without follow ---------------------------------------------
 
-TEST_CASE("show_logs: one file, its last lines as they are", "[core][logs]") {
+TEST_CASE("show_logs: one file, its last lines as they are", "[tools][logs]") {
   TempDir dir;
   write_text(dir / "out.log", "one\ntwo\nthree");
   auto shown = show(spec_with(dir, dir / "out.log", "/dev/null"), 2);
@@ -181,7 +181,7 @@ TEST_CASE("show_logs: one file, its last lines as they are", "[core][logs]") {
   CHECK(shown.out == "two\nthree");
 }
 
-TEST_CASE("show_logs: stdout and stderr in two files, each line labelled", "[core][logs]") {
+TEST_CASE("show_logs: stdout and stderr in two files, each line labelled", "[tools][logs]") {
   TempDir dir;
   write_text(dir / "out.log", "o1\no2\no3\n");
   write_text(dir / "err.log", "e1\ne2\n");
@@ -190,7 +190,7 @@ TEST_CASE("show_logs: stdout and stderr in two files, each line labelled", "[cor
   CHECK(shown.out == "stdout: o2\nstdout: o3\nstderr: e1\nstderr: e2\n");
 }
 
-TEST_CASE("show_logs: a labelled last line without newline is ended before the next label", "[core][logs]") {
+TEST_CASE("show_logs: a labelled last line without newline is ended before the next label", "[tools][logs]") {
   TempDir dir;
   write_text(dir / "out.log", "o1\no2");
   write_text(dir / "err.log", "e1");
@@ -199,7 +199,7 @@ TEST_CASE("show_logs: a labelled last line without newline is ended before the n
   CHECK(shown.out == "stdout: o1\nstdout: o2\nstderr: e1\n");
 }
 
-TEST_CASE("show_logs: stderr in the same file as stdout is shown once, unlabelled", "[core][logs]") {
+TEST_CASE("show_logs: stderr in the same file as stdout is shown once, unlabelled", "[tools][logs]") {
   TempDir dir;
   write_text(dir / "all.log", "a\nb\n");
   auto same_path = show(spec_with(dir, dir / "all.log", dir / "all.log"), 10);
@@ -211,7 +211,7 @@ TEST_CASE("show_logs: stderr in the same file as stdout is shown once, unlabelle
   CHECK(same_file.out == "a\nb\n");
 }
 
-TEST_CASE("show_logs: stdout to /dev/null shows stderr's file alone", "[core][logs]") {
+TEST_CASE("show_logs: stdout to /dev/null shows stderr's file alone", "[tools][logs]") {
   TempDir dir;
   write_text(dir / "err.log", "e1\ne2\n");
   auto shown = show(spec_with(dir, "/dev/null", dir / "err.log"), 1);
@@ -219,7 +219,7 @@ TEST_CASE("show_logs: stdout to /dev/null shows stderr's file alone", "[core][lo
   CHECK(shown.out == "e2\n");
 }
 
-TEST_CASE("show_logs: both to /dev/null is an error that says where to look", "[core][logs]") {
+TEST_CASE("show_logs: both to /dev/null is an error that says where to look", "[tools][logs]") {
   TempDir dir;
   auto shown = show(spec_with(dir, "/dev/null", "/dev/null"), 10);
   REQUIRE_FALSE(shown.status.ok());
@@ -229,7 +229,7 @@ TEST_CASE("show_logs: both to /dev/null is an error that says where to look", "[
   CHECK(shown.out == "");
 }
 
-TEST_CASE("show_logs: a log that is not a regular file is an error", "[core][logs]") {
+TEST_CASE("show_logs: a log that is not a regular file is an error", "[tools][logs]") {
   TempDir dir;
   REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
   auto shown = show(spec_with(dir, dir / "fifo", "/dev/null"), 10);
@@ -240,7 +240,7 @@ TEST_CASE("show_logs: a log that is not a regular file is an error", "[core][log
                                             dir / "web.toml" + ")");
 }
 
-TEST_CASE("show_logs: a log not written yet shows nothing", "[core][logs]") {
+TEST_CASE("show_logs: a log not written yet shows nothing", "[tools][logs]") {
   TempDir dir;
   auto one = show(spec_with(dir, dir / "missing.log", "/dev/null"), 10);
   REQUIRE(one.status.ok());
@@ -251,7 +251,7 @@ TEST_CASE("show_logs: a log not written yet shows nothing", "[core][logs]") {
   CHECK(two.out == "stderr: e1\n");
 }
 
-TEST_CASE("show_logs: an unreadable log is a privilege error naming it", "[core][logs]") {
+TEST_CASE("show_logs: an unreadable log is a privilege error naming it", "[tools][logs]") {
   TempDir dir;
   REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);
   write_text(dir / "out.log", "secret\n", 0);

@@ -62,7 +62,7 @@ std::vector<std::string> service_section(const config::ServiceSpec& spec, const 
 
 }  // namespace
 
-TEST_CASE("systemd_unit: sections in order, a header comment naming the file, WantedBy", "[core][systemd]") {
+TEST_CASE("systemd_unit: sections in order, a header comment naming the file, WantedBy", "[tools][systemd]") {
   std::string unit = systemd_unit(base(), "/usr/bin/web");
   CHECK(unit.starts_with("# web.service, from /etc/daemonctl/web.toml by daemonctl export systemd\n[Unit]\n"));
   auto unit_at = unit.find("\n[Unit]\n");
@@ -73,11 +73,11 @@ TEST_CASE("systemd_unit: sections in order, a header comment naming the file, Wa
   CHECK(sections(base())["Install"] == std::vector<std::string>{"WantedBy=multi-user.target"});
 }
 
-TEST_CASE("systemd_unit: name is the Description", "[core][systemd]") {
+TEST_CASE("systemd_unit: name is the Description", "[tools][systemd]") {
   CHECK(has(sections(base())["Unit"], "Description=daemonctl service web"));
 }
 
-TEST_CASE("systemd_unit: the defaults are written out, as systemd's differ", "[core][systemd]") {
+TEST_CASE("systemd_unit: the defaults are written out, as systemd's differ", "[tools][systemd]") {
   auto s = service_section(base());
   for (const char* line : {"Type=exec", "ExecStart=/usr/bin/web", "ExecReload=/bin/kill -s HUP $MAINPID",
                            "WorkingDirectory=/", "UMask=0022", "StandardInput=null",
@@ -100,20 +100,20 @@ TEST_CASE("systemd_unit: the defaults are written out, as systemd's differ", "[c
 
 // ---- command --------------------------------------------------------------
 
-TEST_CASE("systemd_unit: command is ExecStart, each argument quoted for systemd", "[core][systemd]") {
+TEST_CASE("systemd_unit: command is ExecStart, each argument quoted for systemd", "[tools][systemd]") {
   auto spec = base();
   spec.command = {"/usr/bin/web", "--name", "my web", "say \"hi\"", "$HOME", "100%", "back\\slash", ""};
   CHECK(has(service_section(spec), R"(ExecStart=/usr/bin/web --name "my web" "say \"hi\"" "$$HOME" "100%%" "back\\slash" "")"));
 }
 
 TEST_CASE("systemd_unit: a bare program name runs as the resolved path, keeping its first argument",
-          "[core][systemd]") {
+          "[tools][systemd]") {
   auto spec = base();
   spec.command = {"python3", "-m", "http.server"};
   CHECK(has(service_section(spec, "/usr/bin/python3"), "ExecStart=@/usr/bin/python3 python3 -m http.server"));
 }
 
-TEST_CASE("systemd_unit: a program path with a dollar keeps it, and the first argument apart", "[core][systemd]") {
+TEST_CASE("systemd_unit: a program path with a dollar keeps it, and the first argument apart", "[tools][systemd]") {
   auto spec = base();
   spec.command = {"/opt/a$b/run"};
   CHECK(has(service_section(spec, "/opt/a$b/run"), R"(ExecStart=@"/opt/a$b/run" "/opt/a$$b/run")"));
@@ -121,7 +121,7 @@ TEST_CASE("systemd_unit: a program path with a dollar keeps it, and the first ar
 
 // ---- type, pidfile, ready -------------------------------------------------
 
-TEST_CASE("systemd_unit: type forking is Type=forking with its pidfile as PIDFile", "[core][systemd]") {
+TEST_CASE("systemd_unit: type forking is Type=forking with its pidfile as PIDFile", "[tools][systemd]") {
   auto spec = base();
   spec.type = config::ServiceType::forking;
   spec.pidfile = "/run/web/web.pid";
@@ -130,7 +130,7 @@ TEST_CASE("systemd_unit: type forking is Type=forking with its pidfile as PIDFil
   CHECK(has(s, "PIDFile=/run/web/web.pid"));
 }
 
-TEST_CASE("systemd_unit: a pidfile of a simple service is a comment", "[core][systemd]") {
+TEST_CASE("systemd_unit: a pidfile of a simple service is a comment", "[tools][systemd]") {
   auto spec = base();
   spec.pidfile = "/run/web.pid";
   auto s = service_section(spec);
@@ -138,7 +138,7 @@ TEST_CASE("systemd_unit: a pidfile of a simple service is a comment", "[core][sy
   CHECK(has(s, "# pidfile = '/run/web.pid': systemd follows the main process itself and writes no pidfile"));
 }
 
-TEST_CASE("systemd_unit: ready.notify is Type=notify, from any process of the service", "[core][systemd]") {
+TEST_CASE("systemd_unit: ready.notify is Type=notify, from any process of the service", "[tools][systemd]") {
   auto spec = base();
   spec.ready.notify = true;
   auto s = service_section(spec);
@@ -146,7 +146,7 @@ TEST_CASE("systemd_unit: ready.notify is Type=notify, from any process of the se
   CHECK(has(s, "NotifyAccess=all"));
 }
 
-TEST_CASE("systemd_unit: ready.notify with type forking is a comment", "[core][systemd]") {
+TEST_CASE("systemd_unit: ready.notify with type forking is a comment", "[tools][systemd]") {
   auto spec = base();
   spec.type = config::ServiceType::forking;
   spec.pidfile = "/run/web.pid";
@@ -156,13 +156,13 @@ TEST_CASE("systemd_unit: ready.notify with type forking is a comment", "[core][s
   CHECK(has(s, "# [ready] notify = true: systemd cannot wait for READY=1 with Type=forking"));
 }
 
-TEST_CASE("systemd_unit: ready.timeout is TimeoutStartSec", "[core][systemd]") {
+TEST_CASE("systemd_unit: ready.timeout is TimeoutStartSec", "[tools][systemd]") {
   auto spec = base();
   spec.ready.timeout = 90s;
   CHECK(has(service_section(spec), "TimeoutStartSec=1min 30s"));
 }
 
-TEST_CASE("systemd_unit: ready.tcp, ready.file and ready.command are comments", "[core][systemd]") {
+TEST_CASE("systemd_unit: ready.tcp, ready.file and ready.command are comments", "[tools][systemd]") {
   auto spec = base();
   spec.ready.tcp = config::Endpoint{"127.0.0.1", 6379, false};
   spec.ready.file = "/run/web.ready";
@@ -174,7 +174,7 @@ TEST_CASE("systemd_unit: ready.tcp, ready.file and ready.command are comments", 
   CHECK(has(s, "# [ready] command = redis-cli ping \"a b\"" + none));
 }
 
-TEST_CASE("systemd_unit: start.grace is a comment, and none without one", "[core][systemd]") {
+TEST_CASE("systemd_unit: start.grace is a comment, and none without one", "[tools][systemd]") {
   auto spec = base();
   CHECK(starting(service_section(spec), "# [start] grace").empty());
   spec.start.grace = 300ms;
@@ -184,19 +184,19 @@ TEST_CASE("systemd_unit: start.grace is a comment, and none without one", "[core
 
 // ---- process settings -----------------------------------------------------
 
-TEST_CASE("systemd_unit: directory is WorkingDirectory", "[core][systemd]") {
+TEST_CASE("systemd_unit: directory is WorkingDirectory", "[tools][systemd]") {
   auto spec = base();
   spec.directory = "/srv/web 100%";
   CHECK(has(service_section(spec), "WorkingDirectory=/srv/web 100%%"));
 }
 
-TEST_CASE("systemd_unit: umask is UMask, four octal digits", "[core][systemd]") {
+TEST_CASE("systemd_unit: umask is UMask, four octal digits", "[tools][systemd]") {
   auto spec = base();
   spec.umask = 027;
   CHECK(has(service_section(spec), "UMask=0027"));
 }
 
-TEST_CASE("systemd_unit: user and group are User and Group", "[core][systemd]") {
+TEST_CASE("systemd_unit: user and group are User and Group", "[tools][systemd]") {
   auto spec = base();
   spec.user = "www-data";
   spec.group = "1234";
@@ -205,7 +205,7 @@ TEST_CASE("systemd_unit: user and group are User and Group", "[core][systemd]") 
   CHECK(has(s, "Group=1234"));
 }
 
-TEST_CASE("systemd_unit: nice and oom_score_adj are Nice and OOMScoreAdjust", "[core][systemd]") {
+TEST_CASE("systemd_unit: nice and oom_score_adj are Nice and OOMScoreAdjust", "[tools][systemd]") {
   auto spec = base();
   spec.nice = -5;
   spec.oom_score_adj = 500;
@@ -214,7 +214,7 @@ TEST_CASE("systemd_unit: nice and oom_score_adj are Nice and OOMScoreAdjust", "[
   CHECK(has(s, "OOMScoreAdjust=500"));
 }
 
-TEST_CASE("systemd_unit: every limit is its Limit setting, soft:hard or one value", "[core][systemd]") {
+TEST_CASE("systemd_unit: every limit is its Limit setting, soft:hard or one value", "[tools][systemd]") {
   const std::map<std::string, std::string> expected = {
       {"as", "LimitAS"},           {"core", "LimitCORE"},       {"cpu", "LimitCPU"},
       {"data", "LimitDATA"},       {"fsize", "LimitFSIZE"},     {"locks", "LimitLOCKS"},
@@ -235,7 +235,7 @@ TEST_CASE("systemd_unit: every limit is its Limit setting, soft:hard or one valu
   }
 }
 
-TEST_CASE("systemd_unit: an infinite limit is infinity", "[core][systemd]") {
+TEST_CASE("systemd_unit: an infinite limit is infinity", "[tools][systemd]") {
   auto spec = base();
   spec.limits = {config::Limit{RLIMIT_CORE, RLIM_INFINITY, RLIM_INFINITY},
                  config::Limit{RLIMIT_NOFILE, 1024, RLIM_INFINITY}};
@@ -244,7 +244,7 @@ TEST_CASE("systemd_unit: an infinite limit is infinity", "[core][systemd]") {
   CHECK(has(s, "LimitNOFILE=1024:infinity"));
 }
 
-TEST_CASE("systemd_unit: a nice limit above 40 is 40, which acts the same, and says so", "[core][systemd]") {
+TEST_CASE("systemd_unit: a nice limit above 40 is 40, which acts the same, and says so", "[tools][systemd]") {
   auto spec = base();
   spec.limits = {config::Limit{RLIMIT_NICE, 30, 50}};
   auto s = service_section(spec);
@@ -255,7 +255,7 @@ TEST_CASE("systemd_unit: a nice limit above 40 is 40, which acts the same, and s
 // ---- environment ------------------------------------------------------------
 
 TEST_CASE("systemd_unit: each variable of environment is an Environment line, quoted, after the PATH",
-          "[core][systemd]") {
+          "[tools][systemd]") {
   auto spec = base();
   spec.environment = {{"GREETING", "hello \"world\""}, {"HOME_DIR", "$HOME"}, {"RATE", "5%"}};
   auto s = service_section(spec);
@@ -265,7 +265,7 @@ TEST_CASE("systemd_unit: each variable of environment is an Environment line, qu
                                  R"(Environment="RATE=5%%")"});
 }
 
-TEST_CASE("systemd_unit: a variable systemd would refuse is a comment", "[core][systemd]") {
+TEST_CASE("systemd_unit: a variable systemd would refuse is a comment", "[tools][systemd]") {
   auto spec = base();
   spec.environment = {{"MY-VAR", "1"}, {"ESC", "\x1b[0m"}};
   spec.pass_environment = {"TERM", "MY-TERM"};
@@ -278,7 +278,7 @@ TEST_CASE("systemd_unit: a variable systemd would refuse is a comment", "[core][
 }
 
 TEST_CASE("systemd_unit: the fixed environment is the PATH daemonctl gives, and a word on the user's variables",
-          "[core][systemd]") {
+          "[tools][systemd]") {
   auto spec = base();
   auto s = service_section(spec);
   CHECK(starting(s, "Environment=") ==
@@ -292,13 +292,13 @@ TEST_CASE("systemd_unit: the fixed environment is the PATH daemonctl gives, and 
   CHECK(starting(s, "# no user").empty());
 }
 
-TEST_CASE("systemd_unit: pass_environment is PassEnvironment, in the file's order", "[core][systemd]") {
+TEST_CASE("systemd_unit: pass_environment is PassEnvironment, in the file's order", "[tools][systemd]") {
   auto spec = base();
   spec.pass_environment = {"TERM", "LC_ALL", "http_proxy"};
   CHECK(has(service_section(spec), "PassEnvironment=TERM LC_ALL http_proxy"));
 }
 
-TEST_CASE("systemd_unit: inherit_environment says the caller's environment is not carried over", "[core][systemd]") {
+TEST_CASE("systemd_unit: inherit_environment says the caller's environment is not carried over", "[tools][systemd]") {
   auto spec = base();
   spec.inherit_environment = true;
   auto s = service_section(spec);
@@ -309,13 +309,13 @@ TEST_CASE("systemd_unit: inherit_environment says the caller's environment is no
 
 // ---- stdio ----------------------------------------------------------------
 
-TEST_CASE("systemd_unit: stdin is StandardInput=file:, /dev/null is null", "[core][systemd]") {
+TEST_CASE("systemd_unit: stdin is StandardInput=file:, /dev/null is null", "[tools][systemd]") {
   auto spec = base();
   spec.stdin_path = "/srv/in.fifo";
   CHECK(has(service_section(spec), "StandardInput=file:/srv/in.fifo"));
 }
 
-TEST_CASE("systemd_unit: stdout and stderr are appended to", "[core][systemd]") {
+TEST_CASE("systemd_unit: stdout and stderr are appended to", "[tools][systemd]") {
   auto spec = base();
   spec.stdout_path = "/var/log/web.log";
   spec.stderr_path = "/var/log/web.err";
@@ -324,7 +324,7 @@ TEST_CASE("systemd_unit: stdout and stderr are appended to", "[core][systemd]") 
   CHECK(has(s, "StandardError=append:/var/log/web.err"));
 }
 
-TEST_CASE("systemd_unit: a rotated log is appended to, and the rotation is a comment", "[core][systemd]") {
+TEST_CASE("systemd_unit: a rotated log is appended to, and the rotation is a comment", "[tools][systemd]") {
   auto spec = base();
   spec.stdout_path = spec.stderr_path = "/var/log/web.log";
   spec.stdout_rotation = spec.stderr_rotation = config::Rotation{10485760, 3};
@@ -336,7 +336,7 @@ TEST_CASE("systemd_unit: a rotated log is appended to, and the rotation is a com
                "(copytruncate) or the journal"));
 }
 
-TEST_CASE("systemd_unit: a path a unit file cannot hold is a comment, on one line", "[core][systemd]") {
+TEST_CASE("systemd_unit: a path a unit file cannot hold is a comment, on one line", "[tools][systemd]") {
   auto spec = base();
   spec.stdout_path = "/tmp/a\nb.log";
   auto s = service_section(spec);
@@ -346,7 +346,7 @@ TEST_CASE("systemd_unit: a path a unit file cannot hold is a comment, on one lin
 
 // ---- after, reload --------------------------------------------------------
 
-TEST_CASE("systemd_unit: after is After, as units, for the order only", "[core][systemd]") {
+TEST_CASE("systemd_unit: after is After, as units, for the order only", "[tools][systemd]") {
   auto spec = base();
   spec.after = {"db", "cache"};
   auto u = sections(spec)["Unit"];
@@ -356,7 +356,7 @@ TEST_CASE("systemd_unit: after is After, as units, for the order only", "[core][
   CHECK(starting(u, "Requires=").empty());
 }
 
-TEST_CASE("systemd_unit: reload_signal is ExecReload, a kill of the main process", "[core][systemd]") {
+TEST_CASE("systemd_unit: reload_signal is ExecReload, a kill of the main process", "[tools][systemd]") {
   auto spec = base();
   spec.reload_signal = SIGUSR1;
   CHECK(has(service_section(spec), "ExecReload=/bin/kill -s USR1 $MAINPID"));
@@ -366,7 +366,7 @@ TEST_CASE("systemd_unit: reload_signal is ExecReload, a kill of the main process
 
 // ---- stop -----------------------------------------------------------------
 
-TEST_CASE("systemd_unit: stop.signal is KillSignal", "[core][systemd]") {
+TEST_CASE("systemd_unit: stop.signal is KillSignal", "[tools][systemd]") {
   auto spec = base();
   spec.stop.signal = SIGINT;
   CHECK(has(service_section(spec), "KillSignal=SIGINT"));
@@ -374,13 +374,13 @@ TEST_CASE("systemd_unit: stop.signal is KillSignal", "[core][systemd]") {
   CHECK(has(service_section(spec), "KillSignal=SIGRTMIN+2"));
 }
 
-TEST_CASE("systemd_unit: stop.timeout is TimeoutStopSec", "[core][systemd]") {
+TEST_CASE("systemd_unit: stop.timeout is TimeoutStopSec", "[tools][systemd]") {
   auto spec = base();
   spec.stop.timeout = 1500ms;
   CHECK(has(service_section(spec), "TimeoutStopSec=1s 500ms"));
 }
 
-TEST_CASE("systemd_unit: stop.group false is KillMode=process, true control-group", "[core][systemd]") {
+TEST_CASE("systemd_unit: stop.group false is KillMode=process, true control-group", "[tools][systemd]") {
   auto spec = base();
   spec.stop.group = false;
   CHECK(has(service_section(spec), "KillMode=process"));
@@ -390,7 +390,7 @@ TEST_CASE("systemd_unit: stop.group false is KillMode=process, true control-grou
   CHECK(has(s, "# [stop] group = true: systemd signals every process of the service, even those that left its group"));
 }
 
-TEST_CASE("systemd_unit: stop.interval is a comment, and none when it is 0s", "[core][systemd]") {
+TEST_CASE("systemd_unit: stop.interval is a comment, and none when it is 0s", "[tools][systemd]") {
   auto spec = base();
   spec.stop.interval = 250ms;
   CHECK(has(service_section(spec),
@@ -401,7 +401,7 @@ TEST_CASE("systemd_unit: stop.interval is a comment, and none when it is 0s", "[
 
 // ---- restart ----------------------------------------------------------------
 
-TEST_CASE("systemd_unit: restart.policy always is Restart=always, delay RestartSec", "[core][systemd]") {
+TEST_CASE("systemd_unit: restart.policy always is Restart=always, delay RestartSec", "[tools][systemd]") {
   auto spec = base();
   spec.restart.policy = config::RestartPolicy::always;
   spec.restart.delay = 2s;
@@ -414,7 +414,7 @@ TEST_CASE("systemd_unit: restart.policy always is Restart=always, delay RestartS
 }
 
 TEST_CASE("systemd_unit: restart.policy on-failure restarts after the signals systemd counts as clean",
-          "[core][systemd]") {
+          "[tools][systemd]") {
   auto spec = base();
   spec.restart.policy = config::RestartPolicy::on_failure;
   auto s = service_section(spec);
@@ -428,7 +428,7 @@ TEST_CASE("systemd_unit: restart.policy on-failure restarts after the signals sy
 }
 
 TEST_CASE("systemd_unit: a stop signal systemd does not count as clean is a SuccessExitStatus, whatever the policy",
-          "[core][systemd]") {
+          "[tools][systemd]") {
   auto spec = base();
   spec.stop.signal = SIGQUIT;
   for (auto policy : {config::RestartPolicy::no, config::RestartPolicy::always}) {
@@ -440,7 +440,7 @@ TEST_CASE("systemd_unit: a stop signal systemd does not count as clean is a Succ
 }
 
 TEST_CASE("systemd_unit: restart.limit and window are StartLimitBurst (the first start too) and interval",
-          "[core][systemd]") {
+          "[tools][systemd]") {
   auto spec = base();
   spec.restart.policy = config::RestartPolicy::always;
   spec.restart.limit = 5;
@@ -452,7 +452,7 @@ TEST_CASE("systemd_unit: restart.limit and window are StartLimitBurst (the first
   CHECK(starting(all["Service"], "StartLimit").empty());
 }
 
-TEST_CASE("systemd_unit: restart.max_delay is a comment, with the settings of systemd 254", "[core][systemd]") {
+TEST_CASE("systemd_unit: restart.max_delay is a comment, with the settings of systemd 254", "[tools][systemd]") {
   auto spec = base();
   spec.restart.policy = config::RestartPolicy::always;
   spec.restart.delay = 1s;
@@ -466,7 +466,7 @@ TEST_CASE("systemd_unit: restart.max_delay is a comment, with the settings of sy
   CHECK(starting(s, "RestartMaxDelaySec=").empty());
 }
 
-TEST_CASE("systemd_unit: restart policy no is Restart=no, without the other settings", "[core][systemd]") {
+TEST_CASE("systemd_unit: restart policy no is Restart=no, without the other settings", "[tools][systemd]") {
   auto spec = base();
   spec.restart.delay = 5s;
   spec.locations["restart"] = config::Location{3, 1};
@@ -477,7 +477,7 @@ TEST_CASE("systemd_unit: restart policy no is Restart=no, without the other sett
   CHECK(has(all["Service"], "# [restart] delay, max_delay, limit, window: unused without a policy"));
 }
 
-TEST_CASE("systemd_unit: a name systemd reads as a template, or refuses, says so", "[core][systemd]") {
+TEST_CASE("systemd_unit: a name systemd reads as a template, or refuses, says so", "[tools][systemd]") {
   auto spec = base();
   auto second_line = [&] {
     std::string unit = systemd_unit(spec, "/usr/bin/web");
