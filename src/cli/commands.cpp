@@ -8,11 +8,12 @@
 #include "common/log.h"
 #include "config/catalog.h"
 #include "config/load.h"
-#include "config/signal_name.h"
-#include "core/inspect.h"
-#include "core/log_dir.h"
-#include "core/logs.h"
-#include "core/state_dir.h"
+#include "posix/signal_name.h"
+#include "posix/terminal.h"
+#include "service/inspect.h"
+#include "service/log_dir.h"
+#include "tools/logs.h"
+#include "state/state_dir.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -30,10 +31,10 @@ std::optional<ExitStatus> every_failure(Verb verb) {
 // --all: the enabled services, and for the commands that act on what runs
 // (stop, reload, status) any other the state dir records; every one with
 // --include-disabled, and for list, status and check without SERVICE.
-Disabled disabled_services(Verb verb, const Options& opt) {
-  if (opt.include_disabled || !opt.all) return Disabled::include;
-  if (verb == start || verb == restart || verb == check) return Disabled::skip;
-  return Disabled::if_recorded;
+fleet::Disabled disabled_services(Verb verb, const Options& opt) {
+  if (opt.include_disabled || !opt.all) return fleet::Disabled::include;
+  if (verb == start || verb == restart || verb == check) return fleet::Disabled::skip;
+  return fleet::Disabled::if_recorded;
 }
 
 int usage(Output& out, const std::string& message) { return out.failure("", "", Error{ExitStatus::usage, message}); }
@@ -41,7 +42,7 @@ int usage(Output& out, const std::string& message) { return out.failure("", "", 
 // The logs of what runs: where the record of service `name` says its output
 // goes, whatever its file says now (or if it has none).
 void use_recorded_logs(const std::string& state_dir, const std::string& name, config::ServiceSpec& spec) {
-  auto record = core::read_record(core::StatePaths{"", state_dir + "/" + name + ".record", ""});
+  auto record = service::read_record(state::StatePaths{"", state_dir + "/" + name + ".record", ""});
   if (!record || record->stdout_path.empty()) return;
   spec.stdout_path = record->stdout_path;
   spec.stderr_path = record->stderr_path;
@@ -62,32 +63,32 @@ int show_logs(const Options& opt, Output& out, const std::string& config_dir, co
     }
     spec = std::move(recorded);
   } else {
-    core::use_log_dir(*spec, core::choose_log_dir(opt.log_dir));
+    service::use_log_dir(*spec, service::choose_log_dir(opt.log_dir));
     use_recorded_logs(state_dir, spec->name, *spec);
   }
-  core::LogsOptions lo;
+  tools::LogsOptions lo;
   lo.lines = opt.lines;
   lo.follow = opt.follow;
   // Like `ls` and journalctl: a terminal sees control characters escaped; a
   // pipe or a file gets the bytes as they are, like `tail`.
-  lo.escape = ::isatty(STDOUT_FILENO) == 1;
-  if (Status shown = core::show_logs(*spec, lo); !shown) return out.failure(spec->name, spec->file, shown.error());
+  lo.escape = posix::is_terminal(STDOUT_FILENO);
+  if (Status shown = tools::show_logs(*spec, lo); !shown) return out.failure(spec->name, spec->file, shown.error());
   return 0;
 }
 
 // Before a start: the log dir, made (or, for a dry run, checked) once for
 // all, when a service to start writes to its default log.
-Status prepare_logs(Verb verb, bool dry, const Selection& sel, const std::string& log_dir) {
+Status prepare_logs(Verb verb, bool dry, const fleet::Selection& sel, const std::string& log_dir) {
   if (verb != start && verb != restart) return {};
   bool used = std::any_of(sel.targets.begin(), sel.targets.end(),
-                          [](const Target& t) { return t.spec && core::uses_default_log(*t.spec); });
+                          [](const fleet::Target& t) { return t.spec && service::uses_default_log(*t.spec); });
   if (!used) return {};
-  return dry ? core::check_log_dir(log_dir) : core::prepare_log_dir(log_dir);
+  return dry ? service::check_log_dir(log_dir) : service::prepare_log_dir(log_dir);
 }
 
 }  // namespace
 
-int report_problems(const Selection& sel, Output& out) {
+int report_problems(const fleet::Selection& sel, Output& out) {
   ExitCode code;
   for (const Diagnostic& d : sel.problems) {
     Error e{ExitStatus::config, d.to_string()};
@@ -102,9 +103,9 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   std::string config_dir = config::choose_config_dir(opt.config_dir);
   if (verb == logs) {
     if (opt.json) return usage(out, "logs prints the log lines themselves: --json does not apply");
-    return show_logs(opt, out, config_dir, core::choose_state_dir(opt.state_dir));
+    return show_logs(opt, out, config_dir, state::choose_state_dir(opt.state_dir));
   }
-  if (verb == export_unit) return export_service(opt, out, config_dir, core::choose_log_dir(opt.log_dir));
+  if (verb == export_unit) return export_service(opt, out, config_dir, service::choose_log_dir(opt.log_dir));
   if (verb == enable || verb == disable) return set_enabled(verb, opt, out, config_dir);
 
   if (opt.include_disabled && !opt.all) return usage(out, "--include-disabled goes with --all");
@@ -114,21 +115,21 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   }
   int sig = 0;
   if (verb == signal) {
-    auto parsed = config::parse_signal(opt.signal);
+    auto parsed = posix::parse_signal(opt.signal);
     if (!parsed) return usage(out, "unknown signal '" + opt.signal + "'");
     sig = *parsed;
   }
 
-  SelectOptions so;
+  fleet::SelectOptions so;
   so.all = everything;
   so.disabled = disabled_services(verb, opt);
   so.with_deps = opt.with_deps;
   so.check_deps = verb == start || verb == restart || verb == check;
   so.keep_arg_order = verb == status || verb == list;
   so.dependents = verb == stop && !everything;
-  core::Context ctx{core::choose_state_dir(opt.state_dir)};
+  service::Context ctx{state::choose_state_dir(opt.state_dir)};
   if (verb != check) so.state_dir = ctx.state_dir;
-  so.log_dir = core::choose_log_dir(opt.log_dir);
+  so.log_dir = service::choose_log_dir(opt.log_dir);
   auto sel = select(opt.services, config_dir, so);
   if (!sel) return out.failure("", "", sel.error());
 
@@ -144,7 +145,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   // A dry run creates nothing, not even the state folder. --dry-run is a
   // global option: the commands that only look (status, list) ignore it.
   bool dry = opt.dry_run && verb != status && verb != list;
-  Status ready = dry ? core::check_state_dir(ctx.state_dir) : core::prepare_state_dir(ctx.state_dir);
+  Status ready = dry ? state::check_state_dir(ctx.state_dir) : state::prepare_state_dir(ctx.state_dir);
   if (!ready) return out.failure("", "", ready.error());
   if (Status logs = prepare_logs(verb, dry, *sel, so.log_dir); !logs) return out.failure("", "", logs.error());
   // status --all: the lines of status NAME..., for every service; a bare

@@ -1,16 +1,16 @@
 // enable, disable NAME...: whether `--all` takes a service of the config
-// folder, as a marker in <config dir>/disabled/ (core/enabled.h). Neither
+// folder, as a marker in <config dir>/disabled/ (fleet/enabled.h). Neither
 // starts nor stops anything.
 #include "cli/verbs.h"
 #include "config/catalog.h"
-#include "core/enabled.h"
+#include "fleet/enabled.h"
 
 namespace daemonctl::cli {
 namespace {
 
 /// Whether `name` would change, for a dry run: the marker is looked at only.
 Result<bool> would_change(const std::string& config_dir, const std::string& name, bool on) {
-  auto disabled = core::disabled_services(config_dir);
+  auto disabled = fleet::disabled_services(config_dir);
   if (!disabled) return std::move(disabled).error();
   return (disabled->count(name) == 0) != on;
 }
@@ -22,7 +22,7 @@ int switch_one(const std::string& name, bool on, bool dry, Output& out, const st
   }
   auto file = config::service_file(name, config_dir);
   if (!file) return out.failure(name, "", file.error());
-  auto changed = dry ? would_change(config_dir, name, on) : core::set_enabled(config_dir, name, on);
+  auto changed = dry ? would_change(config_dir, name, on) : fleet::set_enabled(config_dir, name, on);
   if (!changed) return out.failure(name, *file, changed.error());
   const char* state = on ? "enabled" : "disabled";
   std::string text = !*changed ? std::string("already ") + state : dry ? std::string("would be ") + state : state;

@@ -6,10 +6,10 @@
 #include "common/escape.h"
 #include "config/catalog.h"
 #include "config/load.h"
-#include "core/before_start.h"
-#include "core/launch.h"
-#include "core/log_dir.h"
-#include "core/systemd_unit.h"
+#include "service/before_start.h"
+#include "service/launch.h"
+#include "service/log_dir.h"
+#include "tools/systemd_unit.h"
 
 namespace daemonctl::cli {
 
@@ -30,21 +30,21 @@ int export_service(const Options& opt, Output& out, const std::string& config_di
     out.failure("", *file, spec.error());
     return to_int(spec.error().status);
   }
-  core::use_log_dir(*spec, log_dir);
+  service::use_log_dir(*spec, log_dir);
   // The program daemonctl would exec: a unit needs its absolute path, found
   // in the service's PATH, never in the one export runs with.
   auto executable =
-      core::resolve_executable(spec->command.front(), core::path_of(core::daemon_environment(*spec, {}, nullptr)));
+      service::resolve_executable(spec->command.front(), service::path_of(service::daemon_environment(*spec, {}, nullptr)));
   if (!executable) {
     out.failure(spec->name, spec->file, executable.error());
     return to_int(executable.error().status);
   }
-  auto pre = core::resolve_pre(*spec, core::path_of(core::daemon_environment(*spec, {}, nullptr)));
+  auto pre = service::resolve_pre(*spec, service::path_of(service::daemon_environment(*spec, {}, nullptr)));
   if (!pre) {
     out.failure(spec->name, spec->file, pre.error());
     return to_int(pre.error().status);
   }
-  std::string unit = core::systemd_unit(*spec, *executable, *pre);
+  std::string unit = tools::systemd_unit(*spec, *executable, *pre);
   if (out.json()) {
     JsonObject o;
     o.string("name", spec->name).string("file", spec->file).string("format", opt.format);

@@ -1,6 +1,5 @@
 #include "cli/progress.h"
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,6 +7,7 @@
 
 #include "cli/style.h"
 #include "config/duration.h"
+#include "posix/terminal.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -24,11 +24,7 @@ void put(const std::string& bytes) {
 
 // The terminal's width; 0 if unknown. A longer line would wrap, and "\r"
 // would then rewrite only its last row.
-std::size_t columns() {
-  struct winsize ws {};
-  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) < 0) return 0;
-  return ws.ws_col;
-}
+std::size_t columns() { return posix::terminal_columns(STDERR_FILENO); }
 
 }  // namespace
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cli/report.h"
-#include "core/progress.h"
+#include "service/progress.h"
 
 namespace daemonctl::cli {
 
@@ -18,7 +18,7 @@ namespace daemonctl::cli {
 bool progress_wanted(Verbosity v, bool json);
 
 /// The line while it lives; at most one at a time. Thread-safe.
-class ProgressLine final : public core::Progress {
+class ProgressLine final : public service::Progress {
  public:
   /// `shown` false: draws nothing, ever (a pipe, -q, --json).
   explicit ProgressLine(bool shown);

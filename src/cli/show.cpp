@@ -1,5 +1,4 @@
 // status and list: what runs, as lines, a table, or JSON objects.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,8 +8,9 @@
 #include "cli/style.h"
 #include "cli/verbs.h"
 #include "common/escape.h"
-#include "core/log_tail.h"
-#include "core/parallel.h"
+#include "service/log_tail.h"
+#include "fleet/parallel.h"
+#include "posix/terminal.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -49,14 +49,14 @@ std::string command_line(const std::vector<std::string>& argv) {
 
 /// What the command runs: the recorded program and arguments if it was
 /// started, else the file's command.
-const std::vector<std::string>& what_runs(const Target& t, const core::StatusInfo& s) {
+const std::vector<std::string>& what_runs(const fleet::Target& t, const service::StatusInfo& s) {
   static const std::vector<std::string> none;
   if (!s.argv.empty()) return s.argv;
   return t.spec ? t.spec->command : none;
 }
 
 /// What is off with the service's file, beside its state: "" if nothing.
-std::string file_note(const Target& t, const core::StatusInfo& s) {
+std::string file_note(const fleet::Target& t, const service::StatusInfo& s) {
   if (s.file.empty()) return {};  // not recorded: the file is what there is
   if (s.file_gone) return "file removed";
   if (!t.spec && !t.error.diagnostics.empty()) return "file invalid: " + t.error.diagnostics.front().to_string();
@@ -66,22 +66,22 @@ std::string file_note(const Target& t, const core::StatusInfo& s) {
   return {};
 }
 
-std::string with_notes(std::string text, const Target& t, const core::StatusInfo& s) {
+std::string with_notes(std::string text, const fleet::Target& t, const service::StatusInfo& s) {
   for (const std::string& note : {file_note(t, s), s.note}) {
     if (!note.empty()) text += "; " + note;
   }
   return text;
 }
 
-JsonObject status_object(const Target& t, const core::StatusInfo& s) {
+JsonObject status_object(const fleet::Target& t, const service::StatusInfo& s) {
   JsonObject o;
-  o.string("name", t.label).string("state", core::state_name(s.state));
+  o.string("name", t.label).string("state", state::state_name(s.state));
   if (t.enabled) o.boolean("enabled", *t.enabled);
   else o.null("enabled");
-  bool has_pid = s.state == core::State::running || s.state == core::State::dead;
+  bool has_pid = s.state == state::State::running || s.state == state::State::dead;
   if (has_pid) o.number("pid", static_cast<long long>(s.pid));
   else o.null("pid");
-  if (s.state == core::State::running) {
+  if (s.state == state::State::running) {
     o.string("started_at", iso8601(s.started_at)).number("uptime_s", static_cast<long long>(s.uptime));
   } else {
     o.null("started_at").null("uptime_s");
@@ -104,24 +104,24 @@ JsonObject status_object(const Target& t, const core::StatusInfo& s) {
 /// status_info of every target, a few at once. In order: a failure is an
 /// error (LSB 4), with --json a status object, else `text(target, info)`.
 /// Returns the exit code.
-int gather(const Selection& sel, const core::Context& ctx, Output& out,
-           const std::function<void(const Target&, const core::StatusInfo&)>& text) {
-  std::vector<std::optional<Result<core::StatusInfo>>> infos(sel.targets.size());
+int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out,
+           const std::function<void(const fleet::Target&, const service::StatusInfo&)>& text) {
+  std::vector<std::optional<Result<service::StatusInfo>>> infos(sel.targets.size());
   ExitCode code;
-  core::Schedule schedule;
+  fleet::Schedule schedule;
   schedule.jobs = sel.targets.size() >= 32 ? 2 : 1;  // many files: both cores
-  core::run_all(
+  fleet::run_all(
       sel.targets.size(), schedule,
       [&](std::size_t i) {
-        const Target& t = sel.targets[i];
+        const fleet::Target& t = sel.targets[i];
         const config::ServiceSpec* spec = t.spec ? &*t.spec : nullptr;
-        infos[i] = spec || t.recorded ? core::status_info(ctx, t.label, spec) : Result<core::StatusInfo>(t.error);
+        infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec) : Result<service::StatusInfo>(t.error);
         return true;
       },
       [](std::size_t, std::size_t) {},
       [&](std::size_t i) {
-        const Target& t = sel.targets[i];
-        const Result<core::StatusInfo>& info = *infos[i];
+        const fleet::Target& t = sel.targets[i];
+        const Result<service::StatusInfo>& info = *infos[i];
         if (!info) return code.note(out.failure(t.label, t.file, info.error()));
         code.note(info->status);
         if (out.json()) out.object(status_object(t, *info));
@@ -132,12 +132,12 @@ int gather(const Selection& sel, const core::Context& ctx, Output& out,
 
 }  // namespace
 
-int show_status(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
-  return gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
+int show_status(const Options&, Output& out, const fleet::Selection& sel, const service::Context& ctx) {
+  return gather(sel, ctx, out, [&](const fleet::Target& t, const service::StatusInfo& info) {
     std::string text = with_notes(info.text, t, info);
     // -v: why a dead one died, in its own words.
-    if (out.verbosity() == Verbosity::verbose && info.state == core::State::dead) {
-      for (const std::string& line : core::output_details(t.label, info.stdout_path, info.stderr_path)) {
+    if (out.verbosity() == Verbosity::verbose && info.state == state::State::dead) {
+      for (const std::string& line : service::output_details(t.label, info.stdout_path, info.stderr_path)) {
         text += "\n  " + line;
       }
     }
@@ -145,20 +145,20 @@ int show_status(const Options&, Output& out, const Selection& sel, const core::C
   });
 }
 
-int show_table(const Options&, Output& out, const Selection& sel, const core::Context& ctx) {
+int show_table(const Options&, Output& out, const fleet::Selection& sel, const service::Context& ctx) {
   std::vector<std::vector<std::string>> rows;
-  int code = gather(sel, ctx, out, [&](const Target& t, const core::StatusInfo& info) {
-    bool running = info.state == core::State::running;
+  int code = gather(sel, ctx, out, [&](const fleet::Target& t, const service::StatusInfo& info) {
+    bool running = info.state == state::State::running;
     // Escaped before widths are taken and colour goes on.
     std::string notes = with_notes("", t, info);
-    rows.push_back({text::escape(t.label), core::state_name(info.state),
-                    running || info.state == core::State::dead ? std::to_string(info.pid) : "-",
-                    running ? core::format_uptime(info.uptime) : "-", !t.enabled ? "-" : *t.enabled ? "yes" : "no",
+    rows.push_back({text::escape(t.label), state::state_name(info.state),
+                    running || info.state == state::State::dead ? std::to_string(info.pid) : "-",
+                    running ? service::format_uptime(info.uptime) : "-", !t.enabled ? "-" : *t.enabled ? "yes" : "no",
                     command_line(what_runs(t, info)) + (notes.empty() ? "" : "  (" + text::escape(notes.substr(2)) + ")")});
   });
   if (out.json() || out.verbosity() == Verbosity::quiet) return code;
   // Aligned with a header for a terminal; tab-separated, no header, for a pipe.
-  bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  bool terminal = posix::is_terminal(STDOUT_FILENO);
   if (terminal) rows.insert(rows.begin(), {"NAME", "STATE", "PID", "UPTIME", "ENABLED", "COMMAND"});
   std::vector<std::size_t> width(6, 0);
   for (const auto& row : rows) {

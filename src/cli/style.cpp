@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "posix/terminal.h"
+
 namespace daemonctl::cli::style {
 namespace {
 
@@ -25,7 +27,7 @@ const char* colour_of(std::string_view word) {
 
 bool live(int fd) {
   const char* term = std::getenv("TERM");
-  return ::isatty(fd) == 1 && term && *term && std::strcmp(term, "dumb") != 0;
+  return posix::is_terminal(fd) && term && *term && std::strcmp(term, "dumb") != 0;
 }
 
 bool colour(int fd) {

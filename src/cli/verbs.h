@@ -5,8 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/select.h"
-#include "core/commands.h"
+#include "fleet/select.h"
+#include "service/commands.h"
 
 namespace daemonctl::cli {
 
@@ -21,16 +21,16 @@ struct ExitCode {
 
 /// Prints the selection's problems as errors; the first one's exit code,
 /// 0 if there were none.
-int report_problems(const Selection& sel, Output& out);
+int report_problems(const fleet::Selection& sel, Output& out);
 
 /// start, stop, restart, reload, signal (with sig).
-int act(Verb verb, const Options& opt, Output& out, const Selection& sel, const core::Context& ctx, int sig);
+int act(Verb verb, const Options& opt, Output& out, const fleet::Selection& sel, const service::Context& ctx, int sig);
 /// status SERVICE...: a line (or object) each.
-int show_status(const Options& opt, Output& out, const Selection& sel, const core::Context& ctx);
+int show_status(const Options& opt, Output& out, const fleet::Selection& sel, const service::Context& ctx);
 /// list, status without SERVICE: a table (or objects).
-int show_table(const Options& opt, Output& out, const Selection& sel, const core::Context& ctx);
+int show_table(const Options& opt, Output& out, const fleet::Selection& sel, const service::Context& ctx);
 /// check.
-int verify(const Options& opt, Output& out, const Selection& sel, const std::string& state_dir);
+int verify(const Options& opt, Output& out, const fleet::Selection& sel, const std::string& state_dir);
 /// enable, disable SERVICE...: a marker in the config folder.
 int set_enabled(Verb verb, const Options& opt, Output& out, const std::string& config_dir);
 /// export FORMAT SERVICE: the service as a unit of another init system.

@@ -4,7 +4,7 @@
 
 #include "cli/verbs.h"
 #include "common/escape.h"
-#include "core/check.h"
+#include "tools/check.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -12,8 +12,8 @@ namespace {
 /// One finding about service `name` ("" if none): a line on stdout, or with
 /// JSON an object with its "severity"; a failure object (with "error") if it
 /// fails the check.
-void print(Output& out, const std::string& name, core::Severity severity, const Diagnostic& d, bool fails) {
-  const char* word = severity == core::Severity::error ? "error" : "warning";
+void print(Output& out, const std::string& name, tools::Severity severity, const Diagnostic& d, bool fails) {
+  const char* word = severity == tools::Severity::error ? "error" : "warning";
   if (out.json()) {
     JsonObject o;
     o.string("severity", word);
@@ -29,33 +29,33 @@ void print(Output& out, const std::string& name, core::Severity severity, const 
 }
 
 /// A service that did not load: each of its problems, or its one error.
-void print_unloaded(Output& out, const Target& t) {
+void print_unloaded(Output& out, const fleet::Target& t) {
   if (out.json()) {
     JsonObject o;
     out.failure(t.label, t.file, t.error, o.string("severity", "error"));
     return;
   }
   if (t.error.diagnostics.empty()) {
-    print(out, t.label, core::Severity::error, Diagnostic{t.file.empty() ? t.label : t.file, 0, 0, t.error.message}, true);
+    print(out, t.label, tools::Severity::error, Diagnostic{t.file.empty() ? t.label : t.file, 0, 0, t.error.message}, true);
   }
-  for (const Diagnostic& d : t.error.diagnostics) print(out, t.label, core::Severity::error, d, true);
+  for (const Diagnostic& d : t.error.diagnostics) print(out, t.label, tools::Severity::error, d, true);
 }
 
 }  // namespace
 
-int verify(const Options& opt, Output& out, const Selection& sel, const std::string& state_dir) {
+int verify(const Options& opt, Output& out, const fleet::Selection& sel, const std::string& state_dir) {
   bool failed = false;
-  for (const Diagnostic& d : sel.problems) print(out, "", core::Severity::error, d, true);
+  for (const Diagnostic& d : sel.problems) print(out, "", tools::Severity::error, d, true);
   failed = !sel.problems.empty();
-  for (const Target& t : sel.targets) {
+  for (const fleet::Target& t : sel.targets) {
     if (!t.spec) {
       print_unloaded(out, t);
       failed = true;
       continue;
     }
-    auto findings = core::check_service(*t.spec, state_dir);
-    for (const core::Finding& f : findings) {
-      bool fails = f.severity == core::Severity::error || opt.strict;
+    auto findings = tools::check_service(*t.spec, state_dir);
+    for (const tools::Finding& f : findings) {
+      bool fails = f.severity == tools::Severity::error || opt.strict;
       failed = failed || fails;
       print(out, t.label, f.severity, f.where, fails);
     }

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/paths.h"
 #include "config/suggest.h"
+#include "posix/file_info.h"
 #include "posix/files.h"
+#include "posix/process.h"
 
 namespace daemonctl::config {
 namespace {
@@ -44,7 +45,7 @@ std::string absolute(const std::string& dir) {
 std::string choose_config_dir(const std::optional<std::string>& flag) {
   if (flag && !flag->empty()) return absolute(*flag);
   if (const char* env = std::getenv("DAEMONCTL_CONFIG_DIR"); env && *env) return absolute(env);
-  if (::geteuid() == 0) return "/etc/daemonctl";
+  if (posix::effective_uid() == 0) return "/etc/daemonctl";
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/daemonctl";
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : "") + "/.config/daemonctl";
@@ -57,10 +58,9 @@ bool names_file(std::string_view arg) {
 Result<std::string> service_file(const std::string& arg, const std::string& dir) {
   if (names_file(arg)) return arg;
   std::string path = dir + "/" + arg + std::string(kSuffix);
-  struct stat st;
-  if (!arg.empty() && arg.front() != '.' && ::stat(path.c_str(), &st) == 0) return path;
+  if (!arg.empty() && arg.front() != '.' && posix::stat_path(path)) return path;
   std::string message = "no service named '" + arg + "' in '" + dir + "'";
-  if (::access(dir.c_str(), F_OK) != 0) {
+  if (!posix::check_access(dir, F_OK)) {
     message += " (no such folder; set --config-dir or $DAEMONCTL_CONFIG_DIR)";
   } else if (auto names = names_in(dir)) {
     message += did_you_mean(closest_all(arg, *names));

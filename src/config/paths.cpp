@@ -1,7 +1,6 @@
 #include "config/paths.h"
 
-#include <filesystem>
-#include <system_error>
+#include "posix/process.h"
 
 namespace daemonctl::config {
 
@@ -25,10 +24,9 @@ std::string resolve_path(const std::string& base_dir, const std::string& path) {
 
 Result<std::string> absolute_path(const std::string& path) {
   if (path.starts_with('/')) return normalize_path(path);
-  std::error_code ec;
-  auto cwd = std::filesystem::current_path(ec);
-  if (ec) return sys_error("getcwd", ec.value());
-  return normalize_path(cwd.string() + "/" + path);
+  auto cwd = posix::working_directory();
+  if (!cwd) return std::move(cwd).error();
+  return normalize_path(*cwd + "/" + path);
 }
 
 std::string parent_dir(const std::string& absolute_path) {

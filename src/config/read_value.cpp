@@ -7,7 +7,7 @@
 
 #include "config/duration.h"
 #include "config/paths.h"
-#include "config/signal_name.h"
+#include "posix/signal_name.h"
 #include "config/wording.h"
 
 namespace daemonctl::config {
@@ -121,7 +121,7 @@ std::optional<int> read_signal(ReadContext& c, const Value& v, const std::string
     c.error(v, quote(key) + " must be a signal name or number");
     return std::nullopt;
   }
-  auto sig = parse_signal(text);
+  auto sig = posix::parse_signal(text);
   if (!sig) c.error(v, "unknown signal " + (v.is_integer() ? text : quote(text)));
   return sig;
 }

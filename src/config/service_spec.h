@@ -12,6 +12,7 @@
 
 #include "config/endpoint.h"
 #include "config/limits.h"
+#include "state/restart.h"
 
 namespace daemonctl::config {
 
@@ -49,19 +50,9 @@ struct Rotation {
   int keep = 5;                ///< web.log.1 ... web.log.<keep>
 };
 
-/// [restart]: what the monitor does when the daemon exits.
-enum class RestartPolicy {
-  no,          ///< no monitor: the daemon is left alone (the default)
-  on_failure,  ///< restart after a non-zero exit, or a kill by a signal other than the stop signal
-  always,      ///< restart after any exit
-};
-struct RestartSpec {
-  RestartPolicy policy = RestartPolicy::no;
-  Duration delay = std::chrono::seconds(1);       ///< before the first restart; doubles per quick failure
-  Duration max_delay = std::chrono::seconds(60);  ///< the doubling stops here; >= delay
-  int limit = 5;                                  ///< at most this many restarts within `window`, then "failed"
-  Duration window = std::chrono::seconds(60);     ///< > 0
-};
+/// [restart]: state/restart.h, shared with the monitor, which knows no config.
+using state::RestartPolicy;
+using state::RestartSpec;
 
 /// How the command runs: in the foreground (simple), or daemonizing itself
 /// and writing `pidfile` (forking).
@@ -89,7 +80,7 @@ struct ServiceSpec {
   std::string group;  ///< its primary group: a name or a decimal gid; empty = the user's primary group
   std::string stdin_path = "/dev/null";
   /// Absolute. Empty: the file has no such key, so the default log,
-  /// <log dir>/<name>.log, which the command fills in (core::use_log_dir);
+  /// <log dir>/<name>.log, which the command fills in (service::use_log_dir);
   /// "/dev/null" discards.
   std::string stdout_path;
   std::string stderr_path;
@@ -99,7 +90,7 @@ struct ServiceSpec {
   Rotation stderr_rotation;
   std::map<std::string, std::string> environment;  ///< set over all else
   std::vector<std::string> pass_environment;      ///< names of variables passed on from daemonctl's caller
-  bool inherit_environment = false;  ///< the caller's environment as the base, not the fixed one (core/environment.h)
+  bool inherit_environment = false;  ///< the caller's environment as the base, not the fixed one (service/environment.h)
   ServiceType type = ServiceType::simple;
   StartSpec start;
   StopSpec stop;

@@ -3,15 +3,15 @@
 // supervised service.
 #include <cstdio>
 
-#include "monitor/plan.h"
+#include "state/monitor_plan.h"
 #include "monitor/supervise.h"
 
 int main(int argc, char** argv) {
   using namespace daemonctl;
-  auto plan = monitor::decode(argc, argv);
+  auto plan = state::decode(argc, argv);
   if (!plan) {
     std::fprintf(stderr, "%s\n", plan.error().message.c_str());
     return 2;
   }
-  return monitor::supervise(*plan, monitor::kReportFd, monitor::kLockFd);
+  return monitor::supervise(*plan, state::kReportFd, state::kLockFd);
 }

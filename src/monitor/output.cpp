@@ -1,29 +1,35 @@
 #include "monitor/output.h"
 
-#include <unistd.h>
-
+#include <chrono>
 #include <ctime>
 
 #include "monitor/own_lines.h"
+#include "posix/files.h"
+#include "posix/process.h"
+#include "state/pidfile.h"
 
 namespace daemonctl::monitor {
-namespace {
 
-// A rotated stream (`log` names a file), which the monitor writes on its own
-// `fd`; none if not rotated, or if its pipe cannot be made.
-std::optional<RotatingLog> rotated(const Plan& plan, const LogPlan& log, int fd) {
-  if (log.path.empty()) return std::nullopt;
-  std::optional<RotatingLog> made(std::in_place, log, fd, plan.log_mode, plan.log_chown, plan.log_uid, plan.log_gid);
-  if (!made->open_pipe()) return std::nullopt;
-  return made;
+Output::Output(const state::MonitorPlan& plan)
+    : plan_(plan),
+      out_(rotated(plan.out, 1)),
+      err_(plan.err_is_out ? std::nullopt : rotated(plan.err, 2)) {
+  for (const std::string& problem : problems_) log(problem);
+  problems_.clear();
 }
 
-}  // namespace
-
-Output::Output(const Plan& plan)
-    : plan_(plan),
-      out_(rotated(plan, plan.out, 1)),
-      err_(plan.err_is_out ? std::nullopt : rotated(plan, plan.err, 2)) {}
+// A rotated stream (`log` names a file), which the monitor writes on its own
+// `fd`; none if not rotated, or if its FIFO cannot be opened.
+std::optional<RotatingLog> Output::rotated(const state::LogPlan& log, int fd) {
+  if (log.path.empty()) return std::nullopt;
+  std::optional<RotatingLog> made(std::in_place, log, fd, plan_.log_mode, plan_.log_chown, plan_.log_uid,
+                                  plan_.log_gid);
+  if (Status st = made->open_pipe(state::output_fifo(plan_.record, fd)); !st) {
+    problems_.push_back(st.error().message + "; writing the file unrotated");
+    return std::nullopt;
+  }
+  return made;
+}
 
 int Output::daemon_stderr() const {
   if (err_) return err_->write_end();
@@ -31,15 +37,15 @@ int Output::daemon_stderr() const {
 }
 
 void Output::log(const std::string& what) {
-  char when[32];
-  std::time_t now = std::time(nullptr);
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   ::gmtime_r(&now, &tm);
+  char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::string line = cat({when, " daemonctl-monitor[", num(::getpid()), "]: ", plan_.name, ": ", what, "\n"});
+  std::string line = cat({when, " daemonctl-monitor[", num(posix::this_pid()), "]: ", plan_.name, ": ", what, "\n"});
   bool to_out = plan_.log_to_out || plan_.err_is_out;
-  std::optional<RotatingLog>& rotated = to_out ? out_ : err_;
-  if (rotated) return rotated->note(line);
+  std::optional<RotatingLog>& stream = to_out ? out_ : err_;
+  if (stream) return stream->note(line);
   note_plain(to_out ? 1 : 2, line);
 }
 
@@ -49,6 +55,11 @@ void Output::drain() {
     (*l)->drain();
     if (std::string why = (*l)->take_problem(); !why.empty()) log(why);
   }
+}
+
+void Output::remove_fifos() {
+  if (out_) (void)posix::remove_file(state::output_fifo(plan_.record, 1));
+  if (err_) (void)posix::remove_file(state::output_fifo(plan_.record, 2));
 }
 
 void Output::flush() {

@@ -1,11 +1,13 @@
 // The daemon's output as the monitor carries it, and the monitor's own
-// lines: a rotated stream comes through a pipe the monitor reads and writes
-// into its file (monitor/rotating_log.h); a plain one goes straight to the
-// file, the monitor's own stdout or stderr, which the daemon shares.
+// lines: a rotated stream comes through a FIFO in the state dir, which the
+// monitor reads and writes into its file (monitor/rotating_log.h); a plain
+// one goes straight to the file, the monitor's own stdout or stderr, which
+// the daemon shares.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "monitor/rotating_log.h"
 
@@ -13,9 +15,9 @@ namespace daemonctl::monitor {
 
 class Output {
  public:
-  /// Opens the pipes of the rotated streams; one that cannot be made is
-  /// written straight to its file instead.
-  explicit Output(const Plan& plan);
+  /// Opens the FIFOs of the rotated streams; a stream whose FIFO cannot be
+  /// opened goes straight to its file, unrotated, and says so in it.
+  explicit Output(const state::MonitorPlan& plan);
   ~Output() { flush(); }
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
@@ -39,9 +41,14 @@ class Output {
   void flush();
   /// Something waits to be written: flush again later.
   bool waiting() const { return (out_ && out_->waiting()) || (err_ && err_->waiting()); }
+  /// Removes the FIFOs, with the service's state.
+  void remove_fifos();
 
  private:
-  const Plan& plan_;
+  std::optional<RotatingLog> rotated(const state::LogPlan& log, int fd);
+
+  const state::MonitorPlan& plan_;
+  std::vector<std::string> problems_;  ///< FIFOs not opened: logged once both streams are set up
   std::optional<RotatingLog> out_, err_;
 };
 

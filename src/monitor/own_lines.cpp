@@ -1,23 +1,16 @@
 #include "monitor/own_lines.h"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 
-#include "monitor/plan.h"
+#include "state/monitor_plan.h"
 #include "monitor/rotating_log.h"
 #include "posix/files.h"
+#include "posix/io.h"
 
 namespace daemonctl::monitor {
 
 void write_text(int fd, const std::string& text) {
-  for (std::size_t done = 0; fd >= 0 && done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
+  if (fd >= 0) (void)posix::write_all(fd, text);
 }
 
 void note_plain(int fd, std::string line) {
@@ -25,7 +18,7 @@ void note_plain(int fd, std::string line) {
   write_text(fd, line);
 }
 
-std::string seconds_text(config::Duration d) {
+std::string seconds_text(std::chrono::nanoseconds d) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   if (ms < 1000) return std::to_string(ms) + "ms";
   std::string text = std::to_string(ms / 1000);
@@ -50,8 +43,9 @@ std::string num(long n) { return std::to_string(n); }
 
 std::vector<std::string> daemon_environment() {
   std::vector<std::string> env;
-  auto text = posix::read_fd(kEnvFd, "the environment", 1 << 20);
-  ::close(kEnvFd);
+  posix::UniqueFd fd(state::kEnvFd);
+  auto text = posix::read_fd(fd.get(), "the environment", 1 << 20);
+  fd.reset();
   if (!text) return env;
   for (std::size_t at = 0; at < text->size();) {
     std::size_t end = text->find('\0', at);

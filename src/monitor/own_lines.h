@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/service_spec.h"
+#include <chrono>
 
 namespace daemonctl::monitor {
 
@@ -20,9 +20,9 @@ void note_plain(int fd, std::string line);
 
 /// "250ms", "1.5s", "60s": for the log. Not config::format_duration, which
 /// would bring its parser, and libm with it, into every monitor.
-std::string seconds_text(config::Duration d);
+std::string seconds_text(std::chrono::nanoseconds d);
 
-/// The daemon's environment, from kEnvFd (closed after); the monitor's own is not it.
+/// The daemon's environment, from state::kEnvFd (closed after); the monitor's own is not it.
 std::vector<std::string> daemon_environment();
 
 /// `parts` end to end, and a number in decimal. The monitor's lines are put

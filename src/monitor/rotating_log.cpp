@@ -2,13 +2,18 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "posix/fifo.h"
+#include "posix/file_info.h"
+#include "posix/files.h"
+#include "posix/io.h"
+#include "posix/process.h"
 #include "posix/safe_path.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 namespace daemonctl::monitor {
 namespace {
@@ -33,16 +38,11 @@ const char* unfit(const struct stat& st) {
 }  // namespace
 
 bool file_ends_mid_line(int fd) {
-  struct stat st, again;
-  if (::fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return false;
-  // The fd is write-only: read its last byte through a read-only open of the same file.
-  posix::UniqueFd reader(::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-  char last = '\n';
-  if (!reader || ::fstat(reader.get(), &again) < 0 || again.st_ino != st.st_ino || again.st_dev != st.st_dev) return false;
-  return ::pread(reader.get(), &last, 1, again.st_size - 1) == 1 && last != '\n';
+  std::optional<char> last = posix::last_byte(fd);
+  return last && *last != '\n';
 }
 
-RotatingLog::RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid)
+RotatingLog::RotatingLog(const state::LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid)
     : plan_(plan), fd_(fd), mode_(mode), chown_(chown), uid_(uid), gid_(gid) {
   measure();
   // Without its folder the log is never rotated nor reopened: it grows.
@@ -52,29 +52,29 @@ RotatingLog::RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, u
   }
 }
 
-bool RotatingLog::open_pipe() {
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC) < 0) return false;
-  read_.reset(ends[0]);
-  write_.reset(ends[1]);
-  ::fcntl(read_.get(), F_SETFL, O_NONBLOCK);
-  return true;
+Status RotatingLog::open_pipe(const std::string& fifo) {
+  auto ends = posix::open_fifo(fifo);
+  if (!ends) return std::move(ends).error();
+  read_ = std::move(ends->read);
+  write_ = std::move(ends->read_write);
+  return {};
 }
 
 // The size of the file at fd_, and whether it ends a line.
 void RotatingLog::measure() {
-  struct stat st;
-  if (::fstat(fd_, &st) < 0) return;
-  size_ = static_cast<std::uint64_t>(st.st_size);
+  auto st = posix::stat_fd(fd_, plan_.path);
+  if (!st) return;
+  size_ = static_cast<std::uint64_t>(st->st_size);
   at_line_end_ = !file_ends_mid_line(fd_);
 }
 
 void RotatingLog::reopen_if_moved() {
-  struct stat at_path, ours;
-  if (!folder_ || ::fstat(fd_, &ours) < 0) return;
-  if (::fstatat(folder_.get(), name_.c_str(), &at_path, AT_SYMLINK_NOFOLLOW) == 0) {
-    if (at_path.st_ino == ours.st_ino && at_path.st_dev == ours.st_dev) return;
-    if (const char* what = unfit(at_path)) return complain(std::string("it is ") + what + ", not a regular file");
+  if (!folder_) return;
+  auto ours = posix::stat_fd(fd_, plan_.path);
+  if (!ours) return;
+  if (auto at_path = posix::stat_at(folder_.get(), name_, AT_SYMLINK_NOFOLLOW)) {
+    if (posix::same_file(*at_path, *ours)) return;
+    if (const char* what = unfit(*at_path)) return complain(std::string("it is ") + what + ", not a regular file");
   }
   open_fresh();
 }
@@ -83,10 +83,9 @@ void RotatingLog::drain() {
   reopen_if_moved();
   char buf[kReadBuffer];
   for (;;) {
-    ssize_t n = ::read(read_.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // EAGAIN: all of it for now
-    write(buf, static_cast<std::size_t>(n));
+    posix::Io got = posix::read_some(read_.get(), buf, sizeof buf);
+    if (got.bytes == 0) return;  // EAGAIN: all of it for now
+    write(buf, got.bytes);
   }
 }
 
@@ -162,19 +161,11 @@ void RotatingLog::place(const char* data, std::size_t n) {
 }
 
 std::size_t RotatingLog::append(const char* data, std::size_t n) {
-  std::size_t done = 0;
-  while (done < n) {
-    ssize_t w = ::write(fd_, data + done, n - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {  // ENOSPC, EDQUOT, EIO, EFBIG: the rest waits
-      error_ = w < 0 ? errno : ENOSPC;
-      break;
-    }
-    done += static_cast<std::size_t>(w);
-    size_ += static_cast<std::uint64_t>(w);
-    at_line_end_ = data[done - 1] == '\n';
-  }
-  return done;
+  posix::Io put = posix::write_all(fd_, std::string_view(data, n));
+  if (put.err != 0) error_ = put.err;  // ENOSPC, EDQUOT, EIO, EFBIG: the rest waits
+  size_ += put.bytes;
+  if (put.bytes > 0) at_line_end_ = data[put.bytes - 1] == '\n';
+  return put.bytes;
 }
 
 // Keeps what could not be written, after what already waits, up to
@@ -213,18 +204,16 @@ void RotatingLog::rotate() {
   size_ = 0;
   if (!folder_) return;
   // Only our own file is moved: not what someone put at the path meanwhile.
-  struct stat at_path, ours;
   int dir = folder_.get();
-  if (::fstatat(dir, name_.c_str(), &at_path, AT_SYMLINK_NOFOLLOW) == 0 &&
-      (::fstat(fd_, &ours) < 0 || at_path.st_ino != ours.st_ino || at_path.st_dev != ours.st_dev)) {
-    return;
+  if (auto at_path = posix::stat_at(dir, name_, AT_SYMLINK_NOFOLLOW)) {
+    auto ours = posix::stat_fd(fd_, plan_.path);
+    if (!ours || !posix::same_file(*at_path, *ours)) return;
   }
   // web.log.(keep-1) -> web.log.keep, ..., web.log -> web.log.1
   for (int i = plan_.keep - 1; i >= 1; --i) {
-    std::string from = name_ + "." + std::to_string(i), to = name_ + "." + std::to_string(i + 1);
-    (void)::renameat(dir, from.c_str(), dir, to.c_str());
+    (void)posix::rename_at(dir, name_ + "." + std::to_string(i), name_ + "." + std::to_string(i + 1));
   }
-  if (::renameat(dir, name_.c_str(), dir, (name_ + ".1").c_str()) < 0 && errno != ENOENT) return;
+  if (Status moved = posix::rename_at(dir, name_, name_ + ".1"); !moved && moved.error().err != ENOENT) return;
   open_fresh();
 }
 
@@ -234,27 +223,25 @@ void RotatingLog::rotate() {
 // FIFO put there cannot block the monitor, and then refused.
 void RotatingLog::open_fresh() {
   if (!folder_) return;
-  constexpr int kFlags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK;
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
   // O_EXCL: only a file made here and now gets the log's mode and owner.
-  int fresh = ::openat(folder_.get(), name_.c_str(), kFlags | O_CREAT | O_EXCL, mode_);
-  bool made = fresh >= 0;
-  if (!made && errno == EEXIST) fresh = ::openat(folder_.get(), name_.c_str(), kFlags);
-  if (fresh < 0) return complain(std::strerror(errno));
-  struct stat st;
-  const char* what = ::fstat(fresh, &st) < 0 ? "gone" : unfit(st);
-  bool foreign = !what && !made && st.st_uid != 0 && st.st_uid != ::geteuid() && !(chown_ && st.st_uid == uid_);
-  if (what || foreign) {
-    ::close(fresh);
-    if (foreign) return complain("it belongs to uid " + std::to_string(st.st_uid) + ", neither root nor the service's user");
-    return complain(std::string("it is ") + what + ", not a regular file");
-  }
-  ::fcntl(fresh, F_SETFL, O_WRONLY | O_APPEND);
+  auto fresh = posix::open_at(folder_.get(), name_, kFlags | O_CREAT | O_EXCL, mode_);
+  bool made = fresh.ok();
+  if (!made && fresh.error().err == EEXIST) fresh = posix::open_at(folder_.get(), name_, kFlags);
+  if (!fresh) return complain(std::strerror(fresh.error().err));
+  auto st = posix::stat_fd(fresh->get(), plan_.path);
+  const char* what = !st ? "gone" : unfit(*st);
+  uid_t owner = st ? st->st_uid : 0;
+  bool foreign = !what && !made && owner != 0 && owner != posix::effective_uid() && !(chown_ && owner == uid_);
+  if (foreign) return complain("it belongs to uid " + std::to_string(owner) + ", neither root nor the service's user");
+  if (what) return complain(std::string("it is ") + what + ", not a regular file");
+  (void)posix::set_file_flags(fresh->get(), O_APPEND);
   if (made) {  // the mode and owner of a log file
-    ::fchmod(fresh, mode_);
-    if (chown_) (void)::fchown(fresh, uid_, gid_);
+    (void)posix::change_mode(fresh->get(), mode_, plan_.path);
+    if (chown_) (void)posix::change_owner(fresh->get(), uid_, gid_, plan_.path);
   }
-  ::dup2(fresh, fd_);
-  ::close(fresh);
+  (void)posix::replace_fd(fresh->get(), fd_);
+  fresh->reset();
   measure();
   complained_.clear();
 }

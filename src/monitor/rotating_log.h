@@ -1,5 +1,5 @@
 // A log file the monitor writes for the daemon and rotates by size: the
-// daemon writes into a pipe, the monitor reads it and appends to the file,
+// daemon writes into a FIFO in the state dir, the monitor reads it and appends to the file,
 // renaming web.log to web.log.1 (and so on, up to `keep`) before the file
 // would pass max_size. Only the monitor writes the file, so no line is lost
 // or doubled, and no copytruncate is needed. The folder is entered once,
@@ -14,7 +14,7 @@
 #include <sys/types.h>
 #include <utility>
 
-#include "monitor/plan.h"
+#include "state/monitor_plan.h"
 #include "posix/unique_fd.h"
 
 namespace daemonctl::monitor {
@@ -33,10 +33,11 @@ bool file_ends_mid_line(int fd);
 class RotatingLog {
  public:
   /// `fd` (1 or 2) is the monitor's own stdio, already the open log file.
-  RotatingLog(const LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid);
+  RotatingLog(const state::LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid);
 
-  /// Makes the pipe; false if it cannot be made.
-  bool open_pipe();
+  /// Opens (makes if missing) the FIFO the daemon writes into: a monitor
+  /// that takes over from one that died reads what waits in it.
+  Status open_pipe(const std::string& fifo);
   int read_end() const { return read_.get(); }
   int write_end() const { return write_.get(); }
 
@@ -72,7 +73,7 @@ class RotatingLog {
   void measure();
   void complain(const std::string& why);
 
-  LogPlan plan_;
+  state::LogPlan plan_;
   posix::UniqueFd folder_;  ///< the log's folder, entered once: renames and opens happen in it
   std::string name_;        ///< the log's name in it
   int fd_;

@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,12 +10,15 @@
 #include <string_view>
 #include <vector>
 
-#include "config/signal_name.h"
-#include "core/pidfile.h"
+#include "posix/signal_name.h"
+#include "state/pidfile.h"
 #include "monitor/own_lines.h"
 #include "monitor/machine.h"
 #include "monitor/output.h"
 #include "posix/files.h"
+#include "posix/lock.h"
+#include "posix/poll.h"
+#include "posix/process.h"
 #include "posix/safe_path.h"
 #include "posix/proc.h"
 #include "posix/signal_fd.h"
@@ -29,10 +30,10 @@ namespace {
 using K = Action::Kind;
 constexpr auto kRetry = std::chrono::milliseconds(250);  // between tries to write a log that failed
 
-Rules rules_of(const Plan& plan, bool carries_output) {
+Rules rules_of(const state::MonitorPlan& plan, bool carries_output) {
   Rules r;
-  r.policy = plan.restart.policy == config::RestartPolicy::no       ? Rules::Policy::no
-             : plan.restart.policy == config::RestartPolicy::always ? Rules::Policy::always
+  r.policy = plan.restart.policy == state::RestartPolicy::no       ? Rules::Policy::no
+             : plan.restart.policy == state::RestartPolicy::always ? Rules::Policy::always
                                                                     : Rules::Policy::on_failure;
   r.delay = plan.restart.delay;
   r.max_delay = plan.restart.max_delay;
@@ -45,7 +46,7 @@ Rules rules_of(const Plan& plan, bool carries_output) {
 }
 
 std::string describe(const posix::ExitInfo& how) {
-  if (how.killed) return cat({"killed by ", config::signal_name(how.code)});
+  if (how.killed) return cat({"killed by ", posix::signal_name(how.code)});
   return cat({"exited with status ", num(how.code)});
 }
 
@@ -60,13 +61,13 @@ Event failure(const Error& e, std::string_view what) {
 // What daemonctl recorded of the start (the service's file, what runs, how
 // to stop it), which stays in every record the monitor writes, and the
 // monitor's own proof.
-core::Record start_record(const Plan& plan) {
-  core::Record r;
+state::Record start_record(const state::MonitorPlan& plan) {
+  state::Record r;
   if (auto text = posix::read_entry(plan.record, 64 * 1024, O_NOFOLLOW, true)) {
-    if (auto recorded = core::parse_record(*text)) r = std::move(*recorded);
+    if (auto recorded = state::parse_record(*text)) r = std::move(*recorded);
   }
-  r.monitor = ::getpid();
-  auto self = posix::read_stat(::getpid());
+  r.monitor = posix::this_pid();
+  auto self = posix::read_stat(r.monitor);
   r.monitor_starttime = self ? self->starttime : 0;
   r.boot_id = posix::boot_id();
   return r;
@@ -74,7 +75,7 @@ core::Record start_record(const Plan& plan) {
 
 // The daemon: the plan's, in its own environment (kEnvFd), writing into the
 // monitor's pipes or files.
-posix::SpawnRequest daemon_request(const Plan& plan, const Output& output) {
+posix::SpawnRequest daemon_request(const state::MonitorPlan& plan, const Output& output) {
   posix::SpawnRequest rq = plan.child;
   rq.env = daemon_environment();
   rq.stdin_fd = 0;
@@ -91,7 +92,7 @@ posix::SpawnRequest daemon_request(const Plan& plan, const Output& output) {
 // here.
 class Monitor {
  public:
-  Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int lock_fd);
+  Monitor(const state::MonitorPlan& plan, posix::SignalFd& signals, int report_fd, int lock_fd);
 
   int run();
 
@@ -114,20 +115,20 @@ class Monitor {
 
   // The service's state files.
   bool try_lock();
-  void unlock() { ::flock(lock_file_.get(), LOCK_UN); }
+  void unlock() { lock_file_.reset(); }  // the close lets the lock go
   Status record_child(pid_t pid);
-  Status write_state(core::State phase);
+  Status write_state(state::State phase);
   void remove_state();
   void hold(const std::string& path);
 
-  const Plan& plan_;
+  const state::MonitorPlan& plan_;
   posix::SignalFd& signals_;
-  int report_fd_;      ///< to daemonctl's start; -1 once closed
-  int start_lock_fd_;  ///< the service lock daemonctl's start holds for the first child; -1 once let go
+  posix::UniqueFd report_;     ///< to daemonctl's start, until its last line
+  posix::UniqueFd start_lock_;  ///< the service lock daemonctl's start holds for the first child
   bool in_start_ = true;  ///< daemonctl's start waits for the first child, holding the service lock for it
   Output output_;
   Machine machine_;
-  core::Record record_;          ///< what daemonctl recorded of the start, and this monitor's instance
+  state::Record record_;          ///< what daemonctl recorded of the start, and this monitor's instance
   posix::SpawnRequest request_;  ///< the daemon
   std::optional<posix::Pidfd> child_;
   bool adopted_ = false;  ///< the child is the daemon of --attach: not ours to reap
@@ -135,11 +136,11 @@ class Monitor {
   std::vector<posix::UniqueFd> held_;  ///< state files replaced on the way to the next child: see hold()
 };
 
-Monitor::Monitor(const Plan& plan, posix::SignalFd& signals, int report_fd, int lock_fd)
+Monitor::Monitor(const state::MonitorPlan& plan, posix::SignalFd& signals, int report_fd, int lock_fd)
     : plan_(plan),
       signals_(signals),
-      report_fd_(report_fd),
-      start_lock_fd_(lock_fd),
+      report_(report_fd),
+      start_lock_(lock_fd),
       output_(plan),
       machine_(rules_of(plan, output_.carried())),
       record_(start_record(plan)),
@@ -159,7 +160,7 @@ bool Monitor::wait() {
                    {child_ ? child_->fd() : -1, POLLIN, 0},
                    {output_.stdout_pipe(), POLLIN, 0},
                    {output_.stderr_pipe(), POLLIN, 0}};
-  if (::poll(fds, 4, timeout()) < 0 && errno != EINTR) return false;
+  if (!posix::poll_fds(fds, timeout())) return false;
   if (fds[2].revents || fds[3].revents) output_.drain();
   if (output_.waiting()) output_.flush();
   // Signals first: a stop signals us before the child, so a child's exit
@@ -227,7 +228,7 @@ Event Monitor::spawn() {
   // No record names a child that will never run: daemonctl's start removes
   // the service's; a later one says "restarting".
   if (prepared) prepared->abandon();
-  if (prepared || recorded) in_start_ ? remove_state() : (void)write_state(core::State::restarting);
+  if (prepared || recorded) in_start_ ? remove_state() : (void)write_state(state::State::restarting);
   if (take_lock) unlock();
   held_.clear();
   if (!prepared) return failure(prepared.error(), "could not start: ");
@@ -258,7 +259,7 @@ Event Monitor::adopt() {
   record_.pid = pid;
   record_.starttime = stat->starttime;
   record_.pgid = stat->pgrp;
-  if (Status st = write_state(core::State::running); !st) return failure(st.error(), "");
+  if (Status st = write_state(state::State::running); !st) return failure(st.error(), "");
   child_.emplace(std::move(*proc));
   adopted_ = true;
   return {Event::Kind::spawned, pid};
@@ -283,13 +284,13 @@ Event Monitor::reaped() {
 Event Monitor::locked(Action::Kind step) {
   if (!try_lock()) return {Event::Kind::lock_busy};
   switch (step) {
-    case K::record_restarting: (void)write_state(core::State::restarting); break;
+    case K::record_restarting: (void)write_state(state::State::restarting); break;
     case K::remove_pidfile:
       hold(plan_.pidfile);
       (void)posix::remove_file(plan_.pidfile);
       break;
     case K::remove_state: remove_state(); break;
-    case K::record_failed: (void)write_state(core::State::failed); break;
+    case K::record_failed: (void)write_state(state::State::failed); break;
     default: break;
   }
   unlock();
@@ -299,27 +300,25 @@ Event Monitor::locked(Action::Kind step) {
 void Monitor::end_start() {
   in_start_ = false;
   // Ours no more: daemonctl's start still holds it until it returns.
-  if (start_lock_fd_ >= 0) ::close(start_lock_fd_);
-  start_lock_fd_ = -1;
+  start_lock_.reset();
   // The start's notify socket is gone once the start returns: not for the next ones.
   std::erase_if(request_.env, [](const std::string& e) { return e.starts_with("NOTIFY_SOCKET="); });
 }
 
 void Monitor::report(const std::string& line, bool last) {
-  if (report_fd_ < 0) return;
-  write_text(report_fd_, line);
-  if (!last) return;
-  ::close(report_fd_);
-  report_fd_ = -1;
+  write_text(report_.get(), line);
+  if (last) report_.reset();
 }
 
-// The lock file stays open between takes.
+// The service lock, if no daemonctl command holds it: the lock file is
+// opened for each take, and closed to let the lock go.
 bool Monitor::try_lock() {
-  if (!lock_file_) {
-    auto opened = posix::open_entry(plan_.lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
-    if (opened) lock_file_ = std::move(opened->fd);
-  }
-  return lock_file_ && ::flock(lock_file_.get(), LOCK_EX | LOCK_NB) == 0;
+  auto opened = posix::open_entry(plan_.lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+  if (!opened) return false;
+  auto taken = posix::try_lock(opened->fd.get(), posix::LockMode::exclusive, plan_.lock);
+  if (!taken || !*taken) return false;
+  lock_file_ = std::move(opened->fd);
+  return true;
 }
 
 Status Monitor::record_child(pid_t pid) {
@@ -328,20 +327,20 @@ Status Monitor::record_child(pid_t pid) {
   record_.pid = pid;
   record_.starttime = stat ? stat->starttime : 0;
   record_.pgid = pid;  // prepare_child: a group of its own
-  return write_state(core::State::running);
+  return write_state(state::State::running);
 }
 
 // The record for `phase`, and the pidfile for a running child (else none).
 // An error is logged and returned: a child must not run unrecorded.
-Status Monitor::write_state(core::State phase) {
+Status Monitor::write_state(state::State phase) {
   record_.phase = phase;
   record_.restarts = machine_.restarts();
   record_.last_exit = machine_.last_exit();
-  Status st = posix::write_file_atomic(plan_.record, core::format_record(record_), 0644);
-  if (st && phase == core::State::running) {
+  Status st = posix::write_file_atomic(plan_.record, state::format_record(record_), 0644);
+  if (st && phase == state::State::running) {
     st = posix::write_file_atomic(plan_.pidfile, cat({num(record_.pid), "\n"}), 0644);
   }
-  if (phase != core::State::running) (void)posix::remove_file(plan_.pidfile);
+  if (phase != state::State::running) (void)posix::remove_file(plan_.pidfile);
   if (!st) output_.log(st.error().message);
   return st;
 }
@@ -354,22 +353,22 @@ Status Monitor::write_state(core::State phase) {
 // there is never opened), the old record and pidfile are freed after the
 // respawn, not on its way.
 void Monitor::hold(const std::string& path) {
-  posix::UniqueFd fd(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (fd) held_.push_back(std::move(fd));
+  if (auto fd = posix::open_file(path, O_PATH | O_NOFOLLOW)) held_.push_back(std::move(*fd));
 }
 
 void Monitor::remove_state() {
   (void)posix::remove_file(plan_.pidfile);
   (void)posix::remove_file(plan_.record);
+  output_.remove_fifos();
 }
 
 }  // namespace
 
-int supervise(const Plan& plan, int report_fd, int lock_fd) {
-  ::signal(SIGPIPE, SIG_IGN);
+int supervise(const state::MonitorPlan& plan, int report_fd, int lock_fd) {
+  posix::ignore_signal(SIGPIPE);
   // Past a file size limit a write fails with EFBIG, which the log handles,
   // rather than killing the monitor.
-  ::signal(SIGXFSZ, SIG_IGN);
+  posix::ignore_signal(SIGXFSZ);
   auto signals = posix::SignalFd::open({SIGTERM, SIGINT, SIGHUP, SIGQUIT});
   if (!signals) {
     write_text(report_fd, "fail 1 " + signals.error().message + "\n");

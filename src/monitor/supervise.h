@@ -3,7 +3,7 @@
 // service; it is itself the daemon of the double fork (no tty, own session).
 #pragma once
 
-#include "monitor/plan.h"
+#include "state/monitor_plan.h"
 
 namespace daemonctl::monitor {
 
@@ -11,7 +11,7 @@ namespace daemonctl::monitor {
 /// SIGHUP or SIGQUIT: it exits at once, leaving a running daemon running),
 /// the policy says not to restart (state removed), or the limit is hit
 /// (record left in phase "failed"). `report_fd` and `lock_fd` (-1: none)
-/// come from `daemonctl start`: see kReportFd. Returns the exit code.
-int supervise(const Plan& plan, int report_fd, int lock_fd);
+/// come from `daemonctl start`: see state::kReportFd. Returns the exit code.
+int supervise(const state::MonitorPlan& plan, int report_fd, int lock_fd);
 
 }  // namespace daemonctl::monitor

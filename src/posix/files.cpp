@@ -17,6 +17,32 @@ Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode) {
   return fd;
 }
 
+Result<UniqueFd> open_at(int dir, const std::string& name, int flags, mode_t mode) {
+  UniqueFd fd(::openat(dir, name.c_str(), flags | O_CLOEXEC, mode));
+  if (!fd) return sys_error("cannot open '" + name + "'");
+  return fd;
+}
+
+Status rename_at(int dir, const std::string& from, const std::string& to) {
+  if (::renameat(dir, from.c_str(), dir, to.c_str()) < 0) {
+    return sys_error("cannot rename '" + from + "' to '" + to + "'");
+  }
+  return {};
+}
+
+std::optional<char> last_byte(int fd) {
+  struct stat st, again;
+  if (::fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return std::nullopt;
+  std::string self = "/proc/self/fd/" + std::to_string(fd);
+  UniqueFd reader(::open(self.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (!reader || ::fstat(reader.get(), &again) < 0 || again.st_ino != st.st_ino || again.st_dev != st.st_dev) {
+    return std::nullopt;
+  }
+  char last;
+  if (::pread(reader.get(), &last, 1, again.st_size - 1) != 1) return std::nullopt;
+  return last;
+}
+
 Result<std::string> read_file(const std::string& path, std::size_t limit, int flags) {
   // O_NONBLOCK: a FIFO planted here must not hang us; only files are read.
   auto fd = open_file(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | flags);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -39,6 +40,18 @@ Status make_dirs(const std::string& path, mode_t mode);
 
 /// open(2) with O_CLOEXEC added; the Error names the path.
 Result<UniqueFd> open_file(const std::string& path, int flags, mode_t mode = 0);
+
+/// openat(2) of `name` in the open folder `dir`, O_CLOEXEC added; the
+/// Error names `name`.
+Result<UniqueFd> open_at(int dir, const std::string& name, int flags, mode_t mode = 0);
+
+/// renameat(2) of `from` to `to`, both in the open folder `dir`.
+Status rename_at(int dir, const std::string& from, const std::string& to);
+
+/// The last byte of the regular file open at `fd`, even one open only for
+/// writing (read through a read-only open of /proc/self/fd/FD, checked to
+/// be the same file); nullopt if it is empty, not a regular file, or unreadable.
+std::optional<char> last_byte(int fd);
 
 /// An anonymous file (memfd) holding `content`, read from its start.
 Result<UniqueFd> memory_file(const std::string& name, const std::string& content);

@@ -26,4 +26,10 @@ Result<UniqueFd> lock_file(const std::string& path, LockMode mode) {
   return std::move(opened->fd);
 }
 
+Result<bool> try_lock(int fd, LockMode mode, const std::string& path) {
+  if (::flock(fd, (mode == LockMode::shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0) return true;
+  if (errno == EWOULDBLOCK) return false;
+  return sys_error("cannot lock '" + path + "'");
+}
+
 }  // namespace daemonctl::posix

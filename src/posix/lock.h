@@ -16,4 +16,9 @@ enum class LockMode { shared, exclusive };
 /// program inherits it.
 Result<UniqueFd> lock_file(const std::string& path, LockMode mode = LockMode::exclusive);
 
+/// flock(2) on the open `fd` without waiting: true if this call took the
+/// lock, false if another holds one that conflicts (EWOULDBLOCK). Error:
+/// "cannot lock 'PATH': REASON".
+Result<bool> try_lock(int fd, LockMode mode, const std::string& path);
+
 }  // namespace daemonctl::posix

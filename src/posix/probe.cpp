@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "posix/files.h"
+#include "posix/pipe.h"
 
 namespace daemonctl::posix {
 
@@ -84,9 +85,9 @@ Result<ProbeResult> run_captured(SpawnRequest rq, std::chrono::nanoseconds timeo
   const auto deadline = Clock::now() + timeout;
   auto in = open_file("/dev/null", O_RDONLY);
   if (!in) return std::move(in).error();
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) < 0) return sys_error("pipe");
-  UniqueFd out(ends[0]), write_end(ends[1]);
+  auto pipe = make_pipe(O_NONBLOCK);
+  if (!pipe) return std::move(pipe).error();
+  UniqueFd out = std::move(pipe->read), write_end = std::move(pipe->write);
   // Its own end blocks: a command is not told EAGAIN when it writes fast.
   if (::fcntl(write_end.get(), F_SETFL, 0) < 0) return sys_error("fcntl");
   rq.stdin_fd = in->get();

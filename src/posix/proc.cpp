@@ -112,13 +112,20 @@ std::string boot_id() {
   return id;
 }
 
-Result<std::string> exe_path(pid_t pid) {
-  std::string path = proc_path(pid, "exe");
+namespace {
+
+Result<std::string> link_target(const std::string& path) {
   char buf[PATH_MAX];
   ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
   if (n < 0) return sys_error("readlink '" + path + "'");
   return std::string(buf, static_cast<size_t>(n));
 }
+
+}  // namespace
+
+Result<std::string> exe_path(pid_t pid) { return link_target(proc_path(pid, "exe")); }
+
+Result<std::string> own_exe_path() { return link_target("/proc/self/exe"); }
 
 pid_t pid_max() {
   static const pid_t value = [] {

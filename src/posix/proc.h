@@ -33,6 +33,8 @@ std::vector<pid_t> group_members(pid_t pgid, pid_t session);
 std::string boot_id();
 /// The target of /proc/PID/exe (the executable, symlinks resolved).
 Result<std::string> exe_path(pid_t pid);
+/// The target of /proc/self/exe: this very program.
+Result<std::string> own_exe_path();
 /// /proc/sys/kernel/pid_max (4194304 if unreadable); read once.
 pid_t pid_max();
 /// Seconds since boot: CLOCK_BOOTTIME, the clock of /proc/uptime.

@@ -1,5 +1,6 @@
 #include "posix/spawn.h"
 
+#include "posix/pipe.h"
 #include "posix/spawn_child.h"
 
 #include <cerrno>
@@ -180,55 +181,61 @@ std::mutex& forking_mutex() {
 
 namespace {
 
-Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
-                               const std::function<void(pid_t)>& meanwhile = {}) {
-  // Everything the children need is built before fork: no allocation after.
-  std::vector<char*> argv = c_strings(rq.argv);
-  std::vector<char*> envp = c_strings(rq.env);
-  std::string oom_text = rq.oom_score_adj ? std::to_string(*rq.oom_score_adj) : std::string();
+// What exec_daemon needs, built before the fork: no allocation after it.
+struct ExecArgs {
+  std::vector<char*> argv, envp;
+  std::string oom_text;
+};
 
-  std::unique_lock forking(forking_mutex());
-  // Orphans of ours come to us, not to PID 1: the daemon can be reaped and
-  // its exit status reported, and its pid cannot be recycled before that.
-  if (double_fork && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return sys_error("prctl(PR_SET_CHILD_SUBREAPER)");
+// The pipes between us and the daemon: its report and its go, and for a
+// guarded start (SpawnRequest::guard) the guard's hold and status.
+struct Pipes {
+  Pipe report, go, hold, status;
+};
 
-  int report[2], go[2];
-  if (::pipe2(report, O_CLOEXEC) < 0) return sys_error("pipe");
-  UniqueFd report_r(report[0]), report_w(report[1]);
-  if (::pipe2(go, O_CLOEXEC) < 0) return sys_error("pipe");
-  UniqueFd go_r(go[0]), go_w(go[1]);
-
-  int hold[2] = {-1, -1}, status[2] = {-1, -1};
-  if (rq.guard && (::pipe2(hold, O_CLOEXEC) < 0 || ::pipe2(status, O_CLOEXEC) < 0)) return sys_error("pipe");
-  UniqueFd hold_r(hold[0]), hold_w(hold[1]), status_r(status[0]), status_w(status[1]);
-
-  pid_t child;
-  if (double_fork) {
-    FirstChild c{&rq, argv.data(), envp.data(), &oom_text, report_w.get(), go_r.get(), report_r.get(), go_w.get(),
-                 hold_r.get(), status_w.get(), hold_w.get(), status_r.get()};
-    child = clone_first_child(c);
-    if (child < 0) return sys_error("clone");
-  } else {
-    child = ::fork();
-    if (child < 0) return sys_error("fork");
-    if (child == 0) {
-      // Only the parent may hold these ends, or EOF would never come.
-      report_r.reset();
-      go_w.reset();
-      if (::setpgid(0, 0) < 0) report_and_exit(report_w.get(), Step::setpgid, errno);
-      exec_daemon(rq, argv.data(), envp.data(), oom_text, report_w.get(), go_r.get());
-    }
+Result<Pipes> make_pipes(bool guard) {
+  Pipes p;
+  Pipe* wanted[] = {&p.report, &p.go, &p.hold, &p.status};
+  for (std::size_t i = 0; i < (guard ? 4 : 2); ++i) {
+    auto made = make_pipe();
+    if (!made) return std::move(made).error();
+    *wanted[i] = std::move(*made);
   }
-  report_w.reset();
-  go_r.reset();
-  hold_r.reset();
-  status_w.reset();
-  if (!double_fork && meanwhile) meanwhile(child);
+  return p;
+}
 
-  // One report: "ready" with the daemon's pid, or why a child failed. EOF:
-  // every child died without a word (killed from outside).
+// Forks the first process of the start: the first child of a double fork
+// (which forks the daemon, or its guard, and exits), or the daemon itself,
+// our child in a process group of its own. Its pid.
+Result<pid_t> fork_first(const SpawnRequest& rq, bool double_fork, Pipes& p, ExecArgs& a) {
+  if (double_fork) {
+    FirstChild c{&rq, a.argv.data(), a.envp.data(), &a.oom_text, p.report.write.get(), p.go.read.get(),
+                 p.report.read.get(), p.go.write.get(), p.hold.read.get(), p.status.write.get(), p.hold.write.get(),
+                 p.status.read.get()};
+    pid_t child = clone_first_child(c);
+    if (child < 0) return sys_error("clone");
+    return child;
+  }
+  pid_t child = ::fork();
+  if (child < 0) return sys_error("fork");
+  if (child == 0) {
+    // Only the parent may hold these ends, or EOF would never come.
+    p.report.read.reset();
+    p.go.write.reset();
+    if (::setpgid(0, 0) < 0) report_and_exit(p.report.write.get(), Step::setpgid, errno);
+    exec_daemon(rq, a.argv.data(), a.envp.data(), a.oom_text, p.report.write.get(), p.go.read.get());
+  }
+  return child;
+}
+
+// Waits for the daemon's one report: "ready" with its pid, or why a child
+// failed; EOF: every child died without a word (killed from outside). Then
+// the handles on it (and its guard), which take the parent's pipe ends and
+// the `forking` lock.
+Result<PreparedDaemon> await_ready(const SpawnRequest& rq, bool double_fork, pid_t child, Pipes& p,
+                                   std::unique_lock<std::mutex>& forking) {
   Report r{};
-  bool reported = read_report(report_r.get(), r);
+  bool reported = read_report(p.report.read.get(), r);
   // The first child of a double fork has exited already (it ran as a vfork).
   if (double_fork || !reported || r.step != Step::ready) {
     while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
@@ -243,11 +250,33 @@ Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
   std::optional<Guard> guard;
   if (rq.guard) {
     auto proc = Pidfd::open(r.which);
-    if (!proc) return std::move(proc).error();  // go_w closed: both exit
-    guard.emplace(std::move(*proc), std::move(hold_w), std::move(status_r));
+    if (!proc) return std::move(proc).error();  // the go pipe closed: both exit
+    guard.emplace(std::move(*proc), std::move(p.hold.write), std::move(p.status.read));
   }
-  return PreparedDaemon(std::move(forking), std::move(*daemon), std::move(report_r), std::move(go_w), rq.executable,
-                        std::move(guard));
+  return PreparedDaemon(std::move(forking), std::move(*daemon), std::move(p.report.read), std::move(p.go.write),
+                        rq.executable, std::move(guard));
+}
+
+Result<PreparedDaemon> prepare(const SpawnRequest& rq, bool double_fork,
+                               const std::function<void(pid_t)>& meanwhile = {}) {
+  ExecArgs args{c_strings(rq.argv), c_strings(rq.env),
+                rq.oom_score_adj ? std::to_string(*rq.oom_score_adj) : std::string()};
+  std::unique_lock forking(forking_mutex());
+  // Orphans of ours come to us, not to PID 1: the daemon can be reaped and
+  // its exit status reported, and its pid cannot be recycled before that.
+  if (double_fork && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return sys_error("prctl(PR_SET_CHILD_SUBREAPER)");
+  // Declared after `forking`: on a failure the pipes close (and the
+  // children exit) before the next start may fork.
+  auto pipes = make_pipes(rq.guard);
+  if (!pipes) return std::move(pipes).error();
+  auto child = fork_first(rq, double_fork, *pipes, args);
+  if (!child) return std::move(child).error();
+  pipes->report.write.reset();
+  pipes->go.read.reset();
+  pipes->hold.read.reset();
+  pipes->status.write.reset();
+  if (!double_fork && meanwhile) meanwhile(*child);
+  return await_ready(rq, double_fork, *child, *pipes, forking);
 }
 
 }  // namespace

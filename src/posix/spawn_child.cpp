@@ -82,22 +82,17 @@ bool write_oom_score_adj(const std::string& text) {
   return ok;
 }
 
-}  // namespace
+// `fd` moved to the lowest free descriptor from `above` up, close-on-exec;
+// a failure is reported as `step`.
+int move_above(int fd, int above, int report, Step step) {
+  int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, above);
+  if (moved < 0) report_and_exit(report, step, errno);
+  return moved;
+}
 
-[[noreturn]] void exec_daemon(const SpawnRequest& rq, char* const argv[], char* const envp[],
-                              const std::string& oom_text, int report, int go) {
-  // fds 3.. are for pass_fds: everything in use moves above them first.
-  const int above = 3 + static_cast<int>(rq.pass_fds.size());
-  report = ::fcntl(report, F_DUPFD_CLOEXEC, above);
-  if (report < 0) ::_exit(127);
-  go = ::fcntl(go, F_DUPFD_CLOEXEC, above);
-  if (go < 0) report_and_exit(report, Step::fds, errno);
-  int passed[16];
-  if (rq.pass_fds.size() > sizeof passed / sizeof passed[0]) report_and_exit(report, Step::fds, EMFILE);
-  for (std::size_t i = 0; i < rq.pass_fds.size(); ++i) {
-    passed[i] = ::fcntl(rq.pass_fds[i], F_DUPFD_CLOEXEC, above);
-    if (passed[i] < 0) report_and_exit(report, Step::fds, errno);
-  }
+// The limits, nice value and oom_score_adj of the request, set while still
+// privileged: lowering nice or oom_score_adj and raising a hard limit need root.
+void set_limits(const SpawnRequest& rq, const std::string& oom_text, int report) {
   for (std::size_t i = 0; i < rq.limits.size(); ++i) {
     const ResourceLimit& l = rq.limits[i];
     struct rlimit value{l.soft, l.hard};
@@ -106,38 +101,36 @@ bool write_oom_score_adj(const std::string& text) {
   // setpriority returns 0 or -1; -1 with errno set is the failure.
   if (rq.nice && ::setpriority(PRIO_PROCESS, 0, *rq.nice) < 0) report_and_exit(report, Step::nice, errno);
   if (rq.oom_score_adj && !write_oom_score_adj(oom_text)) report_and_exit(report, Step::oom_score_adj, errno);
-  if (rq.change_ids) {
-    // Groups first, the uid last: after setuid there is no way back. Raw
-    // system calls: glibc's wrappers would signal the other threads it
-    // believes in (a raw fork leaves it believing in the parent's), under a
-    // lock another thread may have held at the fork. This process has one.
-    if (::syscall(SYS_setgroups, rq.groups.size(), rq.groups.data()) < 0) {
-      report_and_exit(report, Step::setgroups, errno);
-    }
-    if (::syscall(SYS_setgid, rq.gid) < 0) report_and_exit(report, Step::setgid, errno);
-    if (::syscall(SYS_setuid, rq.uid) < 0) report_and_exit(report, Step::setuid, errno);
+}
+
+// Groups first, the uid last: after setuid there is no way back. Raw
+// system calls: glibc's wrappers would signal the other threads it
+// believes in (a raw fork leaves it believing in the parent's), under a
+// lock another thread may have held at the fork. This process has one.
+void change_ids(const SpawnRequest& rq, int report) {
+  if (::syscall(SYS_setgroups, rq.groups.size(), rq.groups.data()) < 0) {
+    report_and_exit(report, Step::setgroups, errno);
   }
-  // As the daemon's user: the directory must be open to it.
-  if (::chdir(rq.directory.c_str()) < 0) report_and_exit(report, Step::chdir, errno);
-  ::umask(rq.umask);
-  // The caller's fds may themselves be 0..2: move them clear of 0..2 first.
-  int in = ::fcntl(rq.stdin_fd, F_DUPFD_CLOEXEC, above);
-  if (in < 0) report_and_exit(report, Step::fd0, errno);
-  int out = ::fcntl(rq.stdout_fd, F_DUPFD_CLOEXEC, above);
-  if (out < 0) report_and_exit(report, Step::fd1, errno);
-  int err = ::fcntl(rq.stderr_fd, F_DUPFD_CLOEXEC, above);
-  if (err < 0) report_and_exit(report, Step::fd2, errno);
+  if (::syscall(SYS_setgid, rq.gid) < 0) report_and_exit(report, Step::setgid, errno);
+  if (::syscall(SYS_setuid, rq.uid) < 0) report_and_exit(report, Step::setuid, errno);
+}
+
+// The request's stdio fds become 0, 1 and 2. They may themselves be 0..2:
+// each is moved clear of them first.
+void set_stdio(const SpawnRequest& rq, int above, int report) {
+  int in = move_above(rq.stdin_fd, above, report, Step::fd0);
+  int out = move_above(rq.stdout_fd, above, report, Step::fd1);
+  int err = move_above(rq.stderr_fd, above, report, Step::fd2);
   if (::dup2(in, 0) < 0) report_and_exit(report, Step::fd0, errno);
   if (::dup2(out, 1) < 0) report_and_exit(report, Step::fd1, errno);
   if (::dup2(err, 2) < 0) report_and_exit(report, Step::fd2, errno);
-  for (std::size_t i = 0; i < rq.pass_fds.size(); ++i) {  // dup2 leaves them open across the exec
-    if (::dup2(passed[i], 3 + static_cast<int>(i)) < 0) report_and_exit(report, Step::fds, errno);
-  }
-  cloexec_all_from(above);
-  reset_signals(rq.changed_signals);
+}
+
+// Reports "ready" with our pid and our parent's, waits for the go, and
+// execs; EOF instead of the go means the caller died or gave up on us.
+[[noreturn]] void exec_on_go(const SpawnRequest& rq, char* const argv[], char* const envp[], int report, int go) {
   Report ready{Step::ready, ::getpid(), ::getppid()};
   [[maybe_unused]] ssize_t n = ::write(report, &ready, sizeof ready);
-  // Exec only on the go; EOF means the caller died or gave up on us.
   char byte;
   ssize_t got;
   while ((got = ::read(go, &byte, 1)) < 0 && errno == EINTR) {
@@ -147,5 +140,30 @@ bool write_oom_score_adj(const std::string& text) {
   report_and_exit(report, Step::exec, errno);
 }
 
+}  // namespace
+
+[[noreturn]] void exec_daemon(const SpawnRequest& rq, char* const argv[], char* const envp[],
+                              const std::string& oom_text, int report, int go) {
+  // fds 3.. are for pass_fds: everything in use moves above them first.
+  const int above = 3 + static_cast<int>(rq.pass_fds.size());
+  report = ::fcntl(report, F_DUPFD_CLOEXEC, above);
+  if (report < 0) ::_exit(127);
+  go = move_above(go, above, report, Step::fds);
+  int passed[16];
+  if (rq.pass_fds.size() > sizeof passed / sizeof passed[0]) report_and_exit(report, Step::fds, EMFILE);
+  for (std::size_t i = 0; i < rq.pass_fds.size(); ++i) passed[i] = move_above(rq.pass_fds[i], above, report, Step::fds);
+  set_limits(rq, oom_text, report);
+  if (rq.change_ids) change_ids(rq, report);
+  // As the daemon's user: the directory must be open to it.
+  if (::chdir(rq.directory.c_str()) < 0) report_and_exit(report, Step::chdir, errno);
+  ::umask(rq.umask);
+  set_stdio(rq, above, report);
+  for (std::size_t i = 0; i < rq.pass_fds.size(); ++i) {  // dup2 leaves them open across the exec
+    if (::dup2(passed[i], 3 + static_cast<int>(i)) < 0) report_and_exit(report, Step::fds, errno);
+  }
+  cloexec_all_from(above);
+  reset_signals(rq.changed_signals);
+  exec_on_go(rq, argv, envp, report, go);
+}
 
 }  // namespace daemonctl::posix::detail

@@ -91,7 +91,7 @@ TEST_CASE("example stubborn is stopped with SIGKILL") {
 }
 
 TEST_CASE("every example starts, reports running, and stops") {
-  for (const char* name : {"ticker", "stubborn", "ready", "forking", "tuned"}) {
+  for (const char* name : {"hello", "ticker", "stubborn", "ready", "forking", "tuned"}) {
     Sandbox box;
     check_lifecycle(box, name);
   }

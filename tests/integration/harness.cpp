@@ -414,10 +414,8 @@ int run_as(uid_t uid, const std::string& script) {
 
 long unread_in_pipe(pid_t pid, int fd) {
   std::string path = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
-  char target[64] = {};
-  if (::readlink(path.c_str(), target, sizeof target - 1) < 0 || std::string_view(target).rfind("pipe:", 0) != 0) {
-    return -1;
-  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) < 0 || !S_ISFIFO(st.st_mode)) return -1;  // a pipe, or a named one
   int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // reads nothing: only asks
   if (reader < 0) return -1;
   int n = 0;

@@ -139,7 +139,7 @@ std::string cwd_of(pid_t pid);
 /// True if the process exists and is not a zombie.
 bool alive(pid_t pid);
 
-/// How many bytes wait unread in the pipe that is fd `fd` of process `pid`
+/// How many bytes wait unread in the pipe or FIFO that is fd `fd` of process `pid`
 /// (FIONREAD on a second opening of it); -1 if it is not a pipe there.
 long unread_in_pipe(pid_t pid, int fd);
 

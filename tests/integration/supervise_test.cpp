@@ -284,6 +284,7 @@ TEST_CASE("a stopped monitor with a dead daemon is reported dead, exit 1, and st
   CHECK(status.out.find("its monitor pid " + std::to_string(monitor) + " is stopped, and restarts nothing") !=
         std::string::npos);
   Run stop = box.run({"stop", file});
+  INFO(stop.out + stop.err);
   CHECK(stop.code == 0);
   CHECK(stop.err.find("did not exit within 5s") == std::string::npos);  // it stood down at once, not killed
   CHECK(wait_until([&] { return !alive(monitor); }));

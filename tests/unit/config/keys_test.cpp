@@ -2,6 +2,9 @@
 #include "config/keys.h"
 
 #include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -66,4 +69,73 @@ TEST_CASE("service_file_keys: each once, the tables and every limit among them",
     CHECK(std::count(keys.begin(), keys.end(), key) == 1);
   }
   for (const std::string& name : limit_names()) CHECK(std::count(keys.begin(), keys.end(), "limits." + name) == 1);
+}
+
+namespace {
+
+/// The sections of a scdoc page ("# [stop]" -> "[stop]"), each its lines.
+std::map<std::string, std::vector<std::string>> sections(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in);
+  std::map<std::string, std::vector<std::string>> out;
+  std::string section;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# ", 0) == 0) section = line.substr(2);
+    else out[section].push_back(line);
+  }
+  return out;
+}
+
+/// The keys a section's entries document: lines such as "*max\_delay* (duration; ...)".
+std::set<std::string> entries(const std::vector<std::string>& lines) {
+  static const std::regex kEntry(R"(^\*([a-z_\\]+)\* \()");
+  std::set<std::string> out;
+  for (const std::string& line : lines) {
+    std::smatch m;
+    if (!std::regex_search(line, m, kEntry)) continue;
+    std::string key = m[1];
+    std::erase(key, '\\');  // scdoc's \_
+    out.insert(key);
+  }
+  return out;
+}
+
+}  // namespace
+
+// The man page is the reference: a key the loader takes has its entry there,
+// in the section of its table, and the page documents no key the loader
+// does not take. stdout.* and stderr.* are the entries of ROTATED LOGS; a
+// limit is named in [limits].
+TEST_CASE("service_file_keys: daemonctl.toml(5) has an entry for each, and for no other key", "[config][keys]") {
+  auto page = sections(std::string(MAN_DIR) + "/daemonctl.toml.5.scd");
+  std::set<std::string> documented;
+  for (const std::string& key : entries(page["TOP-LEVEL KEYS"])) documented.insert(key);
+  for (const char* table : {"start", "stop", "ready", "restart"}) {
+    std::string heading = std::string("[") + table + "]";
+    REQUIRE(page.count(heading) == 1);
+    documented.insert(table);
+    for (const std::string& key : entries(page[heading])) documented.insert(std::string(table) + "." + key);
+  }
+  REQUIRE(page.count("ROTATED LOGS") == 1);
+  for (const std::string& key : entries(page["ROTATED LOGS"])) {
+    documented.insert("stdout." + key);
+    documented.insert("stderr." + key);
+  }
+  REQUIRE(page.count("[limits]") == 1);
+  documented.insert("limits");
+  std::string limits;
+  for (const std::string& line : page["[limits]"]) limits += line + "\n";
+  for (const std::string& name : limit_names()) {
+    if (limits.find("*" + name + "*") != std::string::npos) documented.insert("limits." + name);
+  }
+
+  const auto keys = service_file_keys();
+  for (const std::string& key : keys) {
+    INFO("a key of the loader: " << key);
+    CHECK(documented.count(key) == 1);
+  }
+  for (const std::string& key : documented) {
+    INFO("an entry of daemonctl.toml(5): " << key);
+    CHECK(std::count(keys.begin(), keys.end(), key) == 1);
+  }
 }

@@ -52,7 +52,7 @@ TEST_CASE("parse_service: defaults", "[config]") {
   CHECK(s.directory == "/");
   CHECK(s.umask == 022);
   CHECK(s.stdin_path == "/dev/null");
-  CHECK(s.stdout_path.empty());  // the default log, which the command fills in (core::use_log_dir)
+  CHECK(s.stdout_path.empty());  // the default log, which the command fills in (service::use_log_dir)
   CHECK(s.stderr_path.empty());
   CHECK(s.default_log.empty());
   CHECK(s.environment.empty());

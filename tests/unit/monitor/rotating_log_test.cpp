@@ -17,7 +17,7 @@ namespace {
 struct Fixture {
   testing::TempDir dir;
   int fd = ::open((dir / "out.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  RotatingLog log{LogPlan{dir / "out.log", 20, 2}, fd, 0644, false, 0, 0};
+  RotatingLog log{state::LogPlan{dir / "out.log", 20, 2}, fd, 0644, false, 0, 0};
   ~Fixture() { ::close(fd); }
   void put(const std::string& text) { log.write(text.data(), text.size()); }
   std::string file(const std::string& leaf) { return testing::read_text(dir / leaf); }
@@ -91,7 +91,7 @@ TEST_CASE("RotatingLog: a full disk keeps 64 KiB of whole lines, then counts wha
   testing::TempDir dir;
   int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);  // every write: ENOSPC
   REQUIRE(fd >= 0);
-  RotatingLog log{LogPlan{dir / "out.log", 1 << 20, 2}, fd, 0644, false, 0, 0};
+  RotatingLog log{state::LogPlan{dir / "out.log", 1 << 20, 2}, fd, 0644, false, 0, 0};
   std::string line = std::string(99, 'a') + "\n";
   for (int i = 0; i < 1000; ++i) log.write(line.data(), line.size());
   log.write("bbb", 3);  // dropped mid-line: the rest of that line goes too

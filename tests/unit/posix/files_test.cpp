@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -241,4 +242,36 @@ TEST_CASE("dirname: the folder part of a path", "[posix][files]") {
   CHECK(dirname("/a/b//") == "/a");
   CHECK(dirname("a/") == ".");
   CHECK(dirname("//") == "/");
+}
+
+// ---- open_at, rename_at, last_byte --------------------------------------
+
+TEST_CASE("open_at and rename_at: names in an open folder", "[posix][files]") {
+  TempDir dir;
+  auto folder = open_file(dir.path(), O_PATH | O_DIRECTORY);
+  REQUIRE(folder.ok());
+  auto made = open_at(folder->get(), "a", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  REQUIRE(made.ok());
+  CHECK(::fcntl(made->get(), F_GETFD) & FD_CLOEXEC);
+  auto again = open_at(folder->get(), "a", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().message == "cannot open 'a': File exists");
+  REQUIRE(rename_at(folder->get(), "a", "b").ok());
+  CHECK(testing::exists(dir / "b"));
+  Status gone = rename_at(folder->get(), "a", "c");
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error().err == ENOENT);
+  CHECK(gone.error().message == "cannot rename 'a' to 'c': No such file or directory");
+}
+
+TEST_CASE("last_byte: of a file open only for writing, none for an empty one", "[posix][files]") {
+  TempDir dir;
+  testing::write_text(dir / "f", "");
+  auto fd = open_file(dir / "f", O_WRONLY | O_APPEND);
+  REQUIRE(fd.ok());
+  CHECK_FALSE(last_byte(fd->get()).has_value());
+  REQUIRE(::write(fd->get(), "ab", 2) == 2);
+  CHECK(last_byte(fd->get()) == 'b');
+  REQUIRE(::write(fd->get(), "\n", 1) == 1);
+  CHECK(last_byte(fd->get()) == '\n');
 }

@@ -1,4 +1,4 @@
-// Test support shared by tests/unit/posix and tests/unit/core: a temporary
+// Test support shared by the unit tests of every folder: a temporary
 // directory removed with everything in it, and scoped changes to process-wide
 // settings (umask, environment, effective uid) restored however a test ends.
 #pragma once
@@ -72,7 +72,6 @@ inline int mode_of(const std::string& path) {
   return static_cast<int>(st.st_mode & 07777);
 }
 
-/// Sets the process umask for its lifetime.
 /// The unprivileged user the tests act as.
 inline constexpr uid_t kNobody = 65534;
 
@@ -93,6 +92,7 @@ class ScopedEuid {
   bool ok_, changed_;
 };
 
+/// Sets the process umask for its lifetime.
 class ScopedUmask {
  public:
   explicit ScopedUmask(mode_t mask) : saved_(::umask(mask)) {}

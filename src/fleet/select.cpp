@@ -1,0 +1,312 @@
+#include "fleet/select.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "config/catalog.h"
+#include "config/load.h"
+#include "config/paths.h"
+#include "fleet/enabled.h"
+#include "service/inspect.h"
+#include "service/log_dir.h"
+#include "fleet/parallel.h"
+#include "posix/file_info.h"
+#include "posix/files.h"
+
+namespace daemonctl::fleet {
+namespace {
+
+std::string stem(const std::string& path) {
+  std::string name(config::file_name(path));
+  if (name.ends_with(".toml")) name.resize(name.size() - 5);
+  return name;
+}
+
+Target load(const std::string& label, const std::string& file, const std::string& log_dir) {
+  auto spec = config::load_service(file);
+  if (!spec) return Target{label, file, std::nullopt, std::move(spec).error()};
+  service::use_log_dir(*spec, log_dir);
+  std::string name = spec->name;
+  return Target{name, spec->file, std::move(*spec), {}};
+}
+
+/// A file's path as a key: absolute and normalised ("" stays "").
+std::string file_key(const std::string& path) {
+  if (path.empty()) return path;
+  auto absolute = config::absolute_path(path);
+  return absolute ? *absolute : path;
+}
+
+Target unknown(const std::string& arg, Error e) { return Target{arg, "", std::nullopt, std::move(e)}; }
+
+Diagnostic at_key(const config::ServiceSpec& spec, const std::string& key, std::string message) {
+  auto where = spec.locations.find(key);
+  if (where == spec.locations.end()) return Diagnostic{spec.file, 0, 0, std::move(message)};
+  return Diagnostic{spec.file, where->second.line, where->second.column, std::move(message)};
+}
+
+class Selector {
+ public:
+  /// `disabled`: the config folder's disabled services, nullopt if unknown.
+  Selector(const std::string& dir, const SelectOptions& opt, std::optional<std::set<std::string>> disabled)
+      : dir_(dir), opt_(opt), disabled_(std::move(disabled)) {}
+
+  void add_argument(const std::string& arg) {
+    auto file = config::service_file(arg, dir_);
+    if (!file) {
+      // A name whose file is gone, or was started by path: its record.
+      if (!config::names_file(arg)) {
+        if (auto recorded = from_record(arg)) return add(std::move(*recorded));
+      }
+      return add(unknown(arg, std::move(file).error()));
+    }
+    add(load(config::names_file(arg) ? stem(*file) : arg, *file, opt_.log_dir));
+  }
+
+  /// --all: every service recorded in the state dir that no file names.
+  void add_recorded() {
+    auto names = posix::list_dir(opt_.state_dir);
+    if (!names) return;
+    std::sort(names->begin(), names->end());
+    for (const std::string& entry : *names) {
+      if (!entry.ends_with(".record")) continue;
+      std::string name = entry.substr(0, entry.size() - 7);
+      if (by_name_.count(name) || labels_.count(name)) continue;
+      if (opt_.disabled == Disabled::skip && is_disabled(name)) continue;
+      if (auto recorded = from_record(name)) add(std::move(*recorded));
+    }
+  }
+
+  /// --all: the service files of the folder, less the disabled ones that
+  /// opt.disabled leaves out.
+  std::vector<std::string> wanted(std::vector<std::string> files) const {
+    if (opt_.disabled == Disabled::include) return files;
+    std::erase_if(files, [&](const std::string& file) {
+      std::string name = stem(file);
+      if (!is_disabled(name)) return false;
+      return opt_.disabled == Disabled::skip || opt_.state_dir.empty() || !posix::stat_path(record_path(name));
+    });
+    return files;
+  }
+
+  /// Loads the files on both cores (parsing 1,000 service files is most of
+  /// `status --all`), then adds them in order.
+  void add_files(const std::vector<std::string>& files) {
+    std::vector<Target> loaded(files.size());
+    fleet::Schedule schedule;
+    schedule.jobs = files.size() >= 32 ? 2 : 1;
+    fleet::run_all(
+        files.size(), schedule,
+        [&](std::size_t i) {
+          loaded[i] = load(stem(files[i]), files[i], opt_.log_dir);
+          return true;
+        },
+        [](std::size_t, std::size_t) {}, [&](std::size_t i) { add(std::move(loaded[i])); });
+  }
+
+  /// --with-deps: every `after` name, loaded from the config folder, until none is missing.
+  void close_over_dependencies() {
+    for (std::size_t i = 0; i < sel_.targets.size(); ++i) {
+      if (!sel_.targets[i].spec) continue;
+      const std::vector<std::string> after = sel_.targets[i].spec->after;  // add() grows the targets
+      for (const std::string& dep : after) {
+        if (find(dep) != kNone) continue;
+        auto file = config::service_file(dep, dir_);
+        if (file) add(load(dep, *file, opt_.log_dir));  // an unknown one is reported by link()
+      }
+    }
+  }
+
+  Selection finish() && {
+    mark_recorded();
+    mark_enabled();
+    link();
+    if (!opt_.keep_arg_order) order();
+    return std::move(sel_);
+  }
+
+ private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  std::string record_path(const std::string& name) const { return opt_.state_dir + "/" + name + ".record"; }
+
+  /// A Target for service `name` from its record alone, if there is one.
+  std::optional<Target> from_record(const std::string& name) const {
+    if (opt_.state_dir.empty()) return std::nullopt;
+    auto record = service::read_record(state::StatePaths{"", record_path(name), ""});
+    if (!record && posix::lstat_path(record_path(name))) {  // invalid: still shown, and stopped
+      Target t{name, "", std::nullopt, Error{ExitStatus::config, "its record cannot be read"}};
+      t.recorded = true;
+      return t;
+    }
+    if (!record) return std::nullopt;
+    Error why{ExitStatus::config, record->file.empty() ? "no service file"
+                                                       : "its service file '" + record->file + "' is not loaded"};
+    Target t{name, record->file, std::nullopt, std::move(why)};
+    t.recorded = true;
+    return t;
+  }
+
+  void mark_recorded() {
+    if (opt_.state_dir.empty()) return;
+    for (Target& t : sel_.targets) {
+      if (!t.recorded) t.recorded = posix::stat_path(record_path(t.label)).ok();
+    }
+  }
+
+  bool is_disabled(const std::string& name) const { return disabled_ && disabled_->count(name) != 0; }
+
+  /// Whether each target is enabled, if it is a file of the config folder.
+  void mark_enabled() {
+    if (!disabled_) return;
+    std::string folder = file_key(dir_);
+    for (Target& t : sel_.targets) {
+      if (t.file.empty() || !t.file.ends_with(".toml") || posix::dirname(file_key(t.file)) != folder) continue;
+      std::string name = stem(t.file);
+      if (name.empty() || name.front() == '.' || (!t.spec && !posix::stat_path(t.file))) continue;
+      t.enabled = !is_disabled(name);
+    }
+  }
+
+  void add(Target t) {
+    labels_.insert(t.label);
+    if (t.recorded) return sel_.targets.push_back(std::move(t));  // no file of its own to load twice
+    std::string file = file_key(t.file);
+    if (!file.empty() && !files_.emplace(file, sel_.targets.size()).second) return;  // the same file twice
+    if (t.spec && !t.spec->pidfile.empty()) {
+      auto [at, fresh] = pidfiles_.emplace(t.spec->pidfile, t.spec->file);
+      if (!fresh) {
+        sel_.problems.push_back(at_key(*t.spec, "pidfile", "pidfile '" + t.spec->pidfile + "' is also the pidfile of '" +
+                                                                at->second + "'"));
+      }
+    }
+    if (t.spec) {
+      auto [it, fresh] = by_name_.emplace(t.label, sel_.targets.size());
+      if (!fresh) {
+        const Target& first = sel_.targets[it->second];
+        sel_.problems.push_back(at_key(*t.spec, "name", "service name '" + t.label + "' is also declared by '" +
+                                                            first.file + "'"));
+        files_.erase(file);
+        return;
+      }
+    }
+    sel_.targets.push_back(std::move(t));
+  }
+
+  /// The target an `after` name means: the service declaring that name, else
+  /// the one loaded from `<config dir>/<name>.toml` (its file may declare
+  /// another name, or fail to load).
+  std::size_t find(const std::string& name) const {
+    if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+    auto file = config::service_file(name, dir_);
+    if (!file) return kNone;
+    auto it = files_.find(file_key(*file));
+    return it == files_.end() ? kNone : it->second;
+  }
+
+  // Dependencies among the targets; the others checked to exist.
+  void link() {
+    sel_.deps.assign(sel_.targets.size(), {});
+    for (std::size_t i = 0; i < sel_.targets.size(); ++i) {
+      if (!sel_.targets[i].spec) continue;
+      const config::ServiceSpec& spec = *sel_.targets[i].spec;
+      for (const std::string& dep : spec.after) {
+        if (std::size_t at = find(dep); at != kNone) {
+          sel_.deps[i].push_back(at);
+          continue;
+        }
+        if (!opt_.check_deps) continue;
+        auto file = config::service_file(dep, dir_);
+        if (!file) {
+          sel_.problems.push_back(at_key(spec, "after", "unknown dependency '" + dep + "': " + file.error().message));
+          continue;
+        }
+        bool known = std::any_of(sel_.outside.begin(), sel_.outside.end(), [&](const auto& o) { return o.first == dep; });
+        if (known) continue;
+        if (auto outside = config::load_service(*file)) {
+          service::use_log_dir(*outside, opt_.log_dir);
+          sel_.outside.emplace_back(dep, std::move(*outside));
+        }
+      }
+    }
+  }
+
+  // Dependency order; a cycle is a problem, and the services on it (or
+  // behind it) come last, unordered among themselves, so that a stop can
+  // still stop them.
+  void order() {
+    fleet::Ordering o = fleet::order_what_can_be(sel_.deps);
+    if (!o.cycle.empty()) {
+      std::vector<std::string> names;
+      for (const Target& t : sel_.targets) names.push_back(t.label);
+      const Target& first = sel_.targets[o.cycle.front()];
+      sel_.problems.push_back(at_key(*first.spec, "after", "dependency cycle: " + fleet::describe_cycle(o.cycle, names)));
+    }
+    std::vector<std::size_t> position(o.order.size());
+    for (std::size_t k = 0; k < o.order.size(); ++k) position[o.order[k]] = k;
+    Selection sorted;
+    for (std::size_t old : o.order) {
+      sorted.targets.push_back(std::move(sel_.targets[old]));
+      std::vector<std::size_t> deps;
+      for (std::size_t d : sel_.deps[old]) {
+        if (position[old] < o.ordered || position[d] < o.ordered) deps.push_back(position[d]);
+      }
+      sorted.deps.push_back(std::move(deps));
+    }
+    sorted.outside = std::move(sel_.outside);
+    sorted.problems = std::move(sel_.problems);
+    sel_ = std::move(sorted);
+  }
+
+  const std::string& dir_;
+  const SelectOptions& opt_;
+  std::optional<std::set<std::string>> disabled_;
+  Selection sel_;
+  std::map<std::string, std::size_t> by_name_;
+  std::map<std::string, std::size_t> files_;  ///< normalised path -> target
+  std::set<std::string> labels_;               ///< every target's label
+  std::map<std::string, std::string> pidfiles_;  ///< an explicit pidfile -> the file that names it
+};
+
+// The services of the folder that come after a target and are not one.
+void find_dependents(Selection& sel, const std::string& config_dir) {
+  auto files = config::service_files(config_dir);
+  if (!files) return;
+  std::set<std::string> chosen;
+  for (const Target& t : sel.targets) chosen.insert(t.label);
+  for (const std::string& file : *files) {
+    auto spec = config::load_service(file);
+    if (!spec || chosen.count(spec->name)) continue;
+    for (const std::string& dep : spec->after) {
+      if (chosen.count(dep)) sel.dependents.emplace_back(dep, *spec);
+    }
+  }
+}
+
+}  // namespace
+
+Result<Selection> select(const std::vector<std::string>& args, const std::string& config_dir,
+                         const SelectOptions& opt) {
+  auto disabled = fleet::disabled_services(config_dir);
+  // Unknown, only --all needs it: anything else shows "enabled" as unknown.
+  if (!disabled && opt.all && opt.disabled != Disabled::include) {
+    Error e = std::move(disabled).error();
+    e.message = "disabled services: " + e.message;
+    return e;
+  }
+  Selector s(config_dir, opt, disabled ? std::optional(std::move(*disabled)) : std::nullopt);
+  for (const std::string& arg : args) s.add_argument(arg);
+  if (opt.all) {
+    auto files = config::service_files(config_dir);
+    if (!files) return std::move(files).error();
+    s.add_files(s.wanted(std::move(*files)));
+  }
+  if (opt.all && !opt.state_dir.empty()) s.add_recorded();
+  if (opt.with_deps) s.close_over_dependencies();
+  Selection sel = std::move(s).finish();
+  if (opt.dependents) find_dependents(sel, config_dir);
+  return sel;
+}
+
+}  // namespace daemonctl::fleet

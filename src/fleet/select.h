@@ -1,0 +1,73 @@
+// Which services a command acts on, and in which order: SERVICE arguments
+// and --all resolved to files, loaded, with their dependencies.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "config/service_spec.h"
+#include "fleet/order.h"
+
+namespace daemonctl::fleet {
+
+/// One service a command acts on: loaded, or why it could not be.
+struct Target {
+  std::string label;  ///< the service's name; the argument (or file stem) when its file failed
+  std::string file;   ///< the file, as resolved ("" for an unknown name); recorded only: the recorded one
+  std::optional<config::ServiceSpec> spec;
+  Error error;  ///< when !spec
+  /// The state dir records an instance of `label`: stop, status, signal and
+  /// reload work from the record even without a loadable file.
+  bool recorded = false;
+  /// Whether --all takes it (fleet/enabled.h); nullopt when it is no file of
+  /// the config folder (a file elsewhere, a record whose file is gone) or
+  /// the disabled/ folder cannot be read.
+  std::optional<bool> enabled = std::nullopt;
+};
+
+struct Selection {
+  std::vector<Target> targets;  ///< in dependency order: each after those it names in `after`
+  fleet::Dependencies deps;      ///< deps[i]: the targets i comes after
+  /// `after` names not among the targets but in the config folder, each
+  /// once, with its service (start without --with-deps checks that they run).
+  std::vector<std::pair<std::string, config::ServiceSpec>> outside;
+  /// With SelectOptions::dependents: services of the config folder, not
+  /// among the targets, that come after one of them: (that target's label,
+  /// the service). A stop warns of those still running.
+  std::vector<std::pair<std::string, config::ServiceSpec>> dependents;
+  /// What makes the set unusable: unknown dependencies, a cycle, one name
+  /// declared by two files. Located where the service files say it.
+  std::vector<Diagnostic> problems;
+};
+
+/// What --all does with the disabled services of the config folder.
+enum class Disabled {
+  include,      ///< takes them too (--include-disabled; list, status and check without SERVICE)
+  if_recorded,  ///< takes those the state dir records: they run, or ran (stop, reload, status)
+  skip,         ///< leaves them out, even running (start, restart)
+};
+
+struct SelectOptions {
+  bool all = false;             ///< every service of the config folder, besides the arguments
+  Disabled disabled = Disabled::include;
+  bool with_deps = false;       ///< add the services named in `after`, recursively
+  bool check_deps = false;      ///< an `after` naming no service is a problem (start, restart, check)
+  bool keep_arg_order = false;  ///< no dependency order (status, list: as given, or by name)
+  bool dependents = false;      ///< fill Selection::dependents (stop of named services)
+  /// Where records are: a name without a file is a Target if recorded there,
+  /// and --all adds every recorded service. "": records are not looked at.
+  std::string state_dir;
+  /// Where the default logs are: a stream without a path gets <log_dir>/<name>.log.
+  std::string log_dir;
+};
+
+/// Resolves and loads the services. Only a config folder (or its disabled/
+/// folder) that --all cannot read is an Error; files that fail to load
+/// become failed Targets.
+Result<Selection> select(const std::vector<std::string>& args, const std::string& config_dir,
+                         const SelectOptions& opt);
+
+}  // namespace daemonctl::fleet

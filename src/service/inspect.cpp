@@ -1,0 +1,245 @@
+#include "service/inspect.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+
+#include "common/log.h"
+#include "posix/file_info.h"
+#include "posix/files.h"
+#include "posix/lock.h"
+#include "posix/proc.h"
+#include "posix/process.h"
+#include "posix/safe_path.h"
+
+namespace daemonctl::service {
+namespace {
+
+constexpr std::size_t kPidfileLimit = 4096;
+constexpr std::size_t kRecordLimit = 64 * 1024;  // a long argv and environment's worth
+
+// Why daemonctl's pidfile does not say what the record says, "" if it does:
+// missing, another pid, or one another user could have written.
+std::string pidfile_problem(const std::string& pidfile, pid_t pid) {
+  auto text = posix::read_entry(pidfile, kPidfileLimit, O_NOFOLLOW);
+  if (!text && text.error().err == ENOENT) return "pidfile '" + pidfile + "' is missing";
+  if (!text) return "pidfile '" + pidfile + "': " + text.error().message;
+  auto named = state::parse_pidfile(*text, posix::pid_max());
+  if (!named) return "pidfile '" + pidfile + "' is invalid: " + named.error().message;
+  if (*named != pid) return "pidfile '" + pidfile + "' names pid " + std::to_string(*named);
+  auto st = posix::lstat_path(pidfile);
+  if (st && ((st->st_uid != 0 && st->st_uid != posix::effective_uid()) || (st->st_mode & 022))) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st->st_mode & 07777));
+    return "pidfile '" + pidfile + "' has an insecure owner or mode (uid " + std::to_string(st->st_uid) + ", " + mode +
+           ")";
+  }
+  return {};
+}
+
+// The monitor the record names, and whether that very process still runs.
+MonitorFacts monitor_facts(const state::Record& record) {
+  MonitorFacts m;
+  m.pid = record.monitor;
+  if (m.pid == 0) return m;
+  m.starttime = record.monitor_starttime;
+  m.restarts = record.restarts;
+  m.last_exit = record.last_exit;
+  auto stat = posix::read_stat(m.pid);
+  m.alive = stat && stat->starttime == m.starttime && record.boot_id == posix::boot_id() && stat->state != 'Z' &&
+            stat->state != 'X';
+  m.stopped = m.alive && (stat->state == 'T' || stat->state == 't');
+  return m;
+}
+
+// Does a command hold the lock at `path` (a start under way)? Never waits.
+bool lock_is_held(const std::string& path) {
+  auto opened = posix::open_entry(path, O_RDONLY | O_NOFOLLOW);
+  if (!opened) return false;
+  auto taken = posix::try_lock(opened->fd.get(), posix::LockMode::shared, path);
+  return taken && !*taken;
+}
+
+// The record's text. Only from a folder no one else can write: a record
+// names what we signal.
+Result<std::string> read_record_text(const state::StatePaths& paths) {
+  return posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
+}
+
+// The record parsed from `text`, or the Inspection that says why there is none.
+std::optional<Inspection> without_record(const state::StatePaths& paths, const Result<std::string>& text,
+                                         std::optional<state::Record>& record) {
+  Inspection i;
+  if (!text && text.error().err == ENOENT) {
+    i.stale_pidfile = posix::lstat_path(paths.pidfile).ok();
+    return i;
+  }
+  if (!text) {
+    i.state = text.error().err == EFBIG ? state::State::invalid : state::State::unknown;
+    i.reason = text.error().message;
+    i.status = text.error().status;
+    return i;
+  }
+  record = state::parse_record(*text);
+  if (record) return std::nullopt;
+  i.state = state::State::invalid;
+  i.reason = "record '" + paths.record + "' is invalid";
+  return i;
+}
+
+// Is the live process `stat` the one the record names? "" if so.
+std::string disprove(const state::Record& record, const posix::ProcStat& stat) {
+  if (record.boot_id != posix::boot_id()) return "recorded before this boot";
+  if (record.starttime != stat.starttime) return "pid reused by another process (start time differs)";
+  if (stat.state == 'Z' || stat.state == 'X') return "the process has exited (zombie)";
+  if (record.pid == posix::this_pid()) return "pid is daemonctl itself";  // only a forged record could say so
+  return {};
+}
+
+// The record names no live process of its own: dead, unless its monitor
+// lives (between daemons) or gave up, a start is still looking for it, or
+// another command acts on it (`busy`: it holds the lock).
+Inspection gone(Inspection i, std::string why, bool busy) {
+  i.state = state::State::dead;
+  i.reason = std::move(why);
+  if (i.record->phase == state::State::failed) {
+    i.state = state::State::failed;
+    i.reason = "gave up after " + std::to_string(i.record->restarts) +
+               (i.record->restarts == 1 ? " restart" : " restarts") + "; last " +
+               (i.record->last_exit.empty() ? std::string("exit unknown") : i.record->last_exit);
+  } else if (i.monitor.stopped) {
+    i.reason += "; its monitor pid " + std::to_string(i.monitor.pid) + " is stopped, and restarts nothing";
+  } else if (i.monitor.alive) {
+    i.state = state::State::restarting;
+    i.reason = i.record->last_exit;
+  } else if (busy && i.record->phase == state::State::starting) {
+    i.state = state::State::starting;
+  } else if (busy) {
+    i.state = state::State::stopped;
+    i.reason = "another command is acting on it";
+  } else if (i.pid == 0) {
+    // A start that died before its daemon was known: its guard, or its
+    // monitor, took everything with it.
+    i.state = state::State::stopped;
+    i.reason = "its start was cut short";
+  }
+  return i;
+}
+
+}  // namespace
+
+std::optional<state::Record> read_record(const state::StatePaths& paths) {
+  auto text = read_record_text(paths);
+  return text ? state::parse_record(*text) : std::nullopt;
+}
+
+namespace {
+
+Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock, const Result<std::string>& text) {
+  std::optional<state::Record> record;
+  if (auto none = without_record(paths, text, record)) return std::move(*none);
+  Inspection i;
+  i.pid = record->pid;
+  i.pgid = record->pgid;
+  i.monitor = monitor_facts(*record);
+  i.record = std::move(record);
+  // A start under way holds the lock; one that died left the record behind.
+  // Asked only when it matters: a running daemon recorded as running needs
+  // no look at the lock (status of many services).
+  auto busy = [&] { return lock == Lock::probe && lock_is_held(paths.lock); };
+  if (i.pid == 0) return gone(std::move(i), "its start had not found its daemon yet", busy());
+  // Open the handle first and prove identity after: if the proof holds, the
+  // handle is on the proven process, whatever happens to the pid later.
+  // Without a handle the proof is of that moment, which is all status needs.
+  if (handle == Handle::pidfd) {
+    auto opened = posix::Pidfd::open(i.pid);
+    if (!opened && opened.error().err == ESRCH) return gone(std::move(i), "no such process", busy());
+    if (!opened) {
+      i.state = state::State::unknown;
+      i.reason = opened.error().message;
+      i.status = opened.error().status;
+      return i;
+    }
+    i.proc = std::move(*opened);
+  }
+  auto stat = posix::read_stat(i.pid);
+  if (!stat) return gone(std::move(i), "no such process", busy());
+  if (std::string why = disprove(*i.record, *stat); !why.empty()) return gone(std::move(i), why, busy());
+  if (i.proc && i.proc->wait_exit(std::chrono::nanoseconds(0))) {
+    return gone(std::move(i), "the process has exited", busy());
+  }
+  i.state = i.record->phase == state::State::starting && busy() ? state::State::starting : state::State::running;
+  i.starttime = stat->starttime;
+  std::string pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
+  if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid);
+  return i;
+}
+
+
+}  // namespace
+
+Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock) {
+  auto text = read_record_text(paths);
+  if (lock == Lock::held) return inspect_once(paths, handle, lock, text);
+  // Without the lock, a start or stop may finish between reading the record
+  // and looking at its process and the lock: what is not running is looked
+  // at again until the record stays the same across a look.
+  auto same = [](const Result<std::string>& a, const Result<std::string>& b) {
+    return a.ok() == b.ok() && (a.ok() ? *a == *b : a.error().err == b.error().err);
+  };
+  for (int tries = 0;; ++tries) {
+    Inspection i = inspect_once(paths, handle, lock, text);
+    if (i.state == state::State::running || tries == 3) return i;
+    auto again = read_record_text(paths);
+    if (same(text, again)) return i;
+    text = std::move(again);
+  }
+}
+
+state::StatePaths recorded_paths(state::StatePaths paths, const Inspection& i) {
+  if (i.record && !i.record->pidfile.empty()) paths.pidfile = i.record->pidfile;
+  return paths;
+}
+
+bool owned_elsewhere(const Inspection& i, const config::ServiceSpec* spec) {
+  if (!spec || !i.record || i.record->file.empty() || i.record->file == spec->file) return false;
+  return posix::stat_path(i.record->file).ok();
+}
+
+config::StopSpec recorded_stop(const Inspection& i, const config::ServiceSpec* spec) {
+  if (!i.record || !i.record->stop) return spec ? spec->stop : config::StopSpec{};
+  const state::RecordedStop& r = *i.record->stop;
+  config::StopSpec stop;
+  stop.signal = r.signal;
+  stop.timeout = std::chrono::nanoseconds(r.timeout_ns);
+  stop.interval = std::chrono::nanoseconds(r.interval_ns);
+  stop.group = r.group;
+  return stop;
+}
+
+int recorded_reload_signal(const Inspection& i, const config::ServiceSpec* spec) {
+  if (!i.record || !i.record->stop) return spec ? spec->reload_signal : 1;
+  return i.record->stop->reload_signal;
+}
+
+Status remove_state(const state::StatePaths& paths) {
+  Status pidfile = posix::remove_file(paths.pidfile);
+  Status record = posix::remove_file(paths.record);
+  for (int stream : {1, 2}) (void)posix::remove_file(state::output_fifo(paths.record, stream));
+  return pidfile ? record : pidfile;
+}
+
+Error unknown_state(const Inspection& unknown) {
+  return Error{unknown.status, "cannot tell whether it runs: " + unknown.reason};
+}
+
+std::string stale_reason(const Inspection& stale) {
+  return stale.reason.empty() ? "no record: daemonctl did not start it" : stale.reason;
+}
+
+Status remove_stale(const std::string& name, const state::StatePaths& paths, const Inspection& stale) {
+  log::warn(name + ": removing stale pidfile '" + paths.pidfile + "' (" + stale_reason(stale) + ")");
+  return remove_state(paths);
+}
+
+}  // namespace daemonctl::service

@@ -1,0 +1,95 @@
+#include "service/inspect.h"
+
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "posix/proc.h"
+#include "../posix/temp_dir.h"
+
+using namespace daemonctl;
+using namespace daemonctl::service;
+using namespace daemonctl::state;
+
+namespace {
+
+/// A child that sleeps until killed, reaped (if still there) on destruction.
+struct Sleeper {
+  pid_t pid = ::fork();
+  Sleeper() {
+    if (pid == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+  }
+  ~Sleeper() {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  /// Killed, and left a zombie: waitid with WNOWAIT sees it exit, reaps nothing.
+  void kill_unreaped() const {
+    ::kill(pid, SIGKILL);
+    siginfo_t info{};
+    ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT);
+  }
+};
+
+/// The pidfile and record start would write for `pid`, starttime shifted by `skew`.
+StatePaths write_state(const testing::TempDir& dir, pid_t pid, std::uint64_t skew = 0) {
+  StatePaths paths{dir / "svc.pid", dir / "svc.record", dir / "svc.lock"};
+  auto stat = posix::read_stat(pid);
+  REQUIRE(stat);
+  Record r{.pid = pid, .starttime = stat->starttime + skew, .boot_id = posix::boot_id(), .pgid = stat->pgrp};
+  testing::write_text(paths.pidfile, std::to_string(pid) + "\n");
+  testing::write_text(paths.record, format_record(r));
+  return paths;
+}
+
+}  // namespace
+
+TEST_CASE("inspect: a proven daemon is running, with a pidfd only when one is asked for", "[service][inspect]") {
+  testing::TempDir dir;
+  Sleeper child;
+  StatePaths paths = write_state(dir, child.pid);
+
+  Inspection acting = inspect(paths, Handle::pidfd);
+  CHECK(acting.state == State::running);
+  CHECK(acting.pid == child.pid);
+  CHECK(acting.proc.has_value());
+
+  Inspection looking = inspect(paths, Handle::none);
+  CHECK(looking.state == State::running);
+  CHECK(looking.pid == child.pid);
+  CHECK(looking.starttime == acting.starttime);
+  CHECK_FALSE(looking.proc.has_value());
+}
+
+TEST_CASE("inspect without a handle: a zombie is dead, not running", "[service][inspect]") {
+  testing::TempDir dir;
+  Sleeper child;
+  StatePaths paths = write_state(dir, child.pid);
+  child.kill_unreaped();
+
+  Inspection now = inspect(paths, Handle::none);
+  CHECK(now.state == State::dead);
+  CHECK(now.reason == "the process has exited (zombie)");
+}
+
+TEST_CASE("inspect without a handle: another start time is a reused pid", "[service][inspect]") {
+  testing::TempDir dir;
+  Sleeper child;
+  StatePaths paths = write_state(dir, child.pid, 1);
+
+  Inspection now = inspect(paths, Handle::none);
+  CHECK(now.state == State::dead);
+  CHECK(now.reason == "pid reused by another process (start time differs)");
+}
+
+TEST_CASE("inspect: a record naming daemonctl itself is never running", "[service][inspect]") {
+  testing::TempDir dir;
+  StatePaths paths = write_state(dir, ::getpid());
+  CHECK(inspect(paths, Handle::none).state == State::dead);
+  CHECK(inspect(paths, Handle::pidfd).reason == "pid is daemonctl itself");
+}
