@@ -14,6 +14,7 @@ Output::Output(const state::MonitorPlan& plan)
     : plan_(plan),
       out_(rotated(plan.out, 1)),
       err_(plan.err_is_out ? std::nullopt : rotated(plan.err, 2)) {
+  if (plan.err_is_out && out_) out_->also_on(2);
   for (const std::string& problem : problems_) log(problem);
   problems_.clear();
 }

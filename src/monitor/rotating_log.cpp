@@ -241,6 +241,7 @@ void RotatingLog::open_fresh() {
     if (chown_) (void)posix::change_owner(fresh->get(), uid_, gid_, plan_.path);
   }
   (void)posix::replace_fd(fresh->get(), fd_);
+  if (also_ >= 0) (void)posix::replace_fd(fresh->get(), also_);
   fresh->reset();
   measure();
   complained_.clear();

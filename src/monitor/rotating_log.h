@@ -35,6 +35,10 @@ class RotatingLog {
   /// `fd` (1 or 2) is the monitor's own stdio, already the open log file.
   RotatingLog(const state::LogPlan& plan, int fd, mode_t mode, bool chown, uid_t uid, gid_t gid);
 
+  /// The monitor's `fd` holds the same file too (its stderr, when stderr
+  /// goes to stdout's file): moved to each new file as well, so that no
+  /// rotated-away file stays open.
+  void also_on(int fd) { also_ = fd; }
   /// Opens (makes if missing) the FIFO the daemon writes into: a monitor
   /// that takes over from one that died reads what waits in it.
   Status open_pipe(const std::string& fifo);
@@ -77,6 +81,7 @@ class RotatingLog {
   posix::UniqueFd folder_;  ///< the log's folder, entered once: renames and opens happen in it
   std::string name_;        ///< the log's name in it
   int fd_;
+  int also_ = -1;
   mode_t mode_;
   bool chown_;
   uid_t uid_;

@@ -28,6 +28,10 @@ Result<FifoEnds> open_fifo(const std::string& path) {
   if (!S_ISFIFO(st.st_mode) || st.st_uid != ::geteuid()) {
     return Error{ExitStatus::privilege, "refusing '" + path + "': not a FIFO of daemonctl's user"};
   }
+  // One left readable or writable by others (not made here) is made ours alone.
+  if ((st.st_mode & 077) != 0 && ::fchmod(ends.read.get(), 0600) < 0) {
+    return sys_error("cannot make the FIFO '" + path + "' private");
+  }
   // The same pipe again, through the fd rather than the name: read and
   // write, and blocking (O_RDWR on a FIFO never waits for the other end).
   ends.read_write.reset(::open(("/proc/self/fd/" + std::to_string(ends.read.get())).c_str(), O_RDWR | O_CLOEXEC));

@@ -120,3 +120,23 @@ TEST_CASE("lines up to 4 KiB from several writers through a rotated log are neve
   }
   CHECK(count == std::map<char, int>{{'A', 200}, {'B', 200}, {'C', 200}, {'D', 200}});
 }
+
+TEST_CASE("a FIFO left open to others in the state dir is made the monitor's alone before it carries output") {
+  Sandbox box;
+  std::string fifo = box.state_dir() + "/svc.stdout";
+  REQUIRE(::mkdir(box.state_dir().c_str(), 0755) == 0);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  REQUIRE(::chmod(fifo.c_str(), 0666) == 0);
+  std::string file = box.service("svc", "command = [\"/bin/sh\", \"-c\", \"echo hello; exec sleep 1000\"]\n" +
+                                            box.mark_line() + "stdout = { file = \"" + box.path("out.log") +
+                                            "\", max_size = \"1MiB\" }\n");
+  Run r = box.run({"start", file});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  struct stat st {};
+  REQUIRE(::lstat(fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  CHECK((st.st_mode & 07777) == 0600);
+  CHECK(wait_until([&] { return slurp(box.path("out.log")).find("hello\n") != std::string::npos; }));
+  CHECK(box.run({"stop", file}).code == 0);
+}

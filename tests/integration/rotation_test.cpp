@@ -52,6 +52,16 @@ TEST_CASE("rotated stdout: files stay under max_size, keep is kept, and no line 
     CHECK(size_of(box.path(leaf)) <= 2000);
   }
   CHECK_FALSE(exists(box.path("out.log.4")));  // keep = 3
+  // The monitor holds no file rotated away: its stderr, the same log as its
+  // stdout, follows it to each new file.
+  std::string record = slurp(box.state_dir() + "/svc.record");
+  auto at = record.find("\nmonitor ");
+  REQUIRE(at != std::string::npos);
+  for (const auto& [fd, target] : fds_of(static_cast<pid_t>(std::stol(record.substr(at + 9))))) {
+    INFO(fd << " -> " << target);
+    CHECK(target.find("(deleted)") == std::string::npos);
+    CHECK_FALSE(target.ends_with(".1"));
+  }
   // The kept lines are consecutive, whole, up to the last; only the oldest are gone.
   std::vector<std::string> lines;
   for (const auto& line : all_lines(box)) {
