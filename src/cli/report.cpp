@@ -9,6 +9,7 @@
 #include "cli/style.h"
 #include "common/escape.h"
 #include "common/log.h"
+#include "posix/terminal.h"
 
 namespace daemonctl::cli {
 namespace {
@@ -43,7 +44,10 @@ void print_result(const std::string& name, const std::string& text, Verbosity v)
       if (colour) shown = style::state_line(shown);
       std::fprintf(stdout, "%s: %s\n", shown_name.c_str(), shown.c_str());
     });
-    std::fflush(stdout);
+    // Flushed only for a terminal (a progress line shares it); else stdio
+    // buffers, and whatever goes to stderr flushes stdout first (log.cpp).
+    static const bool terminal = posix::is_terminal(STDOUT_FILENO);
+    if (terminal) std::fflush(stdout);
   });
 }
 
@@ -55,6 +59,7 @@ void print_error(const std::string& name, const Error& e) {
   for (const Diagnostic& d : e.diagnostics) one(d.to_string());
   if (e.details.empty()) return;
   around_progress([&] {
+    std::fflush(stdout);
     for (const std::string& line : e.details) std::fprintf(stderr, "  %s\n", text::escape(line).c_str());
     std::fflush(stderr);
   });

@@ -18,6 +18,7 @@ class Sink final : public spdlog::sinks::sink {
       : inner_(colour ? spdlog::color_mode::always : spdlog::color_mode::never), around_(std::move(around)) {}
 
   void log(const spdlog::details::log_msg& msg) override {
+    std::fflush(stdout);  // what was printed before comes before, also in one file
     if (around_) around_([&] { inner_.log(msg); });
     else inner_.log(msg);
   }
