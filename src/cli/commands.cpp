@@ -126,6 +126,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   so.with_deps = opt.with_deps;
   so.check_deps = verb == start || verb == restart || verb == check;
   so.keep_arg_order = verb == status || verb == list;
+  so.trust_records = verb == status || verb == list;
   so.dependents = verb == stop && !everything;
   service::Context ctx{state::choose_state_dir(opt.state_dir)};
   if (verb != check) so.state_dir = ctx.state_dir;

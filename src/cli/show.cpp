@@ -8,6 +8,7 @@
 #include "cli/style.h"
 #include "cli/verbs.h"
 #include "common/escape.h"
+#include "service/inspect.h"
 #include "service/log_tail.h"
 #include "fleet/parallel.h"
 #include "posix/terminal.h"
@@ -60,8 +61,8 @@ std::string file_note(const fleet::Target& t, const service::StatusInfo& s) {
   if (s.file.empty()) return {};  // not recorded: the file is what there is
   if (s.file_gone) return "file removed";
   if (!t.spec && !t.error.diagnostics.empty()) return "file invalid: " + t.error.diagnostics.front().to_string();
-  if (!t.spec) return "started from '" + s.file + "'";
-  if (t.spec->file != s.file) return "started from '" + s.file + "'";
+  if (!t.spec && !t.current) return "started from '" + s.file + "'";
+  if ((t.spec ? t.spec->file : t.file) != s.file) return "started from '" + s.file + "'";
   if (s.file_changed) return "changed since start; restart to apply";
   return {};
 }
@@ -115,7 +116,10 @@ int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out
       [&](std::size_t i) {
         const fleet::Target& t = sel.targets[i];
         const config::ServiceSpec* spec = t.spec ? &*t.spec : nullptr;
-        infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec) : Result<service::StatusInfo>(t.error);
+        service::FolderCache cache;
+        const service::KnownRecord* known = t.current ? &*t.current : nullptr;
+        infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec, known)
+                                      : Result<service::StatusInfo>(t.error);
         return true;
       },
       [](std::size_t, std::size_t) {},

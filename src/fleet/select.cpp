@@ -99,7 +99,8 @@ class Selector {
     fleet::run_all(
         files.size(), schedule,
         [&](std::size_t i) {
-          loaded[i] = load(stem(files[i]), files[i], opt_.log_dir);
+          auto current = from_current_record(files[i]);
+          loaded[i] = current ? std::move(*current) : load(stem(files[i]), files[i], opt_.log_dir);
           return true;
         },
         [](std::size_t, std::size_t) {}, [&](std::size_t i) { add(std::move(loaded[i])); });
@@ -148,6 +149,31 @@ class Selector {
     return t;
   }
 
+  /// With trust_records: the Target of `file` from the record of its stem,
+  /// if that record was made from this file as it is now (not parsed).
+  std::optional<Target> from_current_record(const std::string& file) const {
+    if (!opt_.trust_records || opt_.state_dir.empty()) return std::nullopt;
+    std::string name = stem(file);
+    service::FolderCache cache;
+    auto text = service::read_record_text(state::StatePaths{"", record_path(name), ""});
+    if (!text) return std::nullopt;
+    auto record = state::parse_record(*text);
+    if (!record || record->name != name || record->file.empty()) return std::nullopt;
+    auto id = state::file_identity(file);
+    if (!id || !(*id == record->file_id) || record->file != file_key(file)) return std::nullopt;
+    Target t{name, record->file, std::nullopt, Error{}};
+    t.recorded = true;
+    t.current = service::KnownRecord{std::move(*text), std::move(*record), true};
+    return t;
+  }
+
+  /// A Target from its record whose name or pidfile another target has:
+  /// parsed after all, so that the clash is said where its file says it.
+  Target parsed_if_clashing(Target t) const {
+    if (by_name_.count(t.label) == 0 && pidfiles_.count(t.current->record.pidfile) == 0) return t;
+    return load(t.label, t.file, opt_.log_dir);
+  }
+
   void mark_recorded() {
     if (opt_.state_dir.empty()) return;
     for (Target& t : sel_.targets) {
@@ -164,13 +190,16 @@ class Selector {
     for (Target& t : sel_.targets) {
       if (t.file.empty() || !t.file.ends_with(".toml") || posix::dirname(file_key(t.file)) != folder) continue;
       std::string name = stem(t.file);
-      if (name.empty() || name.front() == '.' || (!t.spec && !posix::stat_path(t.file))) continue;
+      if (name.empty() || name.front() == '.' || (!t.spec && !t.current && !posix::stat_path(t.file))) continue;
       t.enabled = !is_disabled(name);
     }
   }
 
   void add(Target t) {
+    if (t.current && files_.count(t.file)) return;  // the same file twice (its record's path is its key)
+    if (t.current) t = parsed_if_clashing(std::move(t));
     labels_.insert(t.label);
+    if (t.current) return add_current(std::move(t));
     if (t.recorded) return sel_.targets.push_back(std::move(t));  // no file of its own to load twice
     std::string file = file_key(t.file);
     if (!file.empty() && !files_.emplace(file, sel_.targets.size()).second) return;  // the same file twice
@@ -191,6 +220,16 @@ class Selector {
         return;
       }
     }
+    sel_.targets.push_back(std::move(t));
+  }
+
+  /// A file's Target from its record: it takes its path, name and pidfile,
+  /// as a parsed one does. (A record's pidfile is also a default one: one
+  /// that another file names is a clash all the same.)
+  void add_current(Target t) {
+    files_.emplace(t.file, sel_.targets.size());
+    by_name_.emplace(t.label, sel_.targets.size());
+    pidfiles_.emplace(t.current->record.pidfile, t.file);
     sel_.targets.push_back(std::move(t));
   }
 

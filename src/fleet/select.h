@@ -10,6 +10,7 @@
 #include "common/result.h"
 #include "config/service_spec.h"
 #include "fleet/order.h"
+#include "service/inspect.h"
 
 namespace daemonctl::fleet {
 
@@ -26,6 +27,10 @@ struct Target {
   /// the config folder (a file elsewhere, a record whose file is gone) or
   /// the disabled/ folder cannot be read.
   std::optional<bool> enabled = std::nullopt;
+  /// SelectOptions::trust_records: its file was not parsed, because its
+  /// record was made from this very file, unchanged since (same device,
+  /// inode, size and mtime); the record as read. `recorded` is then true.
+  std::optional<service::KnownRecord> current{};
 };
 
 struct Selection {
@@ -57,6 +62,11 @@ struct SelectOptions {
   bool check_deps = false;      ///< an `after` naming no service is a problem (start, restart, check)
   bool keep_arg_order = false;  ///< no dependency order (status, list: as given, or by name)
   bool dependents = false;      ///< fill Selection::dependents (stop of named services)
+  /// --all of status and list: a file of the folder whose record was made
+  /// from it, and which has not changed since, is not parsed: the record
+  /// says all they show (Target::current). A clash of its name or pidfile
+  /// with another file's has it parsed after all, to say where.
+  bool trust_records = false;
   /// Where records are: a name without a file is a Target if recorded there,
   /// and --all adds every recorded service. "": records are not looked at.
   std::string state_dir;

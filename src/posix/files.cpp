@@ -50,8 +50,9 @@ Result<std::string> read_file(const std::string& path, std::size_t limit, int fl
   return read_fd(fd->get(), path, limit);
 }
 
-Result<std::string> read_fd(int fd, const std::string& path, std::size_t limit) {
-  struct stat st;
+Result<std::string> read_fd(int fd, const std::string& path, std::size_t limit, struct stat* stat_out) {
+  struct stat own;
+  struct stat& st = stat_out ? *stat_out : own;
   if (::fstat(fd, &st) < 0) return sys_error("cannot stat '" + path + "'");
   if (S_ISDIR(st.st_mode)) return sys_error("cannot read '" + path + "'", EISDIR);
   if (!S_ISREG(st.st_mode)) return Error{ExitStatus::failure, "'" + path + "' is not a regular file", EINVAL};

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <vector>
 
@@ -20,7 +21,8 @@ namespace daemonctl::posix {
 Result<std::string> read_file(const std::string& path, std::size_t limit, int flags = 0);
 
 /// read_file's reading, of an open `fd` (`path` for messages).
-Result<std::string> read_fd(int fd, const std::string& path, std::size_t limit);
+/// `st`: if not null, gets the fstat that the reading takes anyway.
+Result<std::string> read_fd(int fd, const std::string& path, std::size_t limit, struct stat* st = nullptr);
 
 /// Replaces `path` atomically with `content`, mode `mode` whatever the umask:
 /// written to "<path>.tmp" (O_EXCL, O_NOFOLLOW), then renamed over `path`,

@@ -305,6 +305,19 @@ Result<std::string> read_entry(const std::string& path, std::size_t limit, int f
   return read_fd(opened->fd.get(), path, limit);
 }
 
+Result<std::string> read_entry_at(const Folder& folder, const std::string& name, const std::string& path,
+                                  std::size_t limit, int flags, struct stat* st) {
+  if (!folder.trusted || !(flags & O_NOFOLLOW)) {
+    auto opened = open_entry(path, O_RDONLY | O_NONBLOCK | flags);
+    if (!opened) return std::move(opened).error();
+    return read_fd(opened->fd.get(), path, limit, st);
+  }
+  // In a trusted folder, with O_NOFOLLOW, open_entry comes down to this one open.
+  UniqueFd fd(openat2_fd(folder.fd.get(), name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | flags));
+  if (!fd) return sys_error("cannot open '" + path + "'");
+  return read_fd(fd.get(), path, limit, st);
+}
+
 Result<bool> entry_exists(const std::string& path) {
   auto e = locate(path);
   if (!e) return e.error().err == ENOENT ? Result<bool>(false) : Result<bool>(std::move(e).error());

@@ -88,6 +88,13 @@ Result<Opened> open_entry(const std::string& path, int flags, mode_t mode = 0, u
 Result<std::string> read_entry(const std::string& path, std::size_t limit, int flags = 0, bool trusted_only = false,
                                uid_t owner = kAnyOwner);
 
+/// read_entry of `name` in `folder`, already entered (`path` is the whole
+/// path, for messages): many reads in one folder enter it once. `st`, if
+/// not null, gets the file's fstat. A trusted folder and O_NOFOLLOW in
+/// `flags` make it one open; otherwise it is read_entry(path).
+Result<std::string> read_entry_at(const Folder& folder, const std::string& name, const std::string& path,
+                                  std::size_t limit, int flags, struct stat* st = nullptr);
+
 /// Does the entry at `path` exist (a symbolic link counts as one, never followed)?
 /// Errors as locate's.
 Result<bool> entry_exists(const std::string& path);

@@ -15,6 +15,7 @@ namespace daemonctl::service {
 
 struct Launch;   // service/launch.h
 struct Inspection;  // service/inspect.h
+struct KnownRecord;  // service/inspect.h
 class Progress;  // service/progress.h
 
 struct Context {
@@ -90,7 +91,9 @@ struct StatusInfo {
 };
 /// status() with the facts behind its line.
 /// `spec`: the service's file now, for its own pidfile; null: known by its record.
-Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec);
+/// `known`: the record as the caller just read it (not read again); null: none.
+Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec,
+                               const KnownRecord* known = nullptr);
 
 /// `reload` and `signal`: sends `sig` to the proven daemon alone, through its
 /// pidfd, or with `group` to its recorded process group as stop does

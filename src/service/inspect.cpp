@@ -18,20 +18,45 @@ namespace {
 constexpr std::size_t kPidfileLimit = 4096;
 constexpr std::size_t kRecordLimit = 64 * 1024;  // a long argv and environment's worth
 
+// FolderCache: whether this thread keeps the last trusted folder it read
+// from open, and that folder.
+thread_local bool t_cache_folders = false;
+thread_local std::optional<posix::Folder> t_folder;
+
+// read_entry(path, limit, flags, trusted_only) (O_NOFOLLOW in flags), through
+// the thread's cached folder when a FolderCache lives; `st` gets the file's
+// stat (st_nlink 0 if unknown).
+Result<std::string> read_in_folder(const std::string& path, std::size_t limit, int flags, struct stat& st,
+                                   bool trusted_only) {
+  std::string dir = posix::dirname(path);
+  if (t_cache_folders && (!t_folder || t_folder->path != dir)) {
+    auto f = posix::open_folder(dir);
+    if (f && f->trusted) t_folder = std::move(*f);
+    else t_folder.reset();
+  }
+  if (!t_cache_folders || !t_folder || t_folder->path != dir) {
+    st = {};
+    auto text = posix::read_entry(path, limit, flags, trusted_only);
+    if (auto again = text ? posix::lstat_path(path) : Result<struct stat>(Error{}); again) st = *again;
+    return text;
+  }
+  return posix::read_entry_at(*t_folder, path.substr(path.find_last_of('/') + 1), path, limit, flags, &st);
+}
+
 // Why daemonctl's pidfile does not say what the record says, "" if it does:
 // missing, another pid, or one another user could have written.
 std::string pidfile_problem(const std::string& pidfile, pid_t pid) {
-  auto text = posix::read_entry(pidfile, kPidfileLimit, O_NOFOLLOW);
+  struct stat st{};
+  auto text = read_in_folder(pidfile, kPidfileLimit, O_NOFOLLOW, st, false);
   if (!text && text.error().err == ENOENT) return "pidfile '" + pidfile + "' is missing";
   if (!text) return "pidfile '" + pidfile + "': " + text.error().message;
   auto named = state::parse_pidfile(*text, posix::pid_max());
   if (!named) return "pidfile '" + pidfile + "' is invalid: " + named.error().message;
   if (*named != pid) return "pidfile '" + pidfile + "' names pid " + std::to_string(*named);
-  auto st = posix::lstat_path(pidfile);
-  if (st && ((st->st_uid != 0 && st->st_uid != posix::effective_uid()) || (st->st_mode & 022))) {
+  if (st.st_nlink != 0 && ((st.st_uid != 0 && st.st_uid != posix::effective_uid()) || (st.st_mode & 022))) {
     char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st->st_mode & 07777));
-    return "pidfile '" + pidfile + "' has an insecure owner or mode (uid " + std::to_string(st->st_uid) + ", " + mode +
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return "pidfile '" + pidfile + "' has an insecure owner or mode (uid " + std::to_string(st.st_uid) + ", " + mode +
            ")";
   }
   return {};
@@ -60,15 +85,9 @@ bool lock_is_held(const std::string& path) {
   return taken && !*taken;
 }
 
-// The record's text. Only from a folder no one else can write: a record
-// names what we signal.
-Result<std::string> read_record_text(const state::StatePaths& paths) {
-  return posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
-}
-
 // The record parsed from `text`, or the Inspection that says why there is none.
 std::optional<Inspection> without_record(const state::StatePaths& paths, const Result<std::string>& text,
-                                         std::optional<state::Record>& record) {
+                                         std::optional<state::Record>& record, const state::Record* parsed) {
   Inspection i;
   if (!text && text.error().err == ENOENT) {
     i.stale_pidfile = posix::lstat_path(paths.pidfile).ok();
@@ -80,7 +99,7 @@ std::optional<Inspection> without_record(const state::StatePaths& paths, const R
     i.status = text.error().status;
     return i;
   }
-  record = state::parse_record(*text);
+  record = parsed ? std::optional(*parsed) : state::parse_record(*text);
   if (record) return std::nullopt;
   i.state = state::State::invalid;
   i.reason = "record '" + paths.record + "' is invalid";
@@ -128,6 +147,17 @@ Inspection gone(Inspection i, std::string why, bool busy) {
 
 }  // namespace
 
+// Only from a folder no one else can write: a record names what we signal.
+Result<std::string> read_record_text(const state::StatePaths& paths) {
+  if (!t_cache_folders) return posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
+  struct stat st;
+  return read_in_folder(paths.record, kRecordLimit, O_NOFOLLOW, st, true);
+}
+
+FolderCache::FolderCache() : was_(t_cache_folders) { t_cache_folders = true; }
+
+FolderCache::~FolderCache() { t_cache_folders = was_; }  // the folder stays open for the thread's next scope
+
 std::optional<state::Record> read_record(const state::StatePaths& paths) {
   auto text = read_record_text(paths);
   return text ? state::parse_record(*text) : std::nullopt;
@@ -135,9 +165,10 @@ std::optional<state::Record> read_record(const state::StatePaths& paths) {
 
 namespace {
 
-Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock, const Result<std::string>& text) {
+Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock, const Result<std::string>& text,
+                        const state::Record* parsed) {
   std::optional<state::Record> record;
-  if (auto none = without_record(paths, text, record)) return std::move(*none);
+  if (auto none = without_record(paths, text, record, parsed)) return std::move(*none);
   Inspection i;
   i.pid = record->pid;
   i.pgid = record->pgid;
@@ -178,9 +209,10 @@ Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock
 
 }  // namespace
 
-Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock) {
-  auto text = read_record_text(paths);
-  if (lock == Lock::held) return inspect_once(paths, handle, lock, text);
+Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock, const KnownRecord* known) {
+  auto text = known ? Result<std::string>(known->text) : read_record_text(paths);
+  const state::Record* parsed = known ? &known->record : nullptr;
+  if (lock == Lock::held) return inspect_once(paths, handle, lock, text, parsed);
   // Without the lock, a start or stop may finish between reading the record
   // and looking at its process and the lock: what is not running is looked
   // at again until the record stays the same across a look.
@@ -188,7 +220,7 @@ Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock) {
     return a.ok() == b.ok() && (a.ok() ? *a == *b : a.error().err == b.error().err);
   };
   for (int tries = 0;; ++tries) {
-    Inspection i = inspect_once(paths, handle, lock, text);
+    Inspection i = inspect_once(paths, handle, lock, text, tries == 0 ? parsed : nullptr);
     if (i.state == state::State::running || tries == 3) return i;
     auto again = read_record_text(paths);
     if (same(text, again)) return i;

@@ -57,9 +57,37 @@ enum class Handle {
 /// The record in `paths`, if it can be read and is well-formed.
 std::optional<state::Record> read_record(const state::StatePaths& paths);
 
+/// The text of the record in `paths`, read as inspect() reads it: only from
+/// a folder no one else can change.
+Result<std::string> read_record_text(const state::StatePaths& paths);
+
+/// A record the caller has just read, handed on so that it is not read
+/// (and parsed) again.
+struct KnownRecord {
+  std::string text;             ///< as read
+  state::Record record;         ///< ...parsed
+  bool file_unchanged = false;  ///< its service file has the recorded identity now
+};
+
 /// Looks at the record in `paths` and proves the process it names. The
 /// pidfile is only looked at for pidfile_problem.
-Inspection inspect(const state::StatePaths& paths, Handle handle = Handle::pidfd, Lock lock = Lock::held);
+/// `known`: the record as the caller just read it; null: read here.
+Inspection inspect(const state::StatePaths& paths, Handle handle = Handle::pidfd, Lock lock = Lock::held,
+                   const KnownRecord* known = nullptr);
+
+/// While one lives on this thread, the reads of inspect() and read_record()
+/// enter each trusted folder once, not once per file: status of many
+/// services reads two files of one folder per service. Scopes nest.
+class FolderCache {
+ public:
+  FolderCache();
+  ~FolderCache();
+  FolderCache(const FolderCache&) = delete;
+  FolderCache& operator=(const FolderCache&) = delete;
+
+ private:
+  bool was_;
+};
 
 /// `paths` with the pidfile the record names, if it names one: the one to
 /// check, rewrite and remove, whatever the service file says now.

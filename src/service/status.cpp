@@ -22,13 +22,16 @@ std::string format_uptime(double seconds) {
 namespace {
 
 // What the record says of the service file and what runs, and what is off.
-void recorded_facts(StatusInfo& info, const Inspection& now, const state::StatePaths& paths) {
+// `file_unchanged`: the file is known to have the recorded identity now.
+void recorded_facts(StatusInfo& info, const Inspection& now, const state::StatePaths& paths, bool file_unchanged) {
   if (now.record) {
     info.file = now.record->file;
     info.argv = now.record->argv;
     info.stdout_path = now.record->stdout_path;
     info.stderr_path = now.record->stderr_path;
-    auto now_id = info.file.empty() ? std::nullopt : state::file_identity(info.file);
+    auto now_id = info.file.empty() ? std::nullopt
+                  : file_unchanged    ? std::optional(now.record->file_id)
+                                      : state::file_identity(info.file);
     info.file_gone = !info.file.empty() && !now_id;
     info.file_changed = info.file_gone || (now_id && !(now.record->file_id == *now_id));
   }
@@ -94,11 +97,12 @@ void say_state(StatusInfo& info, const Inspection& now) {
 
 }  // namespace
 
-Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec) {
+Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec,
+                               const KnownRecord* known) {
   // No lock: records are replaced whole (rename), and a start under way is
   // recorded as starting, so status never waits for another command.
   state::StatePaths base = state_paths(ctx, name, spec);
-  Inspection now = inspect(base, Handle::none, Lock::probe);
+  Inspection now = inspect(base, Handle::none, Lock::probe, known);
   state::StatePaths paths = recorded_paths(base, now);
   StatusInfo info;
   if (owned_elsewhere(now, spec)) {  // as stop and signal see it: not this file's
@@ -110,7 +114,10 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name, cons
   info.pidfile = paths.pidfile;
   info.reason = now.reason;
   info.state = now.state;
-  recorded_facts(info, now, paths);
+  // The record inspected is the one known only if nothing changed it meanwhile.
+  bool unchanged = known && known->file_unchanged && now.record && now.record->file == known->record.file &&
+                   now.record->file_id == known->record.file_id;
+  recorded_facts(info, now, paths, unchanged);
   say_state(info, now);
   return info;
 }
