@@ -105,6 +105,19 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
   if (!fd) return sys_error("cannot open '" + shown + "'");
   Status st = write_all(fd.get(), content, shown);
   if (st && ::fchmod(fd.get(), mode) < 0) st = sys_error("cannot chmod '" + shown + "'");
+  // Over an existing file, exchanged with it and the old one unlinked: a
+  // rename over it makes ext4 (auto_da_alloc) start the new file's writeback
+  // first, 0.1 to 2 ms here. Readers see the old file or the new one, as
+  // with rename. A missing target or a file system without exchange
+  // (EINVAL): the plain rename. Only a file or link is exchanged: a rename
+  // over a folder must fail.
+  struct stat old;
+  bool replaces = ::fstatat(dir, e->name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0 &&
+                  (S_ISREG(old.st_mode) || S_ISLNK(old.st_mode));
+  if (st && replaces && ::renameat2(dir, tmp.c_str(), dir, e->name.c_str(), RENAME_EXCHANGE) == 0) {
+    ::unlinkat(dir, tmp.c_str(), 0);
+    return st;
+  }
   if (st && ::renameat(dir, tmp.c_str(), dir, e->name.c_str()) < 0) {
     st = sys_error("cannot rename '" + shown + "' to '" + path + "'");
   }
