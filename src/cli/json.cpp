@@ -7,7 +7,20 @@
 
 namespace daemonctl::cli {
 
+namespace {
+
+// Printable ASCII but '"' and '\\': written as it is.
+bool plain(std::string_view text) {
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string json_string(std::string_view text) {
+  if (plain(text)) return std::string(1, '"').append(text).append(1, '"');
   std::string out = "\"";
   while (!text.empty()) {
     unsigned char c = static_cast<unsigned char>(text.front());
@@ -37,7 +50,7 @@ std::string json_string(std::string_view text) {
 
 JsonObject& JsonObject::raw(std::string_view key, const std::string& value) {
   if (!body_.empty()) body_ += ", ";
-  body_ += json_string(key) + ": " + value;
+  body_.append(json_string(key)).append(": ").append(value);
   return *this;
 }
 

@@ -24,7 +24,9 @@ class Board {
     std::unique_lock lock(mutex_);
     for (;;) {
       bool waiting = false;
-      for (std::size_t i = 0; i < tasks_.size(); ++i) {
+      // Those before the first waiting one are all taken: not scanned again.
+      while (first_waiting_ < tasks_.size() && tasks_[first_waiting_] != Task::waiting) ++first_waiting_;
+      for (std::size_t i = first_waiting_; i < tasks_.size(); ++i) {
         if (tasks_[i] != Task::waiting) continue;
         waiting = true;
         switch (readiness(i, blocked_by)) {
@@ -72,6 +74,7 @@ class Board {
   }
 
   std::vector<Task> tasks_;
+  std::size_t first_waiting_ = 0;  ///< no task before it is waiting
   const Schedule& schedule_;
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -34,9 +34,10 @@ Result<ProcStat> parse_stat(const std::string& text) {
   auto close = text.rfind(')');
   if (close == std::string::npos) return Error{ExitStatus::failure, "malformed /proc stat line"};
   std::vector<std::string_view> fields;  // fields[0] is field 3 (state)
+  fields.reserve(20);
   std::string_view rest(text);
   rest.remove_prefix(close + 1);
-  while (!rest.empty()) {
+  while (!rest.empty() && fields.size() < 20) {  // field 22 (starttime) is the last one read
     auto start = rest.find_first_not_of(" \n");
     if (start == std::string_view::npos) break;
     rest.remove_prefix(start);
@@ -100,7 +101,7 @@ std::vector<pid_t> group_members(pid_t pgid, pid_t session) {
   return live_processes([&](const ProcStat& st) { return st.pgrp == pgid && st.session == session; });
 }
 
-std::string boot_id() {
+const std::string& boot_id() {
   // Fixed until the next boot: read once (status --all asks for every service).
   static const std::string id = [] {
     auto text = read_file("/proc/sys/kernel/random/boot_id", 128);

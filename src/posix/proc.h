@@ -30,7 +30,7 @@ Result<ProcStat> read_stat(pid_t pid);
 std::vector<pid_t> group_members(pid_t pgid, pid_t session);
 
 /// /proc/sys/kernel/random/boot_id without the newline ("" if unreadable); read once.
-std::string boot_id();
+const std::string& boot_id();
 /// The target of /proc/PID/exe (the executable, symlinks resolved).
 Result<std::string> exe_path(pid_t pid);
 /// The target of /proc/self/exe: this very program.

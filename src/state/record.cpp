@@ -30,6 +30,7 @@ std::string escaped(std::string_view s) {
 }
 
 std::string unescaped(std::string_view s) {
+  if (s.find('\\') == std::string_view::npos) return std::string(s);  // most values: as they are
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] != '\\' || i + 1 == s.size()) {
@@ -89,39 +90,40 @@ struct Seen {
 };
 
 // One definition key; false if `key` is not one.
-bool parse_definition(Record& r, std::string_view key, const std::string& value) {
+// `value` is moved from when it is taken.
+bool parse_definition(Record& r, std::string_view key, std::string& value) {
   auto stop = [&r]() -> RecordedStop& { return r.stop ? *r.stop : r.stop.emplace(); };
   bool ok = true;
-  if (key == "name") r.name = value;
-  else if (key == "file") r.file = value;
+  if (key == "name") r.name = std::move(value);
+  else if (key == "file") r.file = std::move(value);
   else if (key == "file_id") ok = parse_identity(value, r.file_id);
-  else if (key == "argv") r.argv.push_back(value);
-  else if (key == "env_digest") r.env_digest = value;
-  else if (key == "pidfile") r.pidfile = value;
+  else if (key == "argv") r.argv.push_back(std::move(value));
+  else if (key == "env_digest") r.env_digest = std::move(value);
+  else if (key == "pidfile") r.pidfile = std::move(value);
   else if (key == "forking") r.forking = value == "1";
   else if (key == "stop_signal") ok = parse_number(value, stop().signal);
   else if (key == "stop_timeout_ns") ok = parse_number(value, stop().timeout_ns);
   else if (key == "stop_interval_ns") ok = parse_number(value, stop().interval_ns);
   else if (key == "stop_group") stop().group = value == "1";
   else if (key == "reload_signal") ok = parse_number(value, stop().reload_signal);
-  else if (key == "user") r.user = value;
-  else if (key == "stdout") r.stdout_path = value;
-  else if (key == "stderr") r.stderr_path = value;
-  else if (key == "runtime_dir") r.runtime_dir = value;
+  else if (key == "user") r.user = std::move(value);
+  else if (key == "stdout") r.stdout_path = std::move(value);
+  else if (key == "stderr") r.stderr_path = std::move(value);
+  else if (key == "runtime_dir") r.runtime_dir = std::move(value);
   else return false;
   return ok;
 }
 
-bool parse_instance(Record& r, Seen& seen, std::string_view key, const std::string& value) {
+bool parse_instance(Record& r, Seen& seen, std::string_view key, std::string& value) {
   if (key == "pid") seen.pid = parse_number(value, r.pid);
   else if (key == "starttime") seen.start = parse_number(value, r.starttime);
-  else if (key == "boot_id") seen.boot = !(r.boot_id = value).empty();
+  else if (key == "boot_id") seen.boot = !(r.boot_id = std::move(value)).empty();
   else if (key == "pgid") seen.pgid = parse_number(value, r.pgid);
   else if (key == "monitor") seen.monitor = parse_number(value, r.monitor);
   else if (key == "monitor_starttime") seen.monitor_start = parse_number(value, r.monitor_starttime);
   else if (key == "restarts") seen.restarts = parse_number(value, r.restarts);
   else if (key == "phase") seen.phase = (r.phase = parse_state(value).value_or(State::unknown)) != State::unknown;
-  else if (key == "last_exit") r.last_exit = value;
+  else if (key == "last_exit") r.last_exit = std::move(value);
   return true;  // an unknown key, from a later version: ignored
 }
 
