@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <algorithm>
 #include <optional>
 
 #include "cli/style.h"
@@ -109,23 +110,24 @@ int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out
            const std::function<void(const fleet::Target&, const service::StatusInfo&)>& text) {
   std::vector<std::optional<Result<service::StatusInfo>>> infos(sel.targets.size());
   ExitCode code;
+  // Those whose status the selection took with their record are done.
+  auto left = std::count_if(sel.targets.begin(), sel.targets.end(), [](const auto& t) { return !t.status; });
   fleet::Schedule schedule;
-  schedule.jobs = sel.targets.size() >= 32 ? 2 : 1;  // many files: both cores
+  schedule.jobs = left >= 32 ? 2 : 1;  // many files: both cores
   fleet::run_all(
       sel.targets.size(), schedule,
       [&](std::size_t i) {
         const fleet::Target& t = sel.targets[i];
+        if (t.status) return true;
         const config::ServiceSpec* spec = t.spec ? &*t.spec : nullptr;
         service::FolderCache cache;
-        const service::KnownRecord* known = t.current ? &*t.current : nullptr;
-        infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec, known)
-                                      : Result<service::StatusInfo>(t.error);
+        infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec) : Result<service::StatusInfo>(t.error);
         return true;
       },
       [](std::size_t, std::size_t) {},
       [&](std::size_t i) {
         const fleet::Target& t = sel.targets[i];
-        const Result<service::StatusInfo>& info = *infos[i];
+        const Result<service::StatusInfo>& info = t.status ? *t.status : *infos[i];
         if (!info) return code.note(out.failure(t.label, t.file, info.error()));
         code.note(info->status);
         if (out.json()) out.object(status_object(t, *info));

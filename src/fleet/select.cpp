@@ -1,6 +1,7 @@
 #include "fleet/select.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 
@@ -25,10 +26,11 @@ std::string stem(const std::string& path) {
 
 Target load(const std::string& label, const std::string& file, const std::string& log_dir) {
   auto spec = config::load_service(file);
-  if (!spec) return Target{label, file, std::nullopt, std::move(spec).error()};
+  if (!spec) return Target{label, file, nullptr, std::move(spec).error()};
   service::use_log_dir(*spec, log_dir);
   std::string name = spec->name;
-  return Target{name, spec->file, std::move(*spec), {}};
+  std::string path = spec->file;
+  return Target{name, std::move(path), std::make_unique<config::ServiceSpec>(std::move(*spec)), {}};
 }
 
 /// A file's path as a key: absolute and normalised ("" stays "").
@@ -38,7 +40,7 @@ std::string file_key(const std::string& path) {
   return absolute ? *absolute : path;
 }
 
-Target unknown(const std::string& arg, Error e) { return Target{arg, "", std::nullopt, std::move(e)}; }
+Target unknown(const std::string& arg, Error e) { return Target{arg, "", nullptr, std::move(e)}; }
 
 Diagnostic at_key(const config::ServiceSpec& spec, const std::string& key, std::string message) {
   auto where = spec.locations.find(key);
@@ -64,16 +66,19 @@ class Selector {
     add(load(config::names_file(arg) ? stem(*file) : arg, *file, opt_.log_dir));
   }
 
-  /// --all: every service recorded in the state dir that no file names.
-  void add_recorded() {
-    auto names = posix::list_dir(opt_.state_dir);
-    if (!names) return;
-    std::sort(names->begin(), names->end());
-    for (const std::string& entry : *names) {
+  /// --all: every service recorded in the state dir that no file names,
+  /// by name. `entries`: the state dir's.
+  void add_recorded(const std::vector<std::string>& entries) {
+    std::vector<std::string> names;
+    for (const std::string& entry : entries) {
       if (!entry.ends_with(".record")) continue;
       std::string name = entry.substr(0, entry.size() - 7);
       if (by_name_.count(name) || labels_.count(name)) continue;
       if (opt_.disabled == Disabled::skip && is_disabled(name)) continue;
+      names.push_back(std::move(name));
+    }
+    std::sort(names.begin(), names.end());  // only those left: most are known by their file
+    for (const std::string& name : names) {
       if (auto recorded = from_record(name)) add(std::move(*recorded));
     }
   }
@@ -94,6 +99,7 @@ class Selector {
   /// `status --all`), then adds them in order.
   void add_files(const std::vector<std::string>& files) {
     std::vector<Target> loaded(files.size());
+    sel_.targets.reserve(sel_.targets.size() + files.size());
     fleet::Schedule schedule;
     schedule.jobs = files.size() >= 32 ? 2 : 1;
     fleet::run_all(
@@ -137,40 +143,46 @@ class Selector {
     if (opt_.state_dir.empty()) return std::nullopt;
     auto record = service::read_record(state::StatePaths{"", record_path(name), ""});
     if (!record && posix::lstat_path(record_path(name))) {  // invalid: still shown, and stopped
-      Target t{name, "", std::nullopt, Error{ExitStatus::config, "its record cannot be read"}};
+      Target t{name, "", nullptr, Error{ExitStatus::config, "its record cannot be read"}};
       t.recorded = true;
       return t;
     }
     if (!record) return std::nullopt;
     Error why{ExitStatus::config, record->file.empty() ? "no service file"
                                                        : "its service file '" + record->file + "' is not loaded"};
-    Target t{name, record->file, std::nullopt, std::move(why)};
+    Target t{name, record->file, nullptr, std::move(why)};
     t.recorded = true;
     return t;
   }
 
   /// With trust_records: the Target of `file` from the record of its stem,
-  /// if that record was made from this file as it is now (not parsed).
+  /// if that record was made from this file as it is now (not parsed), with
+  /// its status.
   std::optional<Target> from_current_record(const std::string& file) const {
     if (!opt_.trust_records || opt_.state_dir.empty()) return std::nullopt;
     std::string name = stem(file);
     service::FolderCache cache;
-    auto text = service::read_record_text(state::StatePaths{"", record_path(name), ""});
-    if (!text) return std::nullopt;
-    auto record = state::parse_record(*text);
+    service::KnownRecord known;
+    auto text = service::read_record_text(state::StatePaths{"", record_path(name), ""}, &known.mtime_ns);
+    auto record = text ? state::parse_record(*text) : std::nullopt;
     if (!record || record->name != name || record->file.empty()) return std::nullopt;
     auto id = state::file_identity(file);
     if (!id || !(*id == record->file_id) || record->file != file_key(file)) return std::nullopt;
-    Target t{name, record->file, std::nullopt, Error{}};
+    Target t{name, record->file, nullptr, Error{}};
     t.recorded = true;
-    t.current = service::KnownRecord{std::move(*text), std::move(*record), true};
+    t.current = true;
+    t.recorded_pidfile = record->pidfile;
+    known.record = std::move(*record);
+    known.file_unchanged = true;
+    t.status = std::make_unique<Result<service::StatusInfo>>(
+        service::status_info(service::Context{opt_.state_dir}, name, nullptr, &known));
     return t;
   }
 
   /// A Target from its record whose name or pidfile another target has:
   /// parsed after all, so that the clash is said where its file says it.
   Target parsed_if_clashing(Target t) const {
-    if (by_name_.count(t.label) == 0 && pidfiles_.count(t.current->record.pidfile) == 0) return t;
+    if (by_name_.count(t.label) == 0 && pidfiles_.count(t.recorded_pidfile) == 0) return t;
     return load(t.label, t.file, opt_.log_dir);
   }
 
@@ -229,7 +241,7 @@ class Selector {
   void add_current(Target t) {
     files_.emplace(t.file, sel_.targets.size());
     by_name_.emplace(t.label, sel_.targets.size());
-    pidfiles_.emplace(t.current->record.pidfile, t.file);
+    pidfiles_.emplace(t.recorded_pidfile, t.file);
     sel_.targets.push_back(std::move(t));
   }
 
@@ -334,6 +346,12 @@ Result<Selection> select(const std::vector<std::string>& args, const std::string
     e.message = "disabled services: " + e.message;
     return e;
   }
+  // The state dir is listed meanwhile (with many services, as long as the
+  // config folder): its records without a file come last.
+  std::future<Result<std::vector<std::string>>> recorded;
+  if (opt.all && !opt.state_dir.empty()) {
+    recorded = std::async(std::launch::async, [&] { return posix::list_dir(opt.state_dir); });
+  }
   Selector s(config_dir, opt, disabled ? std::optional(std::move(*disabled)) : std::nullopt);
   for (const std::string& arg : args) s.add_argument(arg);
   if (opt.all) {
@@ -341,7 +359,9 @@ Result<Selection> select(const std::vector<std::string>& args, const std::string
     if (!files) return std::move(files).error();
     s.add_files(s.wanted(std::move(*files)));
   }
-  if (opt.all && !opt.state_dir.empty()) s.add_recorded();
+  if (opt.all && !opt.state_dir.empty()) {
+    if (auto entries = recorded.get()) s.add_recorded(*entries);
+  }
   if (opt.with_deps) s.close_over_dependencies();
   Selection sel = std::move(s).finish();
   if (opt.dependents) find_dependents(sel, config_dir);

@@ -2,6 +2,7 @@
 // and --all resolved to files, loaded, with their dependencies.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,7 +11,7 @@
 #include "common/result.h"
 #include "config/service_spec.h"
 #include "fleet/order.h"
-#include "service/inspect.h"
+#include "service/commands.h"
 
 namespace daemonctl::fleet {
 
@@ -18,7 +19,9 @@ namespace daemonctl::fleet {
 struct Target {
   std::string label;  ///< the service's name; the argument (or file stem) when its file failed
   std::string file;   ///< the file, as resolved ("" for an unknown name); recorded only: the recorded one
-  std::optional<config::ServiceSpec> spec;
+  /// The service as its file says; null when it did not load (or was not
+  /// parsed: `current`). Held by pointer: a Target of 1,000 is small.
+  std::unique_ptr<config::ServiceSpec> spec;
   Error error;  ///< when !spec
   /// The state dir records an instance of `label`: stop, status, signal and
   /// reload work from the record even without a loadable file.
@@ -29,8 +32,11 @@ struct Target {
   std::optional<bool> enabled = std::nullopt;
   /// SelectOptions::trust_records: its file was not parsed, because its
   /// record was made from this very file, unchanged since (same device,
-  /// inode, size and mtime); the record as read. `recorded` is then true.
-  std::optional<service::KnownRecord> current{};
+  /// inode, size and mtime). `recorded` is then true, and `status` holds
+  /// what status_info found, taken with the record in one pass.
+  bool current = false;
+  std::string recorded_pidfile{};  ///< current: the pidfile its record names
+  std::unique_ptr<Result<service::StatusInfo>> status{};
 };
 
 struct Selection {

@@ -296,24 +296,23 @@ Result<Opened> open_entry(const std::string& path, int flags, mode_t mode, uid_t
 }
 
 Result<std::string> read_entry(const std::string& path, std::size_t limit, int flags, bool trusted_only,
-                               uid_t owner) {
+                               uid_t owner, struct stat* st) {
   auto opened = open_entry(path, O_RDONLY | O_NONBLOCK | flags, 0, owner);
   if (!opened) return std::move(opened).error();
   if (trusted_only && !opened->in_trusted_folder) {
     return not_safe(path, "its folder can be changed by other users");
   }
-  return read_fd(opened->fd.get(), path, limit);
+  return read_fd(opened->fd.get(), path, limit, st);
 }
 
 Result<std::string> read_entry_at(const Folder& folder, const std::string& name, const std::string& path,
                                   std::size_t limit, int flags, struct stat* st) {
-  if (!folder.trusted || !(flags & O_NOFOLLOW)) {
-    auto opened = open_entry(path, O_RDONLY | O_NONBLOCK | flags);
-    if (!opened) return std::move(opened).error();
-    return read_fd(opened->fd.get(), path, limit, st);
-  }
-  // In a trusted folder, with O_NOFOLLOW, open_entry comes down to this one open.
-  UniqueFd fd(openat2_fd(folder.fd.get(), name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | flags));
+  if (!folder.trusted || !(flags & O_NOFOLLOW)) return read_entry(path, limit, flags, false, kAnyOwner, st);
+  // In a trusted folder, with O_NOFOLLOW, open_entry comes down to this one
+  // open; of one component, an openat with O_NOFOLLOW follows no link either
+  // (and costs less than openat2).
+  if (name.find('/') != std::string::npos) return read_entry(path, limit, flags, false, kAnyOwner, st);
+  UniqueFd fd(::openat(folder.fd.get(), name.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | flags));
   if (!fd) return sys_error("cannot open '" + path + "'");
   return read_fd(fd.get(), path, limit, st);
 }

@@ -84,9 +84,10 @@ Result<Opened> open_entry(const std::string& path, int flags, mode_t mode = 0, u
 /// Reads the regular file at `path`, opened by open_entry with `flags`
 /// (O_RDONLY | O_NONBLOCK added), at most `limit` bytes (EFBIG beyond).
 /// With `trusted_only`, the file's folder must be trusted (status privilege
-/// otherwise): for records that name processes to signal.
+/// otherwise): for records that name processes to signal. `st`, if not
+/// null, gets the file's fstat.
 Result<std::string> read_entry(const std::string& path, std::size_t limit, int flags = 0, bool trusted_only = false,
-                               uid_t owner = kAnyOwner);
+                               uid_t owner = kAnyOwner, struct stat* st = nullptr);
 
 /// read_entry of `name` in `folder`, already entered (`path` is the whole
 /// path, for messages): many reads in one folder enter it once. `st`, if

@@ -91,9 +91,10 @@ struct StatusInfo {
 };
 /// status() with the facts behind its line.
 /// `spec`: the service's file now, for its own pidfile; null: known by its record.
-/// `known`: the record as the caller just read it (not read again); null: none.
+/// `known`: the record as the caller just read it (not read again, moved
+/// from); null: none.
 Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec,
-                               const KnownRecord* known = nullptr);
+                               KnownRecord* known = nullptr);
 
 /// `reload` and `signal`: sends `sig` to the proven daemon alone, through its
 /// pidfd, or with `group` to its recorded process group as stop does

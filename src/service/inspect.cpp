@@ -23,29 +23,60 @@ constexpr std::size_t kRecordLimit = 64 * 1024;  // a long argv and environment'
 thread_local bool t_cache_folders = false;
 thread_local std::optional<posix::Folder> t_folder;
 
+// With a FolderCache on this thread: the folder `dir`, entered once and kept
+// while the thread reads in it, if it is trusted; else null.
+const posix::Folder* cached_folder(const std::string& dir) {
+  if (!t_cache_folders) return nullptr;
+  if (!t_folder || t_folder->path != dir) {
+    auto f = posix::open_folder(dir);
+    if (f && f->trusted) t_folder = std::move(*f);
+    else t_folder.reset();
+  }
+  return t_folder && t_folder->path == dir ? &*t_folder : nullptr;
+}
+
+std::string leaf(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
 // read_entry(path, limit, flags, trusted_only) (O_NOFOLLOW in flags), through
 // the thread's cached folder when a FolderCache lives; `st` gets the file's
 // stat (st_nlink 0 if unknown).
 Result<std::string> read_in_folder(const std::string& path, std::size_t limit, int flags, struct stat& st,
                                    bool trusted_only) {
-  std::string dir = posix::dirname(path);
-  if (t_cache_folders && (!t_folder || t_folder->path != dir)) {
-    auto f = posix::open_folder(dir);
-    if (f && f->trusted) t_folder = std::move(*f);
-    else t_folder.reset();
+  if (const posix::Folder* folder = cached_folder(posix::dirname(path))) {
+    return posix::read_entry_at(*folder, leaf(path), path, limit, flags, &st);
   }
-  if (!t_cache_folders || !t_folder || t_folder->path != dir) {
-    st = {};
-    auto text = posix::read_entry(path, limit, flags, trusted_only);
-    if (auto again = text ? posix::lstat_path(path) : Result<struct stat>(Error{}); again) st = *again;
-    return text;
-  }
-  return posix::read_entry_at(*t_folder, path.substr(path.find_last_of('/') + 1), path, limit, flags, &st);
+  st = {};
+  return posix::read_entry(path, limit, flags, trusted_only, posix::kAnyOwner, &st);
+}
+
+std::int64_t nanoseconds(const struct timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
+
+bool insecure(const struct stat& st) {
+  return (st.st_uid != 0 && st.st_uid != posix::effective_uid()) || (st.st_mode & 022);
+}
+
+// Is the pidfile, by its lstat alone, the one daemonctl wrote right after
+// the record (modified at `record_mtime_ns`): a regular file of the size of
+// "PID\n", written no earlier than the record and at most a second after,
+// with a safe owner and mode? Then what it names need not be read. Another
+// pid written over it later, or anything else, makes it read.
+bool as_written(const struct stat& st, pid_t pid, std::int64_t record_mtime_ns) {
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  std::int64_t written = nanoseconds(st.st_mtim);
+  return record_mtime_ns != 0 && S_ISREG(st.st_mode) && !insecure(st) &&
+         static_cast<std::size_t>(st.st_size) == std::to_string(pid).size() + 1 && written >= record_mtime_ns &&
+         written <= record_mtime_ns + kSecond;
 }
 
 // Why daemonctl's pidfile does not say what the record says, "" if it does:
-// missing, another pid, or one another user could have written.
-std::string pidfile_problem(const std::string& pidfile, pid_t pid) {
+// missing, another pid, or one another user could have written. One lstat
+// when it is as written (as_written); else it is read.
+std::string pidfile_problem(const std::string& pidfile, pid_t pid, std::int64_t record_mtime_ns) {
+  if (record_mtime_ns != 0) {
+    const posix::Folder* folder = cached_folder(posix::dirname(pidfile));
+    auto st = folder ? posix::stat_at(folder->fd.get(), leaf(pidfile), AT_SYMLINK_NOFOLLOW) : posix::lstat_path(pidfile);
+    if (st && as_written(*st, pid, record_mtime_ns)) return {};
+  }
   struct stat st{};
   auto text = read_in_folder(pidfile, kPidfileLimit, O_NOFOLLOW, st, false);
   if (!text && text.error().err == ENOENT) return "pidfile '" + pidfile + "' is missing";
@@ -53,7 +84,7 @@ std::string pidfile_problem(const std::string& pidfile, pid_t pid) {
   auto named = state::parse_pidfile(*text, posix::pid_max());
   if (!named) return "pidfile '" + pidfile + "' is invalid: " + named.error().message;
   if (*named != pid) return "pidfile '" + pidfile + "' names pid " + std::to_string(*named);
-  if (st.st_nlink != 0 && ((st.st_uid != 0 && st.st_uid != posix::effective_uid()) || (st.st_mode & 022))) {
+  if (st.st_nlink != 0 && insecure(st)) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
     return "pidfile '" + pidfile + "' has an insecure owner or mode (uid " + std::to_string(st.st_uid) + ", " + mode +
@@ -87,7 +118,7 @@ bool lock_is_held(const std::string& path) {
 
 // The record parsed from `text`, or the Inspection that says why there is none.
 std::optional<Inspection> without_record(const state::StatePaths& paths, const Result<std::string>& text,
-                                         std::optional<state::Record>& record, const state::Record* parsed) {
+                                         std::optional<state::Record>& record) {
   Inspection i;
   if (!text && text.error().err == ENOENT) {
     i.stale_pidfile = posix::lstat_path(paths.pidfile).ok();
@@ -99,7 +130,7 @@ std::optional<Inspection> without_record(const state::StatePaths& paths, const R
     i.status = text.error().status;
     return i;
   }
-  record = parsed ? std::optional(*parsed) : state::parse_record(*text);
+  record = state::parse_record(*text);
   if (record) return std::nullopt;
   i.state = state::State::invalid;
   i.reason = "record '" + paths.record + "' is invalid";
@@ -111,7 +142,9 @@ std::string disprove(const state::Record& record, const posix::ProcStat& stat) {
   if (record.boot_id != posix::boot_id()) return "recorded before this boot";
   if (record.starttime != stat.starttime) return "pid reused by another process (start time differs)";
   if (stat.state == 'Z' || stat.state == 'X') return "the process has exited (zombie)";
-  if (record.pid == posix::this_pid()) return "pid is daemonctl itself";  // only a forged record could say so
+  // Asked once: no command inspects after a fork, in the child (it execs).
+  static const pid_t self = posix::this_pid();
+  if (record.pid == self) return "pid is daemonctl itself";  // only a forged record could say so
   return {};
 }
 
@@ -148,10 +181,11 @@ Inspection gone(Inspection i, std::string why, bool busy) {
 }  // namespace
 
 // Only from a folder no one else can write: a record names what we signal.
-Result<std::string> read_record_text(const state::StatePaths& paths) {
-  if (!t_cache_folders) return posix::read_entry(paths.record, kRecordLimit, O_NOFOLLOW, true);
-  struct stat st;
-  return read_in_folder(paths.record, kRecordLimit, O_NOFOLLOW, st, true);
+Result<std::string> read_record_text(const state::StatePaths& paths, std::int64_t* mtime_ns) {
+  struct stat st{};
+  auto text = read_in_folder(paths.record, kRecordLimit, O_NOFOLLOW, st, true);
+  if (mtime_ns) *mtime_ns = text ? nanoseconds(st.st_mtim) : 0;
+  return text;
 }
 
 FolderCache::FolderCache() : was_(t_cache_folders) { t_cache_folders = true; }
@@ -165,14 +199,14 @@ std::optional<state::Record> read_record(const state::StatePaths& paths) {
 
 namespace {
 
-Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock, const Result<std::string>& text,
-                        const state::Record* parsed) {
-  std::optional<state::Record> record;
-  if (auto none = without_record(paths, text, record, parsed)) return std::move(*none);
+// Proves the process `record` names (read from `paths`; modified at
+// `mtime_ns`, 0 if unknown).
+Inspection inspect_record(const state::StatePaths& paths, Handle handle, Lock lock, state::Record record,
+                          std::int64_t mtime_ns) {
   Inspection i;
-  i.pid = record->pid;
-  i.pgid = record->pgid;
-  i.monitor = monitor_facts(*record);
+  i.pid = record.pid;
+  i.pgid = record.pgid;
+  i.monitor = monitor_facts(record);
   i.record = std::move(record);
   // A start under way holds the lock; one that died left the record behind.
   // Asked only when it matters: a running daemon recorded as running needs
@@ -202,17 +236,27 @@ Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock
   i.state = i.record->phase == state::State::starting && busy() ? state::State::starting : state::State::running;
   i.starttime = stat->starttime;
   std::string pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
-  if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid);
+  if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid, mtime_ns);
   return i;
 }
 
+Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock, const Result<std::string>& text,
+                        std::int64_t mtime_ns) {
+  std::optional<state::Record> record;
+  if (auto none = without_record(paths, text, record)) return std::move(*none);
+  return inspect_record(paths, handle, lock, std::move(*record), mtime_ns);
+}
 
 }  // namespace
 
-Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock, const KnownRecord* known) {
-  auto text = known ? Result<std::string>(known->text) : read_record_text(paths);
-  const state::Record* parsed = known ? &known->record : nullptr;
-  if (lock == Lock::held) return inspect_once(paths, handle, lock, text, parsed);
+Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock, KnownRecord* known) {
+  if (known) {
+    Inspection i = inspect_record(paths, handle, lock, std::move(known->record), known->mtime_ns);
+    if (lock == Lock::held || i.state == state::State::running) return i;
+  }  // else looked at again, from the file, as below
+  std::int64_t mtime_ns = 0;
+  auto text = read_record_text(paths, &mtime_ns);
+  if (lock == Lock::held) return inspect_once(paths, handle, lock, text, mtime_ns);
   // Without the lock, a start or stop may finish between reading the record
   // and looking at its process and the lock: what is not running is looked
   // at again until the record stays the same across a look.
@@ -220,9 +264,9 @@ Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock, con
     return a.ok() == b.ok() && (a.ok() ? *a == *b : a.error().err == b.error().err);
   };
   for (int tries = 0;; ++tries) {
-    Inspection i = inspect_once(paths, handle, lock, text, tries == 0 ? parsed : nullptr);
+    Inspection i = inspect_once(paths, handle, lock, text, mtime_ns);
     if (i.state == state::State::running || tries == 3) return i;
-    auto again = read_record_text(paths);
+    auto again = read_record_text(paths, &mtime_ns);
     if (same(text, again)) return i;
     text = std::move(again);
   }

@@ -58,22 +58,25 @@ enum class Handle {
 std::optional<state::Record> read_record(const state::StatePaths& paths);
 
 /// The text of the record in `paths`, read as inspect() reads it: only from
-/// a folder no one else can change.
-Result<std::string> read_record_text(const state::StatePaths& paths);
+/// a folder no one else can change. `mtime_ns`, if not null, gets the
+/// record's modification time (0 if it could not be read).
+Result<std::string> read_record_text(const state::StatePaths& paths, std::int64_t* mtime_ns = nullptr);
 
-/// A record the caller has just read, handed on so that it is not read
-/// (and parsed) again.
+/// A record the caller has just read and parsed, handed on so that it is
+/// not read again.
 struct KnownRecord {
-  std::string text;             ///< as read
-  state::Record record;         ///< ...parsed
+  state::Record record;
   bool file_unchanged = false;  ///< its service file has the recorded identity now
+  std::int64_t mtime_ns = 0;    ///< the record's modification time; 0: unknown
 };
 
 /// Looks at the record in `paths` and proves the process it names. The
 /// pidfile is only looked at for pidfile_problem.
-/// `known`: the record as the caller just read it; null: read here.
+/// `known`: the record as the caller just read it, moved from; null: read
+/// here. Without the lock, what it names that does not run is looked at
+/// again from the file.
 Inspection inspect(const state::StatePaths& paths, Handle handle = Handle::pidfd, Lock lock = Lock::held,
-                   const KnownRecord* known = nullptr);
+                   KnownRecord* known = nullptr);
 
 /// While one lives on this thread, the reads of inspect() and read_record()
 /// enter each trusted folder once, not once per file: status of many

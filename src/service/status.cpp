@@ -98,10 +98,14 @@ void say_state(StatusInfo& info, const Inspection& now) {
 }  // namespace
 
 Result<StatusInfo> status_info(const Context& ctx, const std::string& name, const config::ServiceSpec* spec,
-                               const KnownRecord* known) {
+                               KnownRecord* known) {
   // No lock: records are replaced whole (rename), and a start under way is
   // recorded as starting, so status never waits for another command.
   state::StatePaths base = state_paths(ctx, name, spec);
+  // What is known of the file, kept: inspect() takes the record.
+  bool known_unchanged = known && known->file_unchanged;
+  std::string known_file = known_unchanged ? known->record.file : std::string();
+  state::FileIdentity known_id = known ? known->record.file_id : state::FileIdentity{};
   Inspection now = inspect(base, Handle::none, Lock::probe, known);
   state::StatePaths paths = recorded_paths(base, now);
   StatusInfo info;
@@ -115,8 +119,7 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name, cons
   info.reason = now.reason;
   info.state = now.state;
   // The record inspected is the one known only if nothing changed it meanwhile.
-  bool unchanged = known && known->file_unchanged && now.record && now.record->file == known->record.file &&
-                   now.record->file_id == known->record.file_id;
+  bool unchanged = known_unchanged && now.record && now.record->file == known_file && now.record->file_id == known_id;
   recorded_facts(info, now, paths, unchanged);
   say_state(info, now);
   return info;

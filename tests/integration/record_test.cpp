@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 #include "harness.h"
 
 using namespace harness;
@@ -241,5 +244,59 @@ TEST_CASE("record: status looks at a service's own pidfile, where start writes i
   CHECK(status.out.find("pidfile '" + own + "' is missing (start rewrites it)") != std::string::npos);
   CHECK(box.run({"start", file}).code == 0);
   CHECK(exists(own));
+  CHECK(box.run({"stop", file}).code == 0);
+}
+
+// status --all and list take a file as its record says when the record was
+// made from it unchanged (fleet/select.cpp: trust_records), without parsing
+// it: what parsing would have found wrong between files must still be said.
+TEST_CASE("record: status --all still warns of a pidfile two files name, one of them running as recorded") {
+  Sandbox box;
+  std::string shared = "pidfile = \"" + box.path("run/shared.pid") + "\"\n";
+  std::string first = box.service("a", sleeper(box) + shared);
+  std::string second = box.service("b", sleeper(box) + shared);
+  std::string warning = ":3:11: pidfile '" + box.path("run/shared.pid") + "' is also the pidfile of '";
+  SECTION("the running one first") {
+    REQUIRE(box.run({"start", first}).code == 0);
+    Run r = box.run_in_folder({"status", "--all"});
+    CHECK(r.err.find("daemonctl: warning: " + second + warning + first + "'") != std::string::npos);
+    CHECK(r.out.find("a: running (pid ") == 0);
+    CHECK(box.run({"stop", first}).code == 0);
+  }
+  SECTION("the running one second") {
+    REQUIRE(box.run({"start", second}).code == 0);
+    Run r = box.run_in_folder({"list", "--json"});
+    CHECK(r.err.find("daemonctl: warning: " + second + warning + first + "'") != std::string::npos);
+    CHECK(r.out.find("\"name\": \"b\", \"state\": \"running\"") != std::string::npos);
+    CHECK(box.run({"stop", second}).code == 0);
+  }
+}
+
+TEST_CASE("record: status --all still warns of a file that declares the name of one running as recorded") {
+  Sandbox box;
+  std::string other = box.service("a", sleeper(box) + "name = \"svc\"\n");
+  std::string file = box.service("svc", sleeper(box));
+  REQUIRE(box.run({"start", file}).code == 0);
+  Run r = box.run_in_folder({"status", "--all"});
+  CHECK(r.err.find("service name 'svc' is also declared by '" + other + "'") != std::string::npos);
+  CHECK(r.out.find("svc: not running from this file: the name 'svc' runs from '" + file + "'") != std::string::npos);
+  CHECK(box.run({"stop", file}).code == 0);
+}
+
+TEST_CASE("record: status --all sees a pidfile rewritten with another pid of the same length") {
+  Sandbox box;
+  std::string file = box.service("svc", sleeper(box));
+  REQUIRE(box.run({"start", file}).code == 0);
+  std::string pidfile = box.state_dir() + "/svc.pid";
+  std::string pid = slurp(pidfile);
+  REQUIRE(pid.size() > 2);
+  std::string other = pid;
+  other[other.size() - 2] = other[other.size() - 2] == '9' ? '8' : static_cast<char>(other[other.size() - 2] + 1);
+  // Written well after the record: not the pidfile start wrote with it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  box.write("state/svc.pid", other);
+  Run r = box.run_in_folder({"status", "--all"});
+  CHECK(r.out.find("; pidfile '" + pidfile + "' names pid " + other.substr(0, other.size() - 1) +
+                   " (start rewrites it)") != std::string::npos);
   CHECK(box.run({"stop", file}).code == 0);
 }
