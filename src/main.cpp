@@ -13,5 +13,7 @@ int main(int argc, char** argv) {
 #ifdef DAEMONCTL_STATIC
   daemonctl::posix::use_files_for_users();
 #endif
-  return daemonctl::cli::run(argc, argv);
+  // Flushed and ended here: the static destructors have nothing to release
+  // that the kernel does not.
+  daemonctl::posix::exit_now(daemonctl::cli::run(argc, argv));
 }

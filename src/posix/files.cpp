@@ -95,13 +95,20 @@ static Status write_all(int fd, const std::string& content, const std::string& p
   return {};
 }
 
-Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
-  auto e = locate(path);
-  if (!e) return std::move(e).error();
-  int dir = e->folder.fd.get();
-  std::string tmp = e->name + ".tmp", shown = path + ".tmp";
-  ::unlinkat(dir, tmp.c_str(), 0);  // an orphan of a writer that died
-  UniqueFd fd(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode));
+// "<name>.tmp" in `dir`, made anew. An orphan of a writer that died is
+// removed when there is one (O_EXCL fails), not before every write.
+static UniqueFd create_temporary(int dir, const std::string& tmp, mode_t mode) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
+  UniqueFd fd(::openat(dir, tmp.c_str(), kFlags, mode));
+  if (fd || errno != EEXIST) return fd;
+  ::unlinkat(dir, tmp.c_str(), 0);
+  return UniqueFd(::openat(dir, tmp.c_str(), kFlags, mode));
+}
+
+Status write_file_atomic_at(int dir, const std::string& name, const std::string& path, const std::string& content,
+                            mode_t mode) {
+  std::string tmp = name + ".tmp", shown = path + ".tmp";
+  UniqueFd fd = create_temporary(dir, tmp, mode);
   if (!fd) return sys_error("cannot open '" + shown + "'");
   Status st = write_all(fd.get(), content, shown);
   if (st && ::fchmod(fd.get(), mode) < 0) st = sys_error("cannot chmod '" + shown + "'");
@@ -112,17 +119,23 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
   // (EINVAL): the plain rename. Only a file or link is exchanged: a rename
   // over a folder must fail.
   struct stat old;
-  bool replaces = ::fstatat(dir, e->name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0 &&
+  bool replaces = ::fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0 &&
                   (S_ISREG(old.st_mode) || S_ISLNK(old.st_mode));
-  if (st && replaces && ::renameat2(dir, tmp.c_str(), dir, e->name.c_str(), RENAME_EXCHANGE) == 0) {
+  if (st && replaces && ::renameat2(dir, tmp.c_str(), dir, name.c_str(), RENAME_EXCHANGE) == 0) {
     ::unlinkat(dir, tmp.c_str(), 0);
     return st;
   }
-  if (st && ::renameat(dir, tmp.c_str(), dir, e->name.c_str()) < 0) {
+  if (st && ::renameat(dir, tmp.c_str(), dir, name.c_str()) < 0) {
     st = sys_error("cannot rename '" + shown + "' to '" + path + "'");
   }
   if (!st) ::unlinkat(dir, tmp.c_str(), 0);
   return st;
+}
+
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
+  auto e = locate(path);
+  if (!e) return std::move(e).error();
+  return write_file_atomic_at(e->folder.fd.get(), e->name, path, content, mode);
 }
 
 Status remove_file(const std::string& path) {

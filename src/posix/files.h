@@ -30,6 +30,11 @@ Result<std::string> read_fd(int fd, const std::string& path, std::size_t limit, 
 /// swapped for a link meanwhile changes nothing. A failure leaves neither a
 /// temporary file nor a partial `path`.
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
+/// write_file_atomic of `name` in the open folder `dir`, entered as locate
+/// enters folders (`path`, the whole path, names it in messages): several
+/// files of one folder, the folder entered once.
+Status write_file_atomic_at(int dir, const std::string& name, const std::string& path, const std::string& content,
+                            mode_t mode);
 
 /// Removes `path` (never what a link there points to), in its folder as
 /// posix::locate opened it; a missing file is success.

@@ -2,9 +2,16 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 
 namespace daemonctl::posix {
+
+void exit_now(int code) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  ::_exit(code);
+}
 
 Result<std::string> working_directory() {
   // glibc's getcwd(NULL, 0) allocates what the path needs: one system call.

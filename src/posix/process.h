@@ -23,6 +23,11 @@ inline uid_t effective_uid() { return ::geteuid(); }
 /// getegid(2).
 inline gid_t effective_gid() { return ::getegid(); }
 
+/// Ends the process with `code` once stdout and stderr are flushed, without
+/// static destructors or atexit handlers (_exit): a command's last act, when
+/// all that is left to clean up is memory.
+[[noreturn]] void exit_now(int code);
+
 /// getcwd(3): the working directory. Error: "getcwd: REASON".
 Result<std::string> working_directory();
 

@@ -21,6 +21,7 @@
 #include "service/supervised.h"
 #include "service/terminate.h"
 #include "posix/files.h"
+#include "posix/safe_path.h"
 #include "posix/proc.h"
 #include "posix/process.h"
 #include "posix/spawn.h"
@@ -64,9 +65,17 @@ Status record_identity(const state::StatePaths& paths, state::Record record, con
   record.pid = proc.pid();
   record.starttime = stat->starttime;
   record.pgid = stat->pgrp;
-  if (Status st = posix::write_file_atomic(paths.record, state::format_record(record), 0644); !st) return st;
+  // The state folder entered once for both: the daemon waits for them to exec.
+  std::string dir = posix::dirname(paths.record);
+  auto folder = posix::open_folder(dir);
+  if (!folder) return std::move(folder).error();
+  auto write = [&](const std::string& path, const std::string& content) {
+    if (posix::dirname(path) != dir) return posix::write_file_atomic(path, content, 0644);
+    return posix::write_file_atomic_at(folder->fd.get(), path.substr(path.find_last_of('/') + 1), path, content, 0644);
+  };
+  if (Status st = write(paths.record, state::format_record(record)); !st) return st;
   if (!write_pidfile) return {};
-  if (Status st = posix::write_file_atomic(paths.pidfile, std::to_string(proc.pid()) + "\n", 0644); !st) {
+  if (Status st = write(paths.pidfile, std::to_string(proc.pid()) + "\n"); !st) {
     (void)posix::remove_file(paths.record);
     return st;
   }
@@ -332,7 +341,9 @@ Result<Outcome> reattach_monitor(const Context& ctx, const config::ServiceSpec& 
 
 Result<Outcome> launch(const Context& ctx, const config::ServiceSpec& spec, Launch l, int lock_fd) {
   Starting s{ctx, spec, lock_fd, state_paths(ctx, spec), std::move(l)};
-  s.log_mark = mark_log(output_log(spec.stdout_path, spec.stderr_path));
+  // The log as open_stdio just opened it (not opened again): stderr's, else stdout's.
+  std::string log = output_log(spec.stdout_path, spec.stderr_path);
+  s.log_mark = mark_log(log, log == spec.stderr_path ? s.l.stdio.err_fd() : s.l.stdio.out.get());
   auto spawned = [&]() -> Result<std::optional<Outcome>> {
     if (Status st = prepare(s); !st) return std::move(st).error();
     return spawn(s);

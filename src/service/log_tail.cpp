@@ -46,6 +46,12 @@ LogMark mark_log(const std::string& path) {
   return LogMark{st.st_dev, st.st_ino, st.st_size};
 }
 
+LogMark mark_log(const std::string& path, int fd) {
+  auto st = fd >= 0 ? posix::stat_fd(fd, path) : Result<struct stat>(Error{});
+  if (!st || !S_ISREG(st->st_mode)) return mark_log(path);
+  return LogMark{st->st_dev, st->st_ino, st->st_size};
+}
+
 std::string output_log(const std::string& stdout_path, const std::string& stderr_path) {
   for (const std::string* path : {&stderr_path, &stdout_path}) {
     if (!path->empty() && *path != "/dev/null") return *path;

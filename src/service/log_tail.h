@@ -21,6 +21,9 @@ struct LogMark {
 /// The mark of the log file at `path` now; none (all zero) when it is
 /// missing, cannot be opened, or is not a regular file.
 LogMark mark_log(const std::string& path);
+/// mark_log of the log already open as `fd` (the daemon's stdio, just opened
+/// from `path`) when it is a regular file; else of `path`.
+LogMark mark_log(const std::string& path, int fd);
 
 /// The file that holds what a service printed last: its stderr file, else its
 /// stdout file; "" when both go to /dev/null (or are empty paths).
