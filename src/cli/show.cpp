@@ -109,28 +109,35 @@ JsonObject status_object(const fleet::Target& t, const service::StatusInfo& s) {
 int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out,
            const std::function<void(const fleet::Target&, const service::StatusInfo&)>& text) {
   std::vector<std::optional<Result<service::StatusInfo>>> infos(sel.targets.size());
+  std::vector<std::optional<JsonObject>> objects(out.json() ? sel.targets.size() : 0);
   ExitCode code;
-  // Those whose status the selection took with their record are done.
+  auto info_of = [&](std::size_t i) -> const Result<service::StatusInfo>& {
+    return sel.targets[i].status ? *sel.targets[i].status : *infos[i];
+  };
+  // The status the selection took with a record is there already; the JSON
+  // objects are made on both cores too.
   auto left = std::count_if(sel.targets.begin(), sel.targets.end(), [](const auto& t) { return !t.status; });
   fleet::Schedule schedule;
-  schedule.jobs = left >= 32 ? 2 : 1;  // many files: both cores
+  schedule.jobs = left >= 32 || objects.size() >= 32 ? 2 : 1;  // many files: both cores
   fleet::run_all(
       sel.targets.size(), schedule,
       [&](std::size_t i) {
         const fleet::Target& t = sel.targets[i];
-        if (t.status) return true;
         const config::ServiceSpec* spec = t.spec ? &*t.spec : nullptr;
         service::FolderCache cache;
-        infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec) : Result<service::StatusInfo>(t.error);
+        if (!t.status) {
+          infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec) : Result<service::StatusInfo>(t.error);
+        }
+        if (out.json() && info_of(i)) objects[i] = status_object(t, *info_of(i));
         return true;
       },
       [](std::size_t, std::size_t) {},
       [&](std::size_t i) {
         const fleet::Target& t = sel.targets[i];
-        const Result<service::StatusInfo>& info = t.status ? *t.status : *infos[i];
+        const Result<service::StatusInfo>& info = info_of(i);
         if (!info) return code.note(out.failure(t.label, t.file, info.error()));
         code.note(info->status);
-        if (out.json()) out.object(status_object(t, *info));
+        if (out.json()) out.object(*objects[i]);
         else text(t, *info);
       });
   return code.value;

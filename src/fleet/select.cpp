@@ -4,6 +4,8 @@
 #include <future>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "config/catalog.h"
 #include "config/load.h"
@@ -100,6 +102,9 @@ class Selector {
   void add_files(const std::vector<std::string>& files) {
     std::vector<Target> loaded(files.size());
     sel_.targets.reserve(sel_.targets.size() + files.size());
+    for (auto* names : {&by_name_, &files_}) names->reserve(names->size() + files.size());
+    labels_.reserve(labels_.size() + files.size());
+    pidfiles_.reserve(pidfiles_.size() + files.size());
     fleet::Schedule schedule;
     schedule.jobs = files.size() >= 32 ? 2 : 1;
     fleet::run_all(
@@ -314,10 +319,12 @@ class Selector {
   const SelectOptions& opt_;
   std::optional<std::set<std::string>> disabled_;
   Selection sel_;
-  std::map<std::string, std::size_t> by_name_;
-  std::map<std::string, std::size_t> files_;  ///< normalised path -> target
-  std::set<std::string> labels_;               ///< every target's label
-  std::map<std::string, std::string> pidfiles_;  ///< an explicit pidfile -> the file that names it
+  // Looked up, never walked in order: hashed (--all of 1,000 files inserts
+  // into each once per file, on one core).
+  std::unordered_map<std::string, std::size_t> by_name_;
+  std::unordered_map<std::string, std::size_t> files_;  ///< normalised path -> target
+  std::unordered_set<std::string> labels_;               ///< every target's label
+  std::unordered_map<std::string, std::string> pidfiles_;  ///< an explicit pidfile -> the file that names it
 };
 
 // The services of the folder that come after a target and are not one.
