@@ -127,19 +127,27 @@ class Runner {
 using Report = std::function<void(std::size_t)>;
 
 // Independent tasks on `jobs` threads, this one included: each takes the
-// next index, with no board to wake everyone on; reported once all are done.
+// next index, with no board to wake everyone on. This thread also reports,
+// between its tasks, those done in order so far: the reports overlap the
+// other threads' tasks instead of following them all.
 void run_independent(std::size_t n, std::size_t jobs, Runner& runner, const Report& report) {
   std::atomic<std::size_t> next{0};
-  auto take_next = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) (void)runner.run(i);
+  std::vector<std::atomic<bool>> done(n);
+  std::size_t reported = 0;
+  auto take_next = [&](bool reporter) {
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+      (void)runner.run(i);
+      done[i].store(true, std::memory_order_release);
+      while (reporter && reported < n && done[reported].load(std::memory_order_acquire)) report(reported++);
+    }
   };
   {
     std::vector<std::jthread> helpers;
-    for (std::size_t w = 1; w < jobs; ++w) helpers.emplace_back(take_next);
-    take_next();
-  }
+    for (std::size_t w = 1; w < jobs; ++w) helpers.emplace_back(take_next, false);
+    take_next(true);
+  }  // joined: every task is done
+  while (reported < n) report(reported++);
   runner.rethrow();
-  for (std::size_t i = 0; i < n; ++i) report(i);
 }
 
 // One at a time, on this thread: no thread is created (and each fork
