@@ -1,8 +1,9 @@
 #include "fleet/select.h"
 
 #include <algorithm>
-#include <future>
+#include <functional>
 #include <map>
+#include <memory_resource>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -54,7 +55,7 @@ class Selector {
  public:
   /// `disabled`: the config folder's disabled services, nullopt if unknown.
   Selector(const std::string& dir, const SelectOptions& opt, std::optional<std::set<std::string>> disabled)
-      : dir_(dir), opt_(opt), disabled_(std::move(disabled)) {}
+      : dir_(dir), folder_(file_key(dir)), opt_(opt), disabled_(std::move(disabled)) {}
 
   void add_argument(const std::string& arg) {
     auto file = config::service_file(arg, dir_);
@@ -74,10 +75,10 @@ class Selector {
     std::vector<std::string> names;
     for (const std::string& entry : entries) {
       if (!entry.ends_with(".record")) continue;
-      std::string name = entry.substr(0, entry.size() - 7);
+      std::string_view name(entry.data(), entry.size() - 7);
       if (by_name_.count(name) || labels_.count(name)) continue;
-      if (opt_.disabled == Disabled::skip && is_disabled(name)) continue;
-      names.push_back(std::move(name));
+      if (opt_.disabled == Disabled::skip && is_disabled(std::string(name))) continue;
+      names.emplace_back(name);
     }
     std::sort(names.begin(), names.end());  // only those left: most are known by their file
     for (const std::string& name : names) {
@@ -98,8 +99,11 @@ class Selector {
   }
 
   /// Loads the files on both cores (parsing 1,000 service files is most of
-  /// `status --all`), then adds them in order.
-  void add_files(const std::vector<std::string>& files) {
+  /// `status --all`), then adds them in order. `beside`, if set, is one more
+  /// task for the same two threads (listing the state dir): a third thread
+  /// would only take a core from them.
+  void add_files(const std::vector<std::string>& files, const std::function<void()>& beside) {
+    const std::size_t first = beside ? 1 : 0;
     std::vector<Target> loaded(files.size());
     sel_.targets.reserve(sel_.targets.size() + files.size());
     for (auto* names : {&by_name_, &files_}) names->reserve(names->size() + files.size());
@@ -108,13 +112,19 @@ class Selector {
     fleet::Schedule schedule;
     schedule.jobs = files.size() >= 32 ? 2 : 1;
     fleet::run_all(
-        files.size(), schedule,
-        [&](std::size_t i) {
+        first + files.size(), schedule,
+        [&](std::size_t task) {
+          if (task < first) return beside(), true;
+          std::size_t i = task - first;
           auto current = from_current_record(files[i]);
           loaded[i] = current ? std::move(*current) : load(stem(files[i]), files[i], opt_.log_dir);
+          loaded[i].enabled = enabled_of(loaded[i]);
           return true;
         },
-        [](std::size_t, std::size_t) {}, [&](std::size_t i) { add(std::move(loaded[i])); });
+        [](std::size_t, std::size_t) {},
+        [&](std::size_t task) {
+          if (task >= first) add(std::move(loaded[task - first]));
+        });
   }
 
   /// --with-deps: every `after` name, loaded from the config folder, until none is missing.
@@ -200,22 +210,26 @@ class Selector {
 
   bool is_disabled(const std::string& name) const { return disabled_ && disabled_->count(name) != 0; }
 
-  /// Whether each target is enabled, if it is a file of the config folder.
+  /// Whether `t` is enabled, if it is a file of the config folder.
+  std::optional<bool> enabled_of(const Target& t) const {
+    if (!disabled_ || t.file.empty() || !t.file.ends_with(".toml")) return std::nullopt;
+    if (posix::dirname(file_key(t.file)) != folder_) return std::nullopt;
+    std::string name = stem(t.file);
+    if (name.empty() || name.front() == '.' || (!t.spec && !t.current && !posix::stat_path(t.file))) return std::nullopt;
+    return !is_disabled(name);
+  }
+
+  /// The targets whose file was not loaded on both cores (add_files).
   void mark_enabled() {
-    if (!disabled_) return;
-    std::string folder = file_key(dir_);
     for (Target& t : sel_.targets) {
-      if (t.file.empty() || !t.file.ends_with(".toml") || posix::dirname(file_key(t.file)) != folder) continue;
-      std::string name = stem(t.file);
-      if (name.empty() || name.front() == '.' || (!t.spec && !t.current && !posix::stat_path(t.file))) continue;
-      t.enabled = !is_disabled(name);
+      if (!t.enabled) t.enabled = enabled_of(t);
     }
   }
 
   void add(Target t) {
     if (t.current && files_.count(t.file)) return;  // the same file twice (its record's path is its key)
     if (t.current) t = parsed_if_clashing(std::move(t));
-    labels_.insert(t.label);
+    labels_.emplace(t.label);
     if (t.current) return add_current(std::move(t));
     if (t.recorded) return sel_.targets.push_back(std::move(t));  // no file of its own to load twice
     std::string file = file_key(t.file);
@@ -224,7 +238,7 @@ class Selector {
       auto [at, fresh] = pidfiles_.emplace(t.spec->pidfile, t.spec->file);
       if (!fresh) {
         sel_.problems.push_back(at_key(*t.spec, "pidfile", "pidfile '" + t.spec->pidfile + "' is also the pidfile of '" +
-                                                                at->second + "'"));
+                                                                std::string(at->second) + "'"));
       }
     }
     if (t.spec) {
@@ -233,7 +247,7 @@ class Selector {
         const Target& first = sel_.targets[it->second];
         sel_.problems.push_back(at_key(*t.spec, "name", "service name '" + t.label + "' is also declared by '" +
                                                             first.file + "'"));
-        files_.erase(file);
+        files_.erase(files_.find(file));  // emplaced above
         return;
       }
     }
@@ -316,15 +330,25 @@ class Selector {
   }
 
   const std::string& dir_;
+  const std::string folder_;  ///< dir_ as a key (file_key)
   const SelectOptions& opt_;
   std::optional<std::set<std::string>> disabled_;
   Selection sel_;
-  // Looked up, never walked in order: hashed (--all of 1,000 files inserts
-  // into each once per file, on one core).
-  std::unordered_map<std::string, std::size_t> by_name_;
-  std::unordered_map<std::string, std::size_t> files_;  ///< normalised path -> target
-  std::unordered_set<std::string> labels_;               ///< every target's label
-  std::unordered_map<std::string, std::string> pidfiles_;  ///< an explicit pidfile -> the file that names it
+  // Looked up, never walked in order: hashed, by any kind of string, and
+  // kept in one arena (--all of 1,000 files inserts into each once per file,
+  // on one core; a node is a pointer bump, and all go at once).
+  struct Key {  // the hash and the equality
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+  };
+  template <class Value>
+  using Map = std::pmr::unordered_map<std::pmr::string, Value, Key, Key>;
+  std::pmr::monotonic_buffer_resource arena_;
+  Map<std::size_t> by_name_{&arena_};
+  Map<std::size_t> files_{&arena_};             ///< normalised path -> target
+  std::pmr::unordered_set<std::pmr::string, Key, Key> labels_{&arena_};  ///< every target's label
+  Map<std::pmr::string> pidfiles_{&arena_};     ///< an explicit pidfile -> the file that names it
 };
 
 // The services of the folder that come after a target and are not one.
@@ -353,22 +377,20 @@ Result<Selection> select(const std::vector<std::string>& args, const std::string
     e.message = "disabled services: " + e.message;
     return e;
   }
-  // The state dir is listed meanwhile (with many services, as long as the
-  // config folder): its records without a file come last.
-  std::future<Result<std::vector<std::string>>> recorded;
-  if (opt.all && !opt.state_dir.empty()) {
-    recorded = std::async(std::launch::async, [&] { return posix::list_dir(opt.state_dir); });
-  }
+  // --all: the state dir is listed while the files load (with many
+  // services, as long as the config folder); its records without a file
+  // come last.
+  std::optional<Result<std::vector<std::string>>> recorded;
+  std::function<void()> list_records;
+  if (opt.all && !opt.state_dir.empty()) list_records = [&] { recorded = posix::list_dir(opt.state_dir); };
   Selector s(config_dir, opt, disabled ? std::optional(std::move(*disabled)) : std::nullopt);
   for (const std::string& arg : args) s.add_argument(arg);
   if (opt.all) {
     auto files = config::service_files(config_dir);
     if (!files) return std::move(files).error();
-    s.add_files(s.wanted(std::move(*files)));
+    s.add_files(s.wanted(std::move(*files)), list_records);
   }
-  if (opt.all && !opt.state_dir.empty()) {
-    if (auto entries = recorded.get()) s.add_recorded(*entries);
-  }
+  if (recorded && *recorded) s.add_recorded(**recorded);
   if (opt.with_deps) s.close_over_dependencies();
   Selection sel = std::move(s).finish();
   if (opt.dependents) find_dependents(sel, config_dir);
