@@ -1,5 +1,6 @@
 #include "cli/json.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -10,19 +11,21 @@ namespace daemonctl::cli {
 namespace {
 
 // Printable ASCII but '"' and '\\': written as it is.
-bool plain(std::string_view text) {
-  for (char c : text) {
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
-  }
-  return true;
+bool plain(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u >= 0x20 && u <= 0x7e && c != '"' && c != '\\';
 }
 
 }  // namespace
 
-std::string json_string(std::string_view text) {
-  if (plain(text)) return std::string(1, '"').append(text).append(1, '"');
-  std::string out = "\"";
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
   while (!text.empty()) {
+    std::size_t run = 0;  // taken as it is, at once
+    while (run < text.size() && plain(text[run])) ++run;
+    out.append(text.substr(0, run));
+    text.remove_prefix(run);
+    if (text.empty()) break;
     unsigned char c = static_cast<unsigned char>(text.front());
     std::size_t n = text::utf8_length(text);
     if (n == 0) {
@@ -45,12 +48,23 @@ std::string json_string(std::string_view text) {
     }
     text.remove_prefix(n);
   }
-  return out + "\"";
+  out += '"';
 }
 
-JsonObject& JsonObject::raw(std::string_view key, const std::string& value) {
+std::string json_string(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
+std::string& JsonObject::member(std::string_view key) {
   if (!body_.empty()) body_ += ", ";
-  body_.append(json_string(key)).append(": ").append(value);
+  append_json_string(body_, key);
+  return body_ += ": ";
+}
+
+JsonObject& JsonObject::raw(std::string_view key, std::string_view value) {
+  member(key).append(value);
   return *this;
 }
 
@@ -59,9 +73,16 @@ JsonObject& JsonObject::merge(const JsonObject& other) {
   return *this;
 }
 
-JsonObject& JsonObject::string(std::string_view key, std::string_view value) { return raw(key, json_string(value)); }
+JsonObject& JsonObject::string(std::string_view key, std::string_view value) {
+  append_json_string(member(key), value);
+  return *this;
+}
 
-JsonObject& JsonObject::number(std::string_view key, long long value) { return raw(key, std::to_string(value)); }
+JsonObject& JsonObject::number(std::string_view key, long long value) {
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  return raw(key, std::string_view(buf, static_cast<std::size_t>(end - buf)));
+}
 
 JsonObject& JsonObject::number(std::string_view key, double value) {
   if (!std::isfinite(value)) return null(key);
@@ -78,9 +99,14 @@ JsonObject& JsonObject::boolean(std::string_view key, bool value) { return raw(k
 JsonObject& JsonObject::null(std::string_view key) { return raw(key, "null"); }
 
 JsonObject& JsonObject::strings(std::string_view key, const std::vector<std::string>& values) {
-  std::string list = "[";
-  for (const std::string& v : values) list += (list.size() > 1 ? ", " : "") + json_string(v);
-  return raw(key, list + "]");
+  std::string& out = member(key);
+  out += '[';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i != 0) out += ", ";
+    append_json_string(out, values[i]);
+  }
+  out += ']';
+  return *this;
 }
 
 }  // namespace daemonctl::cli

@@ -11,6 +11,8 @@ namespace daemonctl::cli {
 /// `text` as a JSON string literal, quoted and escaped; bytes that are not
 /// valid UTF-8 become U+FFFD; control characters (C0, DEL, C1) are \u and four hex digits.
 std::string json_string(std::string_view text);
+/// json_string(text) appended to `out`.
+void append_json_string(std::string& out, std::string_view text);
 
 class JsonObject {
  public:
@@ -26,9 +28,12 @@ class JsonObject {
 
   /// "{...}" on one line.
   std::string text() const { return "{" + body_ + "}"; }
+  /// text() less its braces.
+  std::string_view body() const { return body_; }
 
  private:
-  JsonObject& raw(std::string_view key, const std::string& value);
+  std::string& member(std::string_view key);  ///< appends `"key": ` and returns the body
+  JsonObject& raw(std::string_view key, std::string_view value);
   std::string body_;
 };
 

@@ -25,8 +25,9 @@ Output::~Output() {
 }
 
 void Output::object(const JsonObject& o) {
-  std::fputs(first_ ? "[\n" : ",\n", stdout);
-  std::fputs(o.text().c_str(), stdout);
+  std::fputs(first_ ? "[\n{" : ",\n{", stdout);
+  std::fwrite(o.body().data(), 1, o.body().size(), stdout);
+  std::fputc('}', stdout);
   first_ = false;
 }
 

@@ -1,9 +1,10 @@
 // status and list: what runs, as lines, a table, or JSON objects.
 #include <unistd.h>
 
-#include <cstdio>
-#include <ctime>
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
 #include <optional>
 
 #include "cli/style.h"
@@ -19,12 +20,32 @@ namespace {
 
 /// "2026-11-25T09:14:03Z".
 std::string iso8601(double epoch_seconds) {
-  std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
+  using namespace std::chrono;
+  sys_seconds t{seconds{static_cast<long long>(epoch_seconds)}};
+  sys_days day = floor<days>(t);
+  year_month_day date{day};
+  hh_mm_ss time{t - day};
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02lldZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<long long>(time.seconds().count()));
   return buf;
+}
+
+/// A word a shell reads as itself, and that escape() leaves as it is: none
+/// of these characters, no control character, and no byte escape() changes.
+bool shell_plain(std::string_view word) {
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> special{};
+    for (unsigned char c : std::string_view(" '\"\\$`*?;&|<>()")) special[c] = true;
+    for (unsigned c = 0; c < 0x20; ++c) special[c] = true;
+    special[0x7f] = true;
+    return special;
+  }();
+  auto byte = [](char c) { return static_cast<unsigned char>(c); };
+  if (word.empty() || std::any_of(word.begin(), word.end(), [&](char c) { return kSpecial[byte(c)]; })) return false;
+  return std::all_of(word.begin(), word.end(), [&](char c) { return byte(c) < 0x80; }) || text::escape(word) == word;
 }
 
 /// The argv as one line, escaped (common/escape.h) also for JSON: words
@@ -33,14 +54,12 @@ std::string command_line(const std::vector<std::string>& argv) {
   std::string line;
   for (const std::string& word : argv) {
     if (!line.empty()) line += ' ';
-    std::string shown = text::escape(word);
-    bool plain = !word.empty() && shown == word && word.find_first_of(" '\"\\$`*?;&|<>()") == std::string::npos;
-    if (plain) {
+    if (shell_plain(word)) {
       line += word;
       continue;
     }
     line += '\'';
-    for (char c : shown) {
+    for (char c : text::escape(word)) {
       if (c == '\'') line += "'\\''";
       else line += c;
     }
@@ -103,22 +122,27 @@ JsonObject status_object(const fleet::Target& t, const service::StatusInfo& s) {
   return o.number("exit", static_cast<long long>(to_int(s.status)));
 }
 
-/// status_info of every target, a few at once. In order: a failure is an
+/// status_info of every target, a few at once if many are left. In order: a failure is an
 /// error (LSB 4), with --json a status object, else `text(target, info)`.
 /// Returns the exit code.
 int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out,
            const std::function<void(const fleet::Target&, const service::StatusInfo&)>& text) {
-  std::vector<std::optional<Result<service::StatusInfo>>> infos(sel.targets.size());
+  // Not a terminal: written 64 KiB at a time (list --json of 1,000 is
+  // 300 KiB), not stdio's 4.
+  static char buffer[1 << 16];
+  if (!posix::is_terminal(STDOUT_FILENO)) std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+  // The status the selection took with a record is there already. What is
+  // left to take goes on both cores; JSON objects alone are made faster on
+  // one (on two, sharing cache lines, they took 40% longer here).
+  auto left = std::count_if(sel.targets.begin(), sel.targets.end(), [](const auto& t) { return !t.status; });
+  std::vector<std::optional<Result<service::StatusInfo>>> infos(left != 0 ? sel.targets.size() : 0);
   std::vector<std::optional<JsonObject>> objects(out.json() ? sel.targets.size() : 0);
   ExitCode code;
   auto info_of = [&](std::size_t i) -> const Result<service::StatusInfo>& {
     return sel.targets[i].status ? *sel.targets[i].status : *infos[i];
   };
-  // The status the selection took with a record is there already; the JSON
-  // objects are made on both cores too.
-  auto left = std::count_if(sel.targets.begin(), sel.targets.end(), [](const auto& t) { return !t.status; });
   fleet::Schedule schedule;
-  schedule.jobs = left >= 32 || objects.size() >= 32 ? 2 : 1;  // many files: both cores
+  schedule.jobs = left >= 32 ? 2 : 1;
   fleet::run_all(
       sel.targets.size(), schedule,
       [&](std::size_t i) {

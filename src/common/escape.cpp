@@ -74,9 +74,13 @@ bool is_control(std::string_view s, std::size_t n) {
 }
 
 std::string escape(std::string_view s, Breaks breaks) {
-  std::string out;
+  // Printable ASCII, most of what is escaped, is taken as it is, at once.
+  std::size_t plain = 0;
+  while (plain < s.size() && byte(s, plain) >= 0x20 && byte(s, plain) < 0x7f) ++plain;
+  std::string out(s.substr(0, plain));
+  if (plain == s.size()) return out;
   out.reserve(s.size());
-  while (!s.empty()) s.remove_prefix(escape_one(s, breaks, out));
+  for (s.remove_prefix(plain); !s.empty();) s.remove_prefix(escape_one(s, breaks, out));
   return out;
 }
 
