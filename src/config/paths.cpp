@@ -4,7 +4,22 @@
 
 namespace daemonctl::config {
 
+namespace {
+
+// Absolute, and no part of it empty or ".": normalize_path's own output.
+bool normal(std::string_view path) {
+  if (path.size() < 2 || path.front() != '/') return false;
+  for (std::size_t slash = 0; slash != path.npos; slash = path.find('/', slash + 1)) {
+    std::string_view rest = path.substr(slash + 1);
+    if (rest.empty() || rest[0] == '/' || (rest[0] == '.' && (rest.size() == 1 || rest[1] == '/'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string normalize_path(std::string_view path) {
+  if (normal(path)) return std::string(path);  // most are: status --all asks of every file
   std::string out;
   while (!path.empty()) {
     std::size_t slash = path.find('/');

@@ -1,5 +1,6 @@
 #include "posix/proc.h"
 
+#include <array>
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
@@ -28,26 +29,23 @@ bool to_number(std::string_view s, T& out) {
 
 }  // namespace
 
-Result<ProcStat> parse_stat(const std::string& text) {
+Result<ProcStat> parse_stat(std::string_view text) {
   // "pid (comm) state ppid pgrp session tty_nr ..." - comm is whatever the
   // process chose, so the fields start after the *last* ')'.
   auto close = text.rfind(')');
-  if (close == std::string::npos) return Error{ExitStatus::failure, "malformed /proc stat line"};
-  std::vector<std::string_view> fields;  // fields[0] is field 3 (state)
-  fields.reserve(20);
-  std::string_view rest(text);
-  rest.remove_prefix(close + 1);
-  while (!rest.empty() && fields.size() < 20) {  // field 22 (starttime) is the last one read
-    auto start = rest.find_first_not_of(" \n");
-    if (start == std::string_view::npos) break;
-    rest.remove_prefix(start);
-    auto end = rest.find_first_of(" \n");
-    fields.push_back(rest.substr(0, end));
-    if (end == std::string_view::npos) break;
-    rest.remove_prefix(end);
+  if (close == std::string_view::npos) return Error{ExitStatus::failure, "malformed /proc stat line"};
+  std::array<std::string_view, 20> fields;  // fields[0] is field 3 (state), [19] field 22 (starttime)
+  std::size_t count = 0;
+  auto blank = [](char c) { return c == ' ' || c == '\n'; };
+  for (std::size_t i = close + 1; count < fields.size();) {
+    while (i < text.size() && blank(text[i])) ++i;
+    if (i == text.size()) break;
+    std::size_t start = i;
+    while (i < text.size() && !blank(text[i])) ++i;
+    fields[count++] = text.substr(start, i - start);
   }
   ProcStat st;
-  if (fields.size() < 20 || fields[0].size() != 1 || !to_number(fields[1], st.ppid) ||
+  if (count < fields.size() || fields[0].size() != 1 || !to_number(fields[1], st.ppid) ||
       !to_number(fields[2], st.pgrp) || !to_number(fields[3], st.session) ||
       !to_number(fields[4], st.tty_nr) || !to_number(fields[19], st.starttime)) {
     return Error{ExitStatus::failure, "malformed /proc stat line"};
@@ -74,7 +72,7 @@ Result<ProcStat> read_stat(pid_t pid) {
   ::close(fd);
   if (n < 0) return sys_error("cannot read '" + path + "'", err == ENOENT ? ESRCH : err);
   if (static_cast<std::size_t>(n) == sizeof buf) return Error{ExitStatus::failure, "'" + path + "' is too long", EFBIG};
-  return parse_stat(std::string(buf, static_cast<std::size_t>(n)));
+  return parse_stat(std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
 namespace {

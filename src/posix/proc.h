@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -22,7 +23,7 @@ struct ProcStat {
 };
 
 /// Parses the text of a /proc/PID/stat file (the comm may hold spaces and ')').
-Result<ProcStat> parse_stat(const std::string& text);
+Result<ProcStat> parse_stat(std::string_view text);
 /// Reads /proc/PID/stat. An Error with err == ESRCH when there is no such process.
 Result<ProcStat> read_stat(pid_t pid);
 

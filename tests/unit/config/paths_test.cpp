@@ -11,6 +11,16 @@ TEST_CASE("normalize_path: drops empty and . components, keeps ..", "[config]") 
   CHECK(normalize_path("/a/../b") == "/a/../b");
   CHECK(normalize_path("/./") == "/");
   CHECK(normalize_path("/") == "/");
+  // Each way a path can be almost normal (the quick path's edges).
+  CHECK(normalize_path("/a/b.toml") == "/a/b.toml");
+  CHECK(normalize_path("/a/.b/..c") == "/a/.b/..c");
+  CHECK(normalize_path("/a/b/") == "/a/b");
+  CHECK(normalize_path("/a/.") == "/a");
+  CHECK(normalize_path("/a//b") == "/a/b");
+  CHECK(normalize_path("//a") == "/a");
+  CHECK(normalize_path("/.") == "/");
+  CHECK(normalize_path("/a/./b") == "/a/b");
+  CHECK(normalize_path("a/b") == "/a/b");
 }
 
 TEST_CASE("resolve_path: relative to the base folder, absolute as written", "[config]") {
