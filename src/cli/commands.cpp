@@ -135,6 +135,9 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   so.check_deps = verb == start || verb == restart || verb == check;
   so.keep_arg_order = verb == status || verb == list;
   so.trust_records = verb == status || verb == list;
+  // list, and a bare status: the table; status SERVICE... and --all: lines.
+  bool table = verb == list || (verb == status && opt.services.empty() && !opt.all);
+  if (so.trust_records) so.render = renderer(table, out);
   so.dependents = verb == stop && !everything;
   service::Context ctx{state::choose_state_dir(opt.state_dir)};
   if (verb != check) so.state_dir = ctx.state_dir;
@@ -157,11 +160,7 @@ int execute(Verb verb, const Options& opt, Verbosity v) {
   Status ready = dry ? state::check_state_dir(ctx.state_dir) : state::prepare_state_dir(ctx.state_dir);
   if (!ready) return out.failure("", "", ready.error());
   if (Status logs = prepare_logs(verb, dry, *sel, so.log_dir); !logs) return out.failure("", "", logs.error());
-  // status --all: the lines of status NAME..., for every service; a bare
-  // status: the table of list.
-  if (verb == list || (verb == status && opt.services.empty() && !opt.all)) {
-    return show_table(opt, out, *sel, ctx);
-  }
+  if (table) return show_table(opt, out, *sel, ctx);
   if (verb == status) return show_status(opt, out, *sel, ctx);
   return act(verb, opt, out, *sel, ctx, sig);
 }

@@ -28,8 +28,6 @@ class JsonObject {
 
   /// "{...}" on one line.
   std::string text() const { return "{" + body_ + "}"; }
-  /// text() less its braces.
-  std::string_view body() const { return body_; }
 
  private:
   std::string& member(std::string_view key);  ///< appends `"key": ` and returns the body

@@ -24,10 +24,11 @@ Output::~Output() {
   std::fflush(stdout);
 }
 
-void Output::object(const JsonObject& o) {
-  std::fputs(first_ ? "[\n{" : ",\n{", stdout);
-  std::fwrite(o.body().data(), 1, o.body().size(), stdout);
-  std::fputc('}', stdout);
+void Output::object(const JsonObject& o) { object(o.text()); }
+
+void Output::object(std::string_view text) {
+  std::fputs(first_ ? "[\n" : ",\n", stdout);
+  std::fwrite(text.data(), 1, text.size(), stdout);
   first_ = false;
 }
 

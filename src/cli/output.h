@@ -46,6 +46,8 @@ class Output {
   int failure(const std::string& name, const std::string& file, const Error& e, const JsonObject& extra = {});
   /// A JSON object as it is (JSON only).
   void object(const JsonObject& o);
+  /// A JSON object's text (JsonObject::text) as it is (JSON only).
+  void object(std::string_view text);
 
  private:
   Verbosity verbosity_;

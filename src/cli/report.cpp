@@ -33,22 +33,32 @@ void setup_logging(Verbosity v) {
              style::colour(STDERR_FILENO), around_progress);
 }
 
-void print_result(const std::string& name, const std::string& text, Verbosity v) {
-  if (v == Verbosity::quiet) return;
+std::string result_lines(const std::string& name, const std::string& text, Verbosity v) {
+  if (v == Verbosity::quiet) return {};
   const bool colour = style::colour_stdout();
   const std::string shown_name = text::escape(name);
+  std::string lines;
+  // Escaped before the colour goes on: its escape codes are ours.
+  for_each_line(text, [&](std::string_view line) {
+    std::string shown = text::escape(line);
+    lines.append(shown_name).append(": ").append(colour ? style::state_line(shown) : shown).append(1, '\n');
+  });
+  return lines;
+}
+
+void print_lines(const std::string& lines) {
+  if (lines.empty()) return;
   around_progress([&] {
-    // Escaped before the colour goes on: its escape codes are ours.
-    for_each_line(text, [&](std::string_view line) {
-      std::string shown = text::escape(line);
-      if (colour) shown = style::state_line(shown);
-      std::fprintf(stdout, "%s: %s\n", shown_name.c_str(), shown.c_str());
-    });
+    std::fwrite(lines.data(), 1, lines.size(), stdout);
     // Flushed only for a terminal (a progress line shares it); else stdio
     // buffers, and whatever goes to stderr flushes stdout first (log.cpp).
     static const bool terminal = posix::is_terminal(STDOUT_FILENO);
     if (terminal) std::fflush(stdout);
   });
+}
+
+void print_result(const std::string& name, const std::string& text, Verbosity v) {
+  print_lines(result_lines(name, text, v));
 }
 
 void print_error(const std::string& name, const Error& e) {

@@ -15,6 +15,10 @@ void setup_logging(Verbosity v);
 /// Prints each line of `text` as "<name>: <line>" on stdout (nothing when
 /// quiet), `name` and the line escaped (common/escape.h), then coloured.
 void print_result(const std::string& name, const std::string& text, Verbosity v);
+/// What print_result prints, made before it is printed (on another thread).
+std::string result_lines(const std::string& name, const std::string& text, Verbosity v);
+/// Prints result_lines on stdout, around a progress line if one is shown.
+void print_lines(const std::string& lines);
 
 /// Logs `e.message` as an error, or each of `e.diagnostics` if it has any,
 /// prefixed with "<name>: " if `name` is not empty; each on one line. Then

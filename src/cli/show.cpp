@@ -122,21 +122,39 @@ JsonObject status_object(const fleet::Target& t, const service::StatusInfo& s) {
   return o.number("exit", static_cast<long long>(to_int(s.status)));
 }
 
-/// status_info of every target, a few at once if many are left. In order: a failure is an
-/// error (LSB 4), with --json a status object, else `text(target, info)`.
-/// Returns the exit code.
-int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out,
-           const std::function<void(const fleet::Target&, const service::StatusInfo&)>& text) {
+/// status SERVICE's text: its line with its notes, and with -v why a dead
+/// one died, in its own words.
+std::string status_text(const fleet::Target& t, const service::StatusInfo& info, Verbosity v) {
+  std::string text = with_notes(info.text, t, info);
+  if (v == Verbosity::verbose && info.state == state::State::dead) {
+    for (const std::string& line : service::output_details(t.label, info.stdout_path, info.stderr_path)) {
+      text += "\n  " + line;
+    }
+  }
+  return text;
+}
+
+/// What status and list print of one target: its JSON object, or its
+/// status lines.
+std::string rendered(const fleet::Target& t, const service::StatusInfo& info, bool json, Verbosity v) {
+  return json ? status_object(t, info).text() : result_lines(t.label, status_text(t, info, v), v);
+}
+
+using Row = std::function<void(const fleet::Target&, const service::StatusInfo&)>;
+
+/// status_info of every target, a few at once if many are left. In order: a
+/// failure is an error (LSB 4); else what rendered() makes of it, printed,
+/// or, for a table without JSON, `row(target, info)`. Returns the exit code.
+int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out, const Row& row) {
   // Not a terminal: written 64 KiB at a time (list --json of 1,000 is
   // 300 KiB), not stdio's 4.
   static char buffer[1 << 16];
   if (!posix::is_terminal(STDOUT_FILENO)) std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
-  // The status the selection took with a record is there already. What is
-  // left to take goes on both cores; JSON objects alone are made faster on
-  // one (on two, sharing cache lines, they took 40% longer here).
+  // The status the selection took with a record is there already, most
+  // often rendered too (fleet::SelectOptions::render); what is left to take
+  // goes on both cores.
   auto left = std::count_if(sel.targets.begin(), sel.targets.end(), [](const auto& t) { return !t.status; });
   std::vector<std::optional<Result<service::StatusInfo>>> infos(left != 0 ? sel.targets.size() : 0);
-  std::vector<std::optional<JsonObject>> objects(out.json() ? sel.targets.size() : 0);
   ExitCode code;
   auto info_of = [&](std::size_t i) -> const Result<service::StatusInfo>& {
     return sel.targets[i].status ? *sel.targets[i].status : *infos[i];
@@ -152,7 +170,6 @@ int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out
         if (!t.status) {
           infos[i] = spec || t.recorded ? service::status_info(ctx, t.label, spec) : Result<service::StatusInfo>(t.error);
         }
-        if (out.json() && info_of(i)) objects[i] = status_object(t, *info_of(i));
         return true;
       },
       [](std::size_t, std::size_t) {},
@@ -161,25 +178,26 @@ int gather(const fleet::Selection& sel, const service::Context& ctx, Output& out
         const Result<service::StatusInfo>& info = info_of(i);
         if (!info) return code.note(out.failure(t.label, t.file, info.error()));
         code.note(info->status);
-        if (out.json()) out.object(*objects[i]);
-        else text(t, *info);
+        if (row && !out.json()) return row(t, *info);
+        std::string shown = t.rendered ? *t.rendered : rendered(t, *info, out.json(), out.verbosity());
+        if (out.json()) out.object(shown);
+        else print_lines(shown);
       });
   return code.value;
 }
 
 }  // namespace
 
+fleet::Render renderer(bool table, const Output& out) {
+  if (table && !out.json()) return nullptr;
+  return [json = out.json(), v = out.verbosity()](const fleet::Target& t) -> std::optional<std::string> {
+    if (!t.status || !*t.status) return std::nullopt;
+    return rendered(t, **t.status, json, v);
+  };
+}
+
 int show_status(const Options&, Output& out, const fleet::Selection& sel, const service::Context& ctx) {
-  return gather(sel, ctx, out, [&](const fleet::Target& t, const service::StatusInfo& info) {
-    std::string text = with_notes(info.text, t, info);
-    // -v: why a dead one died, in its own words.
-    if (out.verbosity() == Verbosity::verbose && info.state == state::State::dead) {
-      for (const std::string& line : service::output_details(t.label, info.stdout_path, info.stderr_path)) {
-        text += "\n  " + line;
-      }
-    }
-    print_result(t.label, text, out.verbosity());
-  });
+  return gather(sel, ctx, out, nullptr);
 }
 
 int show_table(const Options&, Output& out, const fleet::Selection& sel, const service::Context& ctx) {

@@ -25,6 +25,10 @@ int report_problems(const fleet::Selection& sel, Output& out);
 
 /// start, stop, restart, reload, signal (with sig).
 int act(Verb verb, const Options& opt, Output& out, const fleet::Selection& sel, const service::Context& ctx, int sig);
+/// What status (list: `table`) prints of a target whose status the
+/// selection took: fleet::SelectOptions::render; null for list's table,
+/// which needs every row before the first.
+fleet::Render renderer(bool table, const Output& out);
 /// status SERVICE...: a line (or object) each.
 int show_status(const Options& opt, Output& out, const fleet::Selection& sel, const service::Context& ctx);
 /// list, status without SERVICE: a table (or objects).

@@ -11,6 +11,7 @@
 #include "config/catalog.h"
 #include "config/load.h"
 #include "config/paths.h"
+#include "fleet/dependents.h"
 #include "fleet/enabled.h"
 #include "service/inspect.h"
 #include "service/log_dir.h"
@@ -31,9 +32,8 @@ Target load(const std::string& label, const std::string& file, const std::string
   auto spec = config::load_service(file);
   if (!spec) return Target{label, file, nullptr, std::move(spec).error()};
   service::use_log_dir(*spec, log_dir);
-  std::string name = spec->name;
-  std::string path = spec->file;
-  return Target{name, std::move(path), std::make_unique<config::ServiceSpec>(std::move(*spec)), {}};
+  std::string name = spec->name, path = spec->file;
+  return Target{std::move(name), std::move(path), std::make_unique<config::ServiceSpec>(std::move(*spec)), {}};
 }
 
 /// A file's path as a key: absolute and normalised ("" stays "").
@@ -98,27 +98,22 @@ class Selector {
     return files;
   }
 
-  /// Loads the files on both cores (parsing 1,000 service files is most of
+  /// Takes the files on both cores (parsing 1,000 service files is most of
   /// `status --all`), then adds them in order. `beside`, if set, is one more
-  /// task for the same two threads (listing the state dir): a third thread
-  /// would only take a core from them.
+  /// task for the two threads (listing the state dir): a third would only
+  /// take a core from them.
   void add_files(const std::vector<std::string>& files, const std::function<void()>& beside) {
     const std::size_t first = beside ? 1 : 0;
     std::vector<Target> loaded(files.size());
     sel_.targets.reserve(sel_.targets.size() + files.size());
     for (auto* names : {&by_name_, &files_}) names->reserve(names->size() + files.size());
-    labels_.reserve(labels_.size() + files.size());
-    pidfiles_.reserve(pidfiles_.size() + files.size());
     fleet::Schedule schedule;
     schedule.jobs = files.size() >= 32 ? 2 : 1;
     fleet::run_all(
         first + files.size(), schedule,
         [&](std::size_t task) {
           if (task < first) return beside(), true;
-          std::size_t i = task - first;
-          auto current = from_current_record(files[i]);
-          loaded[i] = current ? std::move(*current) : load(stem(files[i]), files[i], opt_.log_dir);
-          loaded[i].enabled = enabled_of(loaded[i]);
+          loaded[task - first] = take_file(files[task - first]);
           return true;
         },
         [](std::size_t, std::size_t) {},
@@ -191,6 +186,16 @@ class Selector {
     known.file_unchanged = true;
     t.status = std::make_unique<Result<service::StatusInfo>>(
         service::status_info(service::Context{opt_.state_dir}, name, nullptr, &known));
+    return t;
+  }
+
+  /// A file of the config folder: from its record if that is current,
+  /// else parsed; rendered if it has its status.
+  Target take_file(const std::string& file) const {
+    auto current = from_current_record(file);
+    Target t = current ? std::move(*current) : load(stem(file), file, opt_.log_dir);
+    t.enabled = enabled_of(t);
+    if (opt_.render && t.status) t.rendered = opt_.render(t);
     return t;
   }
 
@@ -350,21 +355,6 @@ class Selector {
   std::pmr::unordered_set<std::pmr::string, Key, Key> labels_{&arena_};  ///< every target's label
   Map<std::pmr::string> pidfiles_{&arena_};     ///< an explicit pidfile -> the file that names it
 };
-
-// The services of the folder that come after a target and are not one.
-void find_dependents(Selection& sel, const std::string& config_dir) {
-  auto files = config::service_files(config_dir);
-  if (!files) return;
-  std::set<std::string> chosen;
-  for (const Target& t : sel.targets) chosen.insert(t.label);
-  for (const std::string& file : *files) {
-    auto spec = config::load_service(file);
-    if (!spec || chosen.count(spec->name)) continue;
-    for (const std::string& dep : spec->after) {
-      if (chosen.count(dep)) sel.dependents.emplace_back(dep, *spec);
-    }
-  }
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // and --all resolved to files, loaded, with their dependencies.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +38,12 @@ struct Target {
   bool current = false;
   std::string recorded_pidfile{};  ///< current: the pidfile its record names
   std::unique_ptr<Result<service::StatusInfo>> status{};
+  /// What SelectOptions::render made of it, on the thread that took `status`.
+  std::optional<std::string> rendered{};
 };
+
+/// What a caller prints of a target: nullopt if it cannot tell yet.
+using Render = std::function<std::optional<std::string>(const Target&)>;
 
 struct Selection {
   std::vector<Target> targets;  ///< in dependency order: each after those it names in `after`
@@ -73,6 +79,10 @@ struct SelectOptions {
   /// says all they show (Target::current). A clash of its name or pidfile
   /// with another file's has it parsed after all, to say where.
   bool trust_records = false;
+  /// With trust_records, if set: called on the thread that took a target's
+  /// status, for Target::rendered (status and list print 1,000 of them:
+  /// made on both cores, not after on one).
+  Render render{};
   /// Where records are: a name without a file is a Target if recorded there,
   /// and --all adds every recorded service. "": records are not looked at.
   std::string state_dir;
