@@ -4,9 +4,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <list>
 #include <mutex>
-#include <thread>
 #include <vector>
+
+#include "posix/thread.h"
 
 namespace daemonctl::fleet {
 namespace {
@@ -142,8 +144,8 @@ void run_independent(std::size_t n, std::size_t jobs, Runner& runner, const Repo
     }
   };
   {
-    std::vector<std::jthread> helpers;
-    for (std::size_t w = 1; w < jobs; ++w) helpers.emplace_back(take_next, false);
+    std::list<posix::Thread> helpers;
+    for (std::size_t w = 1; w < jobs; ++w) helpers.emplace_back([&] { take_next(false); });
     take_next(true);
   }  // joined: every task is done
   while (reported < n) report(reported++);
@@ -165,8 +167,7 @@ void run_one_at_a_time(std::size_t n, Board& board, Runner& runner, const Report
 // each, in index order, once it and all before it are done.
 void run_on_workers(std::size_t n, std::size_t jobs, Board& board, Runner& runner, const Report& report) {
   {
-    std::vector<std::jthread> workers;
-    workers.reserve(jobs);
+    std::list<posix::Thread> workers;
     for (std::size_t w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
         while (runner.run_next(board, n) != n) {
