@@ -41,7 +41,8 @@ std::string result_lines(const std::string& name, const std::string& text, Verbo
   // Escaped before the colour goes on: its escape codes are ours.
   for_each_line(text, [&](std::string_view line) {
     std::string shown = text::escape(line);
-    lines.append(shown_name).append(": ").append(colour ? style::state_line(shown) : shown).append(1, '\n');
+    if (colour) shown = style::state_line(shown);
+    lines.append(shown_name).append(": ").append(shown).append(1, '\n');
   });
   return lines;
 }

@@ -55,7 +55,7 @@ class Selector {
  public:
   /// `disabled`: the config folder's disabled services, nullopt if unknown.
   Selector(const std::string& dir, const SelectOptions& opt, std::optional<std::set<std::string>> disabled)
-      : dir_(dir), folder_(file_key(dir)), opt_(opt), disabled_(std::move(disabled)) {}
+      : dir_(dir), folder_(file_key(dir)), opt_(opt), ctx_{opt.state_dir}, disabled_(std::move(disabled)) {}
 
   void add_argument(const std::string& arg) {
     auto file = config::service_file(arg, dir_);
@@ -185,7 +185,7 @@ class Selector {
     known.record = std::move(*record);
     known.file_unchanged = true;
     t.status = std::make_unique<Result<service::StatusInfo>>(
-        service::status_info(service::Context{opt_.state_dir}, name, nullptr, &known));
+        service::status_info(ctx_, name, nullptr, &known));
     return t;
   }
 
@@ -337,6 +337,7 @@ class Selector {
   const std::string& dir_;
   const std::string folder_;  ///< dir_ as a key (file_key)
   const SelectOptions& opt_;
+  const service::Context ctx_;  ///< for status_info
   std::optional<std::set<std::string>> disabled_;
   Selection sel_;
   // Looked up, never walked in order: hashed, by any kind of string, and

@@ -23,16 +23,22 @@ constexpr std::size_t kRecordLimit = 64 * 1024;  // a long argv and environment'
 thread_local bool t_cache_folders = false;
 thread_local std::optional<posix::Folder> t_folder;
 
-// With a FolderCache on this thread: the folder `dir`, entered once and kept
-// while the thread reads in it, if it is trusted; else null.
-const posix::Folder* cached_folder(const std::string& dir) {
+// Is `path` a name in the folder `dir` (as posix::dirname names it)?
+bool in_folder(std::string_view path, std::string_view dir) {
+  return path.size() > dir.size() + 1 && path.starts_with(dir) && path[dir.size()] == '/' &&
+         path.find('/', dir.size() + 1) == std::string_view::npos;
+}
+
+// With a FolderCache on this thread: the folder of `path`, entered once and
+// kept while the thread reads in it, if it is trusted; else null.
+const posix::Folder* cached_folder(const std::string& path) {
   if (!t_cache_folders) return nullptr;
-  if (!t_folder || t_folder->path != dir) {
-    auto f = posix::open_folder(dir);
-    if (f && f->trusted) t_folder = std::move(*f);
-    else t_folder.reset();
-  }
-  return t_folder && t_folder->path == dir ? &*t_folder : nullptr;
+  if (t_folder && in_folder(path, t_folder->path)) return &*t_folder;
+  std::string dir = posix::dirname(path);
+  auto f = posix::open_folder(dir);
+  if (f && f->trusted) t_folder = std::move(*f);
+  else t_folder.reset();
+  return t_folder ? &*t_folder : nullptr;
 }
 
 std::string leaf(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
@@ -42,7 +48,7 @@ std::string leaf(const std::string& path) { return path.substr(path.find_last_of
 // stat (st_nlink 0 if unknown).
 Result<std::string> read_in_folder(const std::string& path, std::size_t limit, int flags, struct stat& st,
                                    bool trusted_only) {
-  if (const posix::Folder* folder = cached_folder(posix::dirname(path))) {
+  if (const posix::Folder* folder = cached_folder(path)) {
     return posix::read_entry_at(*folder, leaf(path), path, limit, flags, &st);
   }
   st = {};
@@ -73,7 +79,7 @@ bool as_written(const struct stat& st, pid_t pid, std::int64_t record_mtime_ns) 
 // when it is as written (as_written); else it is read.
 std::string pidfile_problem(const std::string& pidfile, pid_t pid, std::int64_t record_mtime_ns) {
   if (record_mtime_ns != 0) {
-    const posix::Folder* folder = cached_folder(posix::dirname(pidfile));
+    const posix::Folder* folder = cached_folder(pidfile);
     auto st = folder ? posix::stat_at(folder->fd.get(), leaf(pidfile), AT_SYMLINK_NOFOLLOW) : posix::lstat_path(pidfile);
     if (st && as_written(*st, pid, record_mtime_ns)) return {};
   }
@@ -235,7 +241,7 @@ Inspection inspect_record(const state::StatePaths& paths, Handle handle, Lock lo
   }
   i.state = i.record->phase == state::State::starting && busy() ? state::State::starting : state::State::running;
   i.starttime = stat->starttime;
-  std::string pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
+  const std::string& pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
   if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid, mtime_ns);
   return i;
 }
@@ -252,6 +258,7 @@ Inspection inspect_once(const state::StatePaths& paths, Handle handle, Lock lock
 Inspection inspect(const state::StatePaths& paths, Handle handle, Lock lock, KnownRecord* known) {
   if (known) {
     Inspection i = inspect_record(paths, handle, lock, std::move(known->record), known->mtime_ns);
+    i.known = true;
     if (lock == Lock::held || i.state == state::State::running) return i;
   }  // else looked at again, from the file, as below
   std::int64_t mtime_ns = 0;

@@ -40,6 +40,7 @@ struct Inspection {
   /// an insecure owner or mode), "" if nothing; start rewrites it.
   std::string pidfile_problem;
   bool stale_pidfile = false;  ///< stopped: a pidfile is there all the same
+  bool known = false;          ///< made from the KnownRecord handed in, not read again
 };
 
 /// Who holds the service's lock while inspect() looks.

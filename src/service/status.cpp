@@ -21,19 +21,20 @@ std::string format_uptime(double seconds) {
 
 namespace {
 
-// What the record says of the service file and what runs, and what is off.
-// `file_unchanged`: the file is known to have the recorded identity now.
-void recorded_facts(StatusInfo& info, const Inspection& now, const state::StatePaths& paths, bool file_unchanged) {
+// What the record says of the service file and what runs (taken from it),
+// and what is off. `file_unchanged`: the file is known to have the recorded
+// identity now.
+void recorded_facts(StatusInfo& info, Inspection& now, const state::StatePaths& paths, bool file_unchanged) {
   if (now.record) {
-    info.file = now.record->file;
-    info.argv = now.record->argv;
-    info.stdout_path = now.record->stdout_path;
-    info.stderr_path = now.record->stderr_path;
-    auto now_id = info.file.empty() ? std::nullopt
-                  : file_unchanged    ? std::optional(now.record->file_id)
-                                      : state::file_identity(info.file);
-    info.file_gone = !info.file.empty() && !now_id;
+    auto now_id = now.record->file.empty() ? std::nullopt
+                  : file_unchanged           ? std::optional(now.record->file_id)
+                                             : state::file_identity(now.record->file);
+    info.file_gone = !now.record->file.empty() && !now_id;
     info.file_changed = info.file_gone || (now_id && !(now.record->file_id == *now_id));
+    info.file = std::move(now.record->file);
+    info.argv = std::move(now.record->argv);
+    info.stdout_path = std::move(now.record->stdout_path);
+    info.stderr_path = std::move(now.record->stderr_path);
   }
   if (!now.pidfile_problem.empty()) info.note = now.pidfile_problem + " (start rewrites it)";
   if (now.stale_pidfile) {
@@ -102,26 +103,21 @@ Result<StatusInfo> status_info(const Context& ctx, const std::string& name, cons
   // No lock: records are replaced whole (rename), and a start under way is
   // recorded as starting, so status never waits for another command.
   state::StatePaths base = state_paths(ctx, name, spec);
-  // What is known of the file, kept: inspect() takes the record.
-  bool known_unchanged = known && known->file_unchanged;
-  std::string known_file = known_unchanged ? known->record.file : std::string();
-  state::FileIdentity known_id = known ? known->record.file_id : state::FileIdentity{};
+  bool known_unchanged = known && known->file_unchanged;  // inspect() takes the record
   Inspection now = inspect(base, Handle::none, Lock::probe, known);
-  state::StatePaths paths = recorded_paths(base, now);
   StatusInfo info;
   if (owned_elsewhere(now, spec)) {  // as stop and signal see it: not this file's
     info.pidfile = base.pidfile;
     info.text = "not running from this file: the name '" + name + "' runs from '" + now.record->file + "'";
     return info;
   }
+  state::StatePaths paths = recorded_paths(std::move(base), now);
   info.pid = now.pid;
   info.pidfile = paths.pidfile;
   info.reason = now.reason;
   info.state = now.state;
-  // The record inspected is the one known only if nothing changed it meanwhile.
-  bool unchanged = known_unchanged && now.record && now.record->file == known_file && now.record->file_id == known_id;
-  recorded_facts(info, now, paths, unchanged);
   say_state(info, now);
+  recorded_facts(info, now, paths, known_unchanged && now.known);
   return info;
 }
 
