@@ -258,6 +258,7 @@ Event Monitor::adopt() {
   }
   record_.pid = pid;
   record_.starttime = stat->starttime;
+  record_.pid_inode = proc->inode();
   record_.pgid = stat->pgrp;
   if (Status st = write_state(state::State::running); !st) return failure(st.error(), "");
   child_.emplace(std::move(*proc));
@@ -324,8 +325,10 @@ bool Monitor::try_lock() {
 Status Monitor::record_child(pid_t pid) {
   hold(plan_.record);
   auto stat = posix::read_stat(pid);
+  auto proc = posix::Pidfd::open(pid);
   record_.pid = pid;
   record_.starttime = stat ? stat->starttime : 0;
+  record_.pid_inode = proc ? proc->inode() : 0;
   record_.pgid = pid;  // prepare_child: a group of its own
   return write_state(state::State::running);
 }

@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <csignal>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +18,18 @@ Result<Pidfd> Pidfd::open(pid_t pid) {
   int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (fd < 0) return sys_error("pidfd_open " + std::to_string(pid));
   return Pidfd(UniqueFd(fd), pid);
+}
+
+std::uint64_t Pidfd::inode() const {
+  // Asked once: whether pidfds live in pidfs ("PIDF"), which gives each
+  // process an inode of its own.
+  constexpr decltype(statfs::f_type) kPidfsMagic = 0x50494446;
+  static const bool own_inodes = [fd = fd_.get()] {
+    struct statfs fs;
+    return ::fstatfs(fd, &fs) == 0 && fs.f_type == kPidfsMagic;
+  }();
+  struct stat st;
+  return own_inodes && ::fstat(fd_.get(), &st) == 0 ? st.st_ino : 0;
 }
 
 Status Pidfd::send_signal(int sig) const {

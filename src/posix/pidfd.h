@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <sys/types.h>
 
 #include "common/result.h"
@@ -23,6 +24,12 @@ class Pidfd {
 
   pid_t pid() const { return pid_; }
   int fd() const { return fd_.get(); }
+
+  /// This process's inode number in pidfs (Linux 6.9 on): unique to it until
+  /// the next boot, as its pid is not; a proof of identity cheaper than its
+  /// start time in /proc. 0 where there is none (older kernels give every
+  /// pidfd the same inode).
+  std::uint64_t inode() const;
 
   /// Sends `sig` to this very process. ESRCH once it has exited.
   Status send_signal(int sig) const;

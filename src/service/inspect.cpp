@@ -143,11 +143,12 @@ std::optional<Inspection> without_record(const state::StatePaths& paths, const R
   return i;
 }
 
-// Is the live process `stat` the one the record names? "" if so.
-std::string disprove(const state::Record& record, const posix::ProcStat& stat) {
+// Is the live process `stat` the one the record names? "" if so. Without
+// `stat`, its pidfs inode proved it (and a pidfd says whether it exited).
+std::string disprove(const state::Record& record, const posix::ProcStat* stat) {
   if (record.boot_id != posix::boot_id()) return "recorded before this boot";
-  if (record.starttime != stat.starttime) return "pid reused by another process (start time differs)";
-  if (stat.state == 'Z' || stat.state == 'X') return "the process has exited (zombie)";
+  if (stat && record.starttime != stat->starttime) return "pid reused by another process (start time differs)";
+  if (stat && (stat->state == 'Z' || stat->state == 'X')) return "the process has exited (zombie)";
   // Asked once: no command inspects after a fork, in the child (it execs).
   static const pid_t self = posix::this_pid();
   if (record.pid == self) return "pid is daemonctl itself";  // only a forged record could say so
@@ -219,10 +220,14 @@ Inspection inspect_record(const state::StatePaths& paths, Handle handle, Lock lo
   // no look at the lock (status of many services).
   auto busy = [&] { return lock == Lock::probe && lock_is_held(paths.lock); };
   if (i.pid == 0) return gone(std::move(i), "its start had not found its daemon yet", busy());
-  // Open the handle first and prove identity after: if the proof holds, the
-  // handle is on the proven process, whatever happens to the pid later.
-  // Without a handle the proof is of that moment, which is all status needs.
-  if (handle == Handle::pidfd) {
+  // The proof: the pidfs inode recorded at start, where there is one (a
+  // pidfd and an fstat: status of 1,000 services reads no /proc file);
+  // else the start time in /proc/PID/stat. Open the handle first and prove
+  // identity after: if the proof holds, the handle is on the proven process,
+  // whatever happens to the pid later. Without a handle (status) the proof
+  // is of that moment, which is all status needs.
+  bool by_inode = i.record->pid_inode != 0 && i.record->boot_id == posix::boot_id();
+  if (handle == Handle::pidfd || by_inode) {
     auto opened = posix::Pidfd::open(i.pid);
     if (!opened && opened.error().err == ESRCH) return gone(std::move(i), "no such process", busy());
     if (!opened) {
@@ -233,14 +238,22 @@ Inspection inspect_record(const state::StatePaths& paths, Handle handle, Lock lo
     }
     i.proc = std::move(*opened);
   }
-  auto stat = posix::read_stat(i.pid);
-  if (!stat) return gone(std::move(i), "no such process", busy());
-  if (std::string why = disprove(*i.record, *stat); !why.empty()) return gone(std::move(i), why, busy());
-  if (i.proc && i.proc->wait_exit(std::chrono::nanoseconds(0))) {
-    return gone(std::move(i), "the process has exited", busy());
+  if (by_inode && i.proc->inode() != i.record->pid_inode) {
+    return gone(std::move(i), "pid reused by another process (pidfs inode differs)", busy());
   }
+  std::optional<posix::ProcStat> stat;
+  if (!by_inode) {
+    auto read = posix::read_stat(i.pid);
+    if (!read) return gone(std::move(i), "no such process", busy());
+    stat = *read;
+  }
+  if (std::string why = disprove(*i.record, stat ? &*stat : nullptr); !why.empty()) return gone(std::move(i), why, busy());
+  if (i.proc && i.proc->wait_exit(std::chrono::nanoseconds(0))) {  // opened before it was reaped: a zombie
+    return gone(std::move(i), by_inode ? "the process has exited (zombie)" : "the process has exited", busy());
+  }
+  if (handle == Handle::none) i.proc.reset();
   i.state = i.record->phase == state::State::starting && busy() ? state::State::starting : state::State::running;
-  i.starttime = stat->starttime;
+  i.starttime = stat ? stat->starttime : i.record->starttime;
   const std::string& pidfile = i.record->pidfile.empty() ? paths.pidfile : i.record->pidfile;
   if (!i.record->forking) i.pidfile_problem = pidfile_problem(pidfile, i.pid, mtime_ns);
   return i;

@@ -64,6 +64,7 @@ Status record_identity(const state::StatePaths& paths, state::Record record, con
   record.phase = phase;
   record.pid = proc.pid();
   record.starttime = stat->starttime;
+  record.pid_inode = proc.inode();
   record.pgid = stat->pgrp;
   // The state folder entered once for both: the daemon waits for them to exec.
   std::string dir = posix::dirname(paths.record);

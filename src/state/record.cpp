@@ -85,7 +85,7 @@ void format_definition(std::string& text, const Record& r) {
 
 // Which instance fields were seen.
 struct Seen {
-  bool pid = false, start = false, boot = false, pgid = false, phase = true;
+  bool pid = false, start = false, boot = false, pgid = false, phase = true, inode = true;
   bool monitor = false, monitor_start = false, restarts = false;
 };
 
@@ -117,6 +117,7 @@ bool parse_definition(Record& r, std::string_view key, std::string& value) {
 bool parse_instance(Record& r, Seen& seen, std::string_view key, std::string& value) {
   if (key == "pid") seen.pid = parse_number(value, r.pid);
   else if (key == "starttime") seen.start = parse_number(value, r.starttime);
+  else if (key == "pid_inode") seen.inode = parse_number(value, r.pid_inode);
   else if (key == "boot_id") seen.boot = !(r.boot_id = std::move(value)).empty();
   else if (key == "pgid") seen.pgid = parse_number(value, r.pgid);
   else if (key == "monitor") seen.monitor = parse_number(value, r.monitor);
@@ -130,7 +131,7 @@ bool parse_instance(Record& r, Seen& seen, std::string_view key, std::string& va
 bool well_formed(const Record& r, const Seen& seen) {
   bool phase = r.phase == State::starting || r.phase == State::running || r.phase == State::restarting ||
                r.phase == State::failed;
-  if (!seen.phase || !phase || !(seen.pid && seen.start && seen.boot && seen.pgid) || r.pid < 0) return false;
+  if (!seen.phase || !phase || !(seen.pid && seen.start && seen.boot && seen.pgid && seen.inode) || r.pid < 0) return false;
   // Only a start that has not yet found its daemon records no pid.
   if (r.pid <= 1 && !(r.pid == 0 && r.phase == State::starting)) return false;
   if (r.monitor == 0) return true;
@@ -145,6 +146,7 @@ std::string format_record(const Record& r) {
   line(text, "phase", state_name(r.phase));
   text += "pid " + std::to_string(r.pid) + "\nstarttime " + std::to_string(r.starttime) + "\nboot_id " + r.boot_id +
           "\npgid " + std::to_string(r.pgid) + "\n";
+  if (r.pid_inode != 0) text += "pid_inode " + std::to_string(r.pid_inode) + "\n";
   if (r.monitor == 0) return text;
   text += "monitor " + std::to_string(r.monitor) + "\nmonitor_starttime " + std::to_string(r.monitor_starttime) +
           "\nrestarts " + std::to_string(r.restarts) + "\n";

@@ -52,6 +52,9 @@ struct Record {
   State phase = State::running;
   pid_t pid = 0;                ///< the daemon; 0 while a forking start has not named it
   std::uint64_t starttime = 0;  ///< /proc/PID/stat field 22
+  /// Its pidfs inode (posix::Pidfd::inode), the cheaper proof; 0: none
+  /// (an older kernel, or daemonctl), then the start time proves it.
+  std::uint64_t pid_inode = 0;
   std::string boot_id;          ///< /proc/sys/kernel/random/boot_id
   pid_t pgid = 0;               ///< its process group at start
 

@@ -79,12 +79,16 @@ TEST_CASE("status of an invalid or missing service file exits 4") {
 
 namespace {
 
-/// The state dir's record of `name` with `key`'s line replaced by `key value`.
+/// The state dir's record of `name` with `key`'s line replaced by `key value`
+/// (value "": removed).
 void rewrite_record(Sandbox& box, const std::string& name, const std::string& key, const std::string& value) {
   std::string path = box.state_dir() + "/" + name + ".record";
   std::string text = slurp(path), out;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out += (line.rfind(key + " ", 0) == 0 ? key + " " + value : line) + "\n";
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key + " ", 0) != 0) out += line + "\n";
+    else if (!value.empty()) out += key + " " + value + "\n";  // "": the line goes
+  }
   box.write("state/" + name + ".record", out);
 }
 
@@ -96,6 +100,14 @@ TEST_CASE("status says why a record is stale: pid reused, or recorded before thi
   Run s = box.run({"start", file});
   REQUIRE(s.code == 0);
   std::string pid = std::to_string(pid_in(s.out));
+  // Proven by its pidfs inode (Linux 6.9 on), else by its start time.
+  if (slurp(box.state_dir() + "/svc.record").find("\npid_inode ") != std::string::npos) {
+    rewrite_record(box, "svc", "pid_inode", "1");
+    Run reused = box.run({"status", file});
+    CHECK(reused.code == 1);
+    CHECK(reused.out.find("(pid " + pid + ": pid reused by another process (pidfs inode differs))") != std::string::npos);
+    rewrite_record(box, "svc", "pid_inode", "");  // as an older kernel records it
+  }
   rewrite_record(box, "svc", "starttime", "1");
   Run reused = box.run({"status", file});
   CHECK(reused.code == 1);

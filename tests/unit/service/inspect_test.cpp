@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "posix/pidfd.h"
 #include "posix/proc.h"
 #include "../posix/temp_dir.h"
 
@@ -36,12 +37,22 @@ struct Sleeper {
   }
 };
 
-/// The pidfile and record start would write for `pid`, starttime shifted by `skew`.
-StatePaths write_state(const testing::TempDir& dir, pid_t pid, std::uint64_t skew = 0) {
+/// This kernel's pidfs inode of `pid`: 0 if it has none (before Linux 6.9).
+std::uint64_t inode_of(pid_t pid) {
+  auto proc = posix::Pidfd::open(pid);
+  REQUIRE(proc);
+  return proc->inode();
+}
+
+/// The pidfile and record start would write for `pid`, starttime shifted by
+/// `skew`; with `inode` its pidfs inode too, shifted by that much.
+StatePaths write_state(const testing::TempDir& dir, pid_t pid, std::uint64_t skew = 0,
+                       std::optional<std::uint64_t> inode = std::nullopt) {
   StatePaths paths{dir / "svc.pid", dir / "svc.record", dir / "svc.lock"};
   auto stat = posix::read_stat(pid);
   REQUIRE(stat);
   Record r{.pid = pid, .starttime = stat->starttime + skew, .boot_id = posix::boot_id(), .pgid = stat->pgrp};
+  if (inode) r.pid_inode = inode_of(pid) + *inode;
   testing::write_text(paths.pidfile, std::to_string(pid) + "\n");
   testing::write_text(paths.record, format_record(r));
   return paths;
@@ -92,4 +103,49 @@ TEST_CASE("inspect: a record naming daemonctl itself is never running", "[servic
   StatePaths paths = write_state(dir, ::getpid());
   CHECK(inspect(paths, Handle::none).state == State::dead);
   CHECK(inspect(paths, Handle::pidfd).reason == "pid is daemonctl itself");
+}
+
+TEST_CASE("inspect: the pidfs inode recorded proves the daemon, whatever the start time says", "[service][inspect]") {
+  Sleeper child;
+  if (inode_of(child.pid) == 0) {
+    WARN("no pidfs inodes on this kernel: nothing checked");
+    return;
+  }
+  testing::TempDir dir;
+  StatePaths paths = write_state(dir, child.pid, 1, 0);
+  Inspection looking = inspect(paths, Handle::none);
+  CHECK(looking.state == State::running);
+  CHECK_FALSE(looking.proc.has_value());
+  Inspection acting = inspect(paths, Handle::pidfd);
+  CHECK(acting.state == State::running);
+  CHECK(acting.proc.has_value());
+}
+
+TEST_CASE("inspect: another pidfs inode is a reused pid", "[service][inspect]") {
+  Sleeper child;
+  if (inode_of(child.pid) == 0) {
+    WARN("no pidfs inodes on this kernel: nothing checked");
+    return;
+  }
+  testing::TempDir dir;
+  StatePaths paths = write_state(dir, child.pid, 0, 1);
+  for (Handle handle : {Handle::none, Handle::pidfd}) {
+    Inspection now = inspect(paths, handle);
+    CHECK(now.state == State::dead);
+    CHECK(now.reason == "pid reused by another process (pidfs inode differs)");
+  }
+}
+
+TEST_CASE("inspect by pidfs inode: a zombie is dead, not running", "[service][inspect]") {
+  Sleeper child;
+  if (inode_of(child.pid) == 0) {
+    WARN("no pidfs inodes on this kernel: nothing checked");
+    return;
+  }
+  testing::TempDir dir;
+  StatePaths paths = write_state(dir, child.pid, 0, 0);
+  child.kill_unreaped();
+  Inspection now = inspect(paths, Handle::none);
+  CHECK(now.state == State::dead);
+  CHECK(now.reason == "the process has exited (zombie)");
 }

@@ -28,6 +28,7 @@ TEST_CASE("record: what a start records of the service round-trips, odd bytes an
   r.starttime = 99;
   r.boot_id = "b00t";
   r.pgid = 4240;
+  r.pid_inode = 1ull << 40;
   auto back = parse_record(format_record(r));
   REQUIRE(back);
   CHECK(back->name == r.name);
@@ -50,6 +51,7 @@ TEST_CASE("record: what a start records of the service round-trips, odd bytes an
   CHECK(back->phase == State::starting);
   CHECK(back->pid == 4242);
   CHECK(back->pgid == 4240);
+  CHECK(back->pid_inode == 1ull << 40);
 }
 
 TEST_CASE("record: an older record, the instance alone, is read as a running one", "[state][record]") {
@@ -59,6 +61,14 @@ TEST_CASE("record: an older record, the instance alone, is read as a running one
   CHECK(old->name.empty());
   CHECK_FALSE(old->stop.has_value());
   CHECK(old->runtime_dir.empty());
+  CHECK(old->pid_inode == 0);  // then the start time is the proof
+}
+
+TEST_CASE("record: a pidfs inode that is no number makes the record invalid", "[state][record]") {
+  std::string base = "pid 4242\nstarttime 99\nboot_id b\npgid 4242\n";
+  CHECK(parse_record(base + "pid_inode 77\n"));
+  CHECK_FALSE(parse_record(base + "pid_inode x77\n"));
+  CHECK_FALSE(parse_record(base + "pid_inode -1\n"));
 }
 
 TEST_CASE("record: only a start that has not found its daemon records pid 0", "[state][record]") {
