@@ -1,7 +1,10 @@
-// The floor of `status --all`: only what no status of every service can skip.
-// It stats each service file of CONFIG_DIR and reads /proc/PID/stat (the
-// start time that proves identity) of each pid in PIDS_FILE. No parsing, no
-// pidfiles, no locks.   status_floor CONFIG_DIR PIDS_FILE
+// The floor of `status --all` (issue 13): the least a status of every
+// service does the classic way. It stats each service file of CONFIG_DIR and
+// reads /proc/PID/stat (the start time that proves identity) of each pid in
+// PIDS_FILE. No parsing, no records, no pidfiles, no locks. (daemonctl itself
+// proves identity by the pidfs inode its record holds, where the kernel has
+// one: a pidfd and an fstat cost less than /proc/PID/stat. See
+// docs/design.md.)   status_floor CONFIG_DIR PIDS_FILE
 #include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
