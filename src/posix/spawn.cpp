@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -118,8 +119,11 @@ pid_t clone_first_child(FirstChild& c) {
     child = ::fork();
     if (child == 0) ::_exit(first_child(&c));
   } else {
-    std::vector<char> stack(64 * 1024);  // the daemon's set-up runs on a copy of it
-    child = ::clone(first_child, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+    // The daemon's set-up runs on a copy of it. Not zeroed: only the pages
+    // the children touch are ever faulted in.
+    constexpr std::size_t kStack = 64 * 1024;
+    std::unique_ptr<char[]> stack(new char[kStack]);
+    child = ::clone(first_child, stack.get() + kStack, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
   }
   int err = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
