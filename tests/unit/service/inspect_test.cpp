@@ -44,6 +44,14 @@ std::uint64_t inode_of(pid_t pid) {
   return proc->inode();
 }
 
+/// Whether this kernel gives `pid` a pidfs inode; if not, says so (the
+/// tests of the proof by inode check nothing then).
+bool has_pidfs_inode(pid_t pid) {
+  if (inode_of(pid) != 0) return true;
+  WARN("no pidfs inodes on this kernel: nothing checked");
+  return false;
+}
+
 /// The pidfile and record start would write for `pid`, starttime shifted by
 /// `skew`; with `inode` its pidfs inode too, shifted by that much.
 StatePaths write_state(const testing::TempDir& dir, pid_t pid, std::uint64_t skew = 0,
@@ -107,10 +115,7 @@ TEST_CASE("inspect: a record naming daemonctl itself is never running", "[servic
 
 TEST_CASE("inspect: the pidfs inode recorded proves the daemon, whatever the start time says", "[service][inspect]") {
   Sleeper child;
-  if (inode_of(child.pid) == 0) {
-    WARN("no pidfs inodes on this kernel: nothing checked");
-    return;
-  }
+  if (!has_pidfs_inode(child.pid)) return;
   testing::TempDir dir;
   StatePaths paths = write_state(dir, child.pid, 1, 0);
   Inspection looking = inspect(paths, Handle::none);
@@ -123,10 +128,7 @@ TEST_CASE("inspect: the pidfs inode recorded proves the daemon, whatever the sta
 
 TEST_CASE("inspect: another pidfs inode is a reused pid", "[service][inspect]") {
   Sleeper child;
-  if (inode_of(child.pid) == 0) {
-    WARN("no pidfs inodes on this kernel: nothing checked");
-    return;
-  }
+  if (!has_pidfs_inode(child.pid)) return;
   testing::TempDir dir;
   StatePaths paths = write_state(dir, child.pid, 0, 1);
   for (Handle handle : {Handle::none, Handle::pidfd}) {
@@ -138,10 +140,7 @@ TEST_CASE("inspect: another pidfs inode is a reused pid", "[service][inspect]") 
 
 TEST_CASE("inspect by pidfs inode: a zombie is dead, not running", "[service][inspect]") {
   Sleeper child;
-  if (inode_of(child.pid) == 0) {
-    WARN("no pidfs inodes on this kernel: nothing checked");
-    return;
-  }
+  if (!has_pidfs_inode(child.pid)) return;
   testing::TempDir dir;
   StatePaths paths = write_state(dir, child.pid, 0, 0);
   child.kill_unreaped();
