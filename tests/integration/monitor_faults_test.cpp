@@ -193,12 +193,16 @@ TEST_CASE("a restarted daemon gets no NOTIFY_SOCKET of the start that is over") 
   INFO(r.err);
   REQUIRE(r.code == 0);
   pid_t first = pid_in(r.out);
+  // Ready is said before the shell execs sleep: its environment is read
+  // once the exec is over (during it, /proc/PID/environ may read empty).
+  auto exec_done = [](pid_t pid) { return slurp("/proc/" + std::to_string(pid) + "/cmdline").starts_with("sleep"); };
+  REQUIRE(wait_until([&] { return exec_done(first); }));
   CHECK(environ_of(first).count("NOTIFY_SOCKET") == 1);
   REQUIRE(::kill(first, SIGKILL) == 0);
   pid_t second = 0;
   REQUIRE(wait_until([&] {
     second = box.pidfile_pid("svc");
-    return second != 0 && second != first && slurp("/proc/" + std::to_string(second) + "/cmdline").starts_with("sleep");
+    return second != 0 && second != first && exec_done(second);
   }));
   CHECK(environ_of(second).count("NOTIFY_SOCKET") == 0);
   CHECK(box.run({"stop", file}).code == 0);
