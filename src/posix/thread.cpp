@@ -31,6 +31,9 @@ Thread::~Thread() { ::pthread_join(thread_, nullptr); }
 
 void* Thread::start(void* self) {
   auto* t = static_cast<Thread*>(self);
+  // Back to every CPU the process may use, before anything it forks can
+  // inherit the narrower set. (This fails only if all of them went offline
+  // in between; the thread then keeps to the others.)
   if (t->placed_) (void)::sched_setaffinity(0, sizeof t->allowed_, &t->allowed_);
   try {
     t->body_();

@@ -206,6 +206,25 @@ std::optional<state::Record> read_record(const state::StatePaths& paths) {
 
 namespace {
 
+// Opens a pidfd on the recorded pid into i.proc. Why the record names no
+// process of its own if it does not; with none and no handle, `i` says why
+// it cannot be told (unknown).
+std::optional<std::string> open_handle(Inspection& i) {
+  auto opened = posix::Pidfd::open(i.pid);
+  if (opened) {
+    i.proc = std::move(*opened);
+    return std::nullopt;
+  }
+  if (opened.error().err == ESRCH) return "no such process";
+  // ENOENT (EINVAL before Linux 6.9): the pid is a thread's, not a
+  // process's; a daemon recorded never was one.
+  if (opened.error().err == ENOENT || opened.error().err == EINVAL) return "pid reused by another process (a thread)";
+  i.state = state::State::unknown;
+  i.reason = opened.error().message;
+  i.status = opened.error().status;
+  return std::nullopt;
+}
+
 // Proves the process `record` names (read from `paths`; modified at
 // `mtime_ns`, 0 if unknown).
 Inspection inspect_record(const state::StatePaths& paths, Handle handle, Lock lock, state::Record record,
@@ -226,20 +245,17 @@ Inspection inspect_record(const state::StatePaths& paths, Handle handle, Lock lo
   // identity after: if the proof holds, the handle is on the proven process,
   // whatever happens to the pid later. Without a handle (status) the proof
   // is of that moment, which is all status needs.
-  bool by_inode = i.record->pid_inode != 0 && i.record->boot_id == posix::boot_id();
+  // (A record without a start time is proven by /proc, which says it differs.)
+  bool by_inode = i.record->pid_inode != 0 && i.record->starttime != 0 && i.record->boot_id == posix::boot_id();
   if (handle == Handle::pidfd || by_inode) {
-    auto opened = posix::Pidfd::open(i.pid);
-    if (!opened && opened.error().err == ESRCH) return gone(std::move(i), "no such process", busy());
-    if (!opened) {
-      i.state = state::State::unknown;
-      i.reason = opened.error().message;
-      i.status = opened.error().status;
-      return i;
-    }
-    i.proc = std::move(*opened);
+    if (auto none = open_handle(i)) return gone(std::move(i), *none, busy());
+    if (!i.proc) return i;  // unknown
   }
-  if (by_inode && i.proc->inode() != i.record->pid_inode) {
+  // No inode to be had after all (fstat refused): the start time proves it.
+  if (std::uint64_t inode = by_inode ? i.proc->inode() : 0; inode != 0 && inode != i.record->pid_inode) {
     return gone(std::move(i), "pid reused by another process (pidfs inode differs)", busy());
+  } else if (inode == 0) {
+    by_inode = false;
   }
   std::optional<posix::ProcStat> stat;
   if (!by_inode) {

@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include "harness.h"
+#include "posix/pidfd.h"
 
 using namespace harness;
 
@@ -21,6 +22,21 @@ std::string sleeper(const Sandbox& box, const std::string& seconds = "1000") {
 }
 
 std::size_t running(const Sandbox& box) { return pids_with_env(box.mark()).size(); }
+
+/// `key`'s value in the state dir's record of `name`, "" if it has none.
+std::string record_field(const Sandbox& box, const std::string& name, const std::string& key) {
+  std::string text = "\n" + slurp(box.state_dir() + "/" + name + ".record");
+  auto at = text.find("\n" + key + " ");
+  if (at == std::string::npos) return {};
+  at += key.size() + 2;
+  return text.substr(at, text.find('\n', at) - at);
+}
+
+/// The pidfs inode of `pid` as the record writes it; "0" if it has none.
+std::string inode_text(pid_t pid) {
+  auto proc = daemonctl::posix::Pidfd::open(pid);
+  return proc ? std::to_string(proc->inode()) : "none";
+}
 
 }  // namespace
 
@@ -299,4 +315,32 @@ TEST_CASE("record: status --all sees a pidfile rewritten with another pid of the
   CHECK(r.out.find("; pidfile '" + pidfile + "' names pid " + other.substr(0, other.size() - 1) +
                    " (start rewrites it)") != std::string::npos);
   CHECK(box.run({"stop", file}).code == 0);
+}
+
+TEST_CASE("record: start, and a monitor for each child it starts, record the daemon's pidfs inode") {
+  if (inode_text(::getpid()) == "0") {
+    WARN("no pidfs inodes on this kernel (before Linux 6.9): the start time is the proof, nothing to check");
+    return;
+  }
+  Sandbox box;
+  std::string plain = box.service("plain", sleeper(box));
+  Run s = box.run({"start", plain});
+  REQUIRE(s.code == 0);
+  pid_t pid = pid_in(s.out);
+  CHECK(record_field(box, "plain", "pid_inode") == inode_text(pid));
+
+  std::string kept = box.service("kept", sleeper(box) + "[restart]\npolicy = \"always\"\ndelay = \"0s\"\n");
+  Run k = box.run({"start", kept});
+  REQUIRE(k.code == 0);
+  pid_t first = pid_in(k.out);
+  CHECK(record_field(box, "kept", "pid_inode") == inode_text(first));
+  REQUIRE(::kill(first, SIGKILL) == 0);
+  pid_t second = 0;
+  REQUIRE(wait_until([&] {
+    second = static_cast<pid_t>(std::atol(record_field(box, "kept", "pid").c_str()));
+    return second != 0 && second != first && record_field(box, "kept", "phase") == "running";
+  }));
+  CHECK(record_field(box, "kept", "pid_inode") == inode_text(second));
+  CHECK(box.run({"stop", plain}).code == 0);
+  CHECK(box.run({"stop", kept}).code == 0);
 }

@@ -1,6 +1,9 @@
 #include "service/inspect.h"
 
+#include <future>
 #include <csignal>
+#include <sys/syscall.h>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,9 +145,38 @@ TEST_CASE("inspect by pidfs inode: a zombie is dead, not running", "[service][in
   Sleeper child;
   if (!has_pidfs_inode(child.pid)) return;
   testing::TempDir dir;
-  StatePaths paths = write_state(dir, child.pid, 0, 0);
+  StatePaths paths = write_state(dir, child.pid, 1, 0);  // the start time would say "reused"
   child.kill_unreaped();
   Inspection now = inspect(paths, Handle::none);
   CHECK(now.state == State::dead);
   CHECK(now.reason == "the process has exited (zombie)");
+}
+
+TEST_CASE("inspect: a recorded pid that is a thread's, not a process's, is a reused pid, not unknown",
+          "[service][inspect]") {
+  // A thread of ours that lives until the checks are over (joined however they end).
+  struct Helper {
+    std::promise<void> over;
+    std::promise<pid_t> started;
+    std::thread thread{[this, done = over.get_future()] {
+      started.set_value(static_cast<pid_t>(::syscall(SYS_gettid)));
+      done.wait();
+    }};
+    ~Helper() {
+      over.set_value();
+      thread.join();
+    }
+  } helper;
+  pid_t tid = helper.started.get_future().get();
+  testing::TempDir dir;
+  StatePaths paths{dir / "svc.pid", dir / "svc.record", dir / "svc.lock"};
+  auto stat = posix::read_stat(tid);  // /proc/TID/stat: a thread's, as the start time path would read it
+  REQUIRE(stat);
+  Record r{.pid = tid, .starttime = stat->starttime, .pid_inode = 1, .boot_id = posix::boot_id(), .pgid = stat->pgrp};
+  testing::write_text(paths.record, format_record(r));
+  for (Handle handle : {Handle::none, Handle::pidfd}) {
+    Inspection now = inspect(paths, handle);
+    CHECK(now.state == State::dead);
+    CHECK(now.reason == "pid reused by another process (a thread)");
+  }
 }
