@@ -298,6 +298,14 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
+std::string record_field(const Sandbox& box, const std::string& name, const std::string& key) {
+  std::string text = "\n" + slurp(box.state_dir() + "/" + name + ".record");
+  auto at = text.find("\n" + key + " ");
+  if (at == std::string::npos) return {};
+  at += key.size() + 2;
+  return text.substr(at, text.find('\n', at) - at);
+}
+
 bool exists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;

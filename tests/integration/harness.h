@@ -120,6 +120,8 @@ pid_t pid_in(const std::string& text);
 
 /// Reads a whole file ("" if it cannot be read).
 std::string slurp(const std::string& path);
+/// `key`'s value in the state dir's record of service `name`; "" if it has none.
+std::string record_field(const Sandbox& box, const std::string& name, const std::string& key);
 bool exists(const std::string& path);
 
 // /proc views of a process.

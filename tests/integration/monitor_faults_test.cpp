@@ -31,13 +31,7 @@ long size_of(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<long>(st.st_size) : -1;
 }
 
-pid_t monitor_of(const Sandbox& box) {
-  std::istringstream in(slurp(box.state_dir() + "/svc.record"));
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("monitor ")) return static_cast<pid_t>(std::stol(line.substr(8)));
-  }
-  return 0;
-}
+pid_t monitor_of(const Sandbox& box) { return static_cast<pid_t>(std::atol(record_field(box, "svc", "monitor").c_str())); }
 
 /// A tmpfs of `size` at `dir`, in a mount namespace of this test process's
 /// own (the daemonctl it runs, and so the monitor, inherit it); unmounted at the end.

@@ -24,13 +24,7 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-pid_t recorded_monitor(const Sandbox& box) {
-  std::istringstream in(slurp(box.state_dir() + "/svc.record"));
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("monitor ")) return static_cast<pid_t>(std::stol(line.substr(8)));
-  }
-  return 0;
-}
+pid_t recorded_monitor(const Sandbox& box) { return static_cast<pid_t>(std::atol(record_field(box, "svc", "monitor").c_str())); }
 
 /// printf of lines "L<from>".."L<to>", one write each (sh's printf builtin).
 std::string numbered(int from, int to) {

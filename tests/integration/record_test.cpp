@@ -23,15 +23,6 @@ std::string sleeper(const Sandbox& box, const std::string& seconds = "1000") {
 
 std::size_t running(const Sandbox& box) { return pids_with_env(box.mark()).size(); }
 
-/// `key`'s value in the state dir's record of `name`, "" if it has none.
-std::string record_field(const Sandbox& box, const std::string& name, const std::string& key) {
-  std::string text = "\n" + slurp(box.state_dir() + "/" + name + ".record");
-  auto at = text.find("\n" + key + " ");
-  if (at == std::string::npos) return {};
-  at += key.size() + 2;
-  return text.substr(at, text.find('\n', at) - at);
-}
-
 /// The pidfs inode of `pid` as the record writes it; "0" if it has none.
 std::string inode_text(pid_t pid) {
   auto proc = daemonctl::posix::Pidfd::open(pid);
