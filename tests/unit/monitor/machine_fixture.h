@@ -43,13 +43,7 @@ using Actions = std::vector<Action>;
 inline Clock::time_point t(std::chrono::milliseconds ms) { return Clock::time_point(1000h) + ms; }
 
 inline Rules always() {
-  Rules r;
-  r.policy = Rules::Policy::always;
-  r.delay = 1s;
-  r.max_delay = 4s;
-  r.limit = 3;
-  r.window = 60s;
-  return r;
+  return Rules{.policy = Rules::Policy::always, .delay = 1s, .max_delay = 4s, .limit = 3, .window = 60s};
 }
 
 inline Event spawned(pid_t pid) { return {E::spawned, pid}; }

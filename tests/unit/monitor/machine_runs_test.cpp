@@ -39,13 +39,7 @@ struct Run {
 };
 
 Rules quick_failures() {
-  Rules r;
-  r.policy = Rules::Policy::on_failure;
-  r.delay = 20ms;
-  r.max_delay = 80ms;
-  r.limit = 5;
-  r.window = 60s;
-  return r;
+  return Rules{.policy = Rules::Policy::on_failure, .delay = 20ms, .max_delay = 80ms, .limit = 5, .window = 60s};
 }
 
 }  // namespace
